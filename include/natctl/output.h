@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The only layer that writes results to stdout: one render function per result, text or JSON. */
+#ifndef NATCTL_OUTPUT_H
+#define NATCTL_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "natctl/json.h"
+#include "natctl/stun_public.h"
+
+struct output {
+	FILE *f;
+	bool json;
+	bool verbose;
+};
+
+/* One line on why no public address came back, e.g. "no response from 198.51.100.10:3478 within 3 s". */
+void stun_public_failure_text(const struct stun_public_result *r, int64_t waited_us, char *out,
+			      size_t len);
+
+/* `natctl stun` (address only); error is NULL on success. */
+void render_stun_public(const struct output *o, const struct stun_public_result *r,
+			const char *error);
+
+/* Shared pieces for renderers. */
+void json_endpoint(struct json_writer *w, const char *key, const struct endpoint *e);
+void json_endpoint_string(struct json_writer *w, const char *key, const struct endpoint *e);
+
+#endif

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The poll loop shared by every protocol client, cut at one deadline.
+#include "natctl/loop.h"
+
+#include <errno.h>
+
+#include "natctl/clock.h"
+
+static bool all_done(const struct loop_client *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!c[i].done(c[i].self))
+			return false;
+	return true;
+}
+
+/* Collects every client's fds; owner[i] says whose pollfd i is. */
+static size_t gather_fds(const struct loop_client *c, size_t n, struct pollfd *pfd,
+			 size_t *owner)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n && count < LOOP_MAX_FDS; i++) {
+		if (c[i].done(c[i].self))
+			continue;
+		int fds[LOOP_MAX_FDS];
+		size_t k = c[i].fds(c[i].self, fds, LOOP_MAX_FDS - count);
+		for (size_t j = 0; j < k; j++) {
+			pfd[count] = (struct pollfd){.fd = fds[j], .events = POLLIN};
+			owner[count++] = i;
+		}
+	}
+	return count;
+}
+
+static int64_t next_wakeup(const struct loop_client *c, size_t n, int64_t deadline)
+{
+	int64_t at = deadline;
+	for (size_t i = 0; i < n; i++)
+		if (!c[i].done(c[i].self))
+			at = clock_min(at, c[i].next_wakeup(c[i].self));
+	return at;
+}
+
+enum loop_result loop_run(struct loop_client *c, size_t n, int64_t deadline)
+{
+	struct pollfd pfd[LOOP_MAX_FDS];
+	size_t owner[LOOP_MAX_FDS];
+	for (;;) {
+		int64_t now = clock_now_us();
+		for (size_t i = 0; i < n; i++)
+			if (!c[i].done(c[i].self))
+				c[i].on_tick(c[i].self, now);
+		if (all_done(c, n))
+			return LOOP_DONE;
+		if (now >= deadline)
+			return LOOP_DEADLINE;
+		size_t count = gather_fds(c, n, pfd, owner);
+		int timeout = clock_poll_timeout_ms(next_wakeup(c, n, deadline), now);
+		int rc = poll(pfd, count, timeout);
+		if (rc < 0 && errno != EINTR)
+			return LOOP_ERROR;
+		now = clock_now_us();
+		for (size_t k = 0; rc > 0 && k < count; k++)
+			if (pfd[k].revents & (POLLIN | POLLERR))
+				c[owner[k]].on_readable(c[owner[k]].self, pfd[k].fd, now);
+	}
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* A small test harness: named cases in tables, checks that report file:line and go on. */
+#ifndef NATCTL_TEST_H
+#define NATCTL_TEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+struct test_case {
+	const char *name;
+	void (*fn)(void);
+};
+
+/* Table entry; tests/CMakeLists.txt registers every T(name) it finds with CTest. */
+#define T(fn) {#fn, fn}
+
+void test_fail(const char *file, int line, const char *what);
+
+#define CHECK(cond)                                                  \
+	do {                                                         \
+		if (!(cond))                                         \
+			test_fail(__FILE__, __LINE__, #cond);         \
+	} while (0)
+
+#define CHECK_EQ_INT(a, b)                                                              \
+	do {                                                                            \
+		long long va_ = (long long)(a), vb_ = (long long)(b);                   \
+		if (va_ != vb_) {                                                       \
+			char m_[256];                                                   \
+			snprintf(m_, sizeof(m_), "%s == %s (%lld != %lld)", #a, #b, va_, vb_); \
+			test_fail(__FILE__, __LINE__, m_);                              \
+		}                                                                       \
+	} while (0)
+
+#define CHECK_EQ_STR(a, b)                                                             \
+	do {                                                                           \
+		const char *sa_ = (a), *sb_ = (b);                                     \
+		if (!sa_ || !sb_ || strcmp(sa_, sb_) != 0) {                           \
+			char m_[512];                                                  \
+			snprintf(m_, sizeof(m_), "%s == %s (\"%s\" != \"%s\")", #a, #b, \
+				 sa_ ? sa_ : "(null)", sb_ ? sb_ : "(null)");          \
+			test_fail(__FILE__, __LINE__, m_);                             \
+		}                                                                      \
+	} while (0)
+
+extern const struct test_case buf_cases[];
+extern const struct test_case addr_cases[];
+extern const struct test_case stun_cases[];
+extern const struct test_case json_cases[];
+extern const struct test_case cli_cases[];
+extern const struct test_case stun_client_cases[];
+
+#endif

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Runs the unit tests: all of them, one by name, or lists their names.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+
+static const struct test_case *const suites[] = {
+	buf_cases, addr_cases, stun_cases, json_cases, cli_cases, stun_client_cases,
+};
+
+/* The harness's own tally; this binary is not natctl and runs one case at a time. */
+static unsigned failures;
+
+void test_fail(const char *file, int line, const char *what)
+{
+	fprintf(stderr, "  %s:%d: check failed: %s\n", file, line, what);
+	failures++;
+}
+
+static bool run_case(const struct test_case *tc)
+{
+	unsigned before = failures;
+	tc->fn();
+	bool ok = failures == before;
+	printf("%s %s\n", ok ? "ok  " : "FAIL", tc->name);
+	return ok;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned passed = 0, failed = 0, matched = 0;
+	bool list = argc > 1 && strcmp(argv[1], "--list") == 0;
+	for (size_t s = 0; s < sizeof(suites) / sizeof(suites[0]); s++) {
+		for (const struct test_case *tc = suites[s]; tc->name; tc++) {
+			if (list) {
+				puts(tc->name);
+				continue;
+			}
+			if (argc > 1 && strcmp(argv[1], tc->name) != 0)
+				continue;
+			matched++;
+			if (run_case(tc))
+				passed++;
+			else
+				failed++;
+		}
+	}
+	if (list)
+		return 0;
+	if (argc > 1 && matched == 0) {
+		fprintf(stderr, "no test named '%s'\n", argv[1]);
+		return 2;
+	}
+	printf("%u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
