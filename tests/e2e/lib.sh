@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Shared helpers for the end-to-end tests: each test sources this, builds its
+# own lab (tests/net/lab.sh) and runs natctl inside the lab's namespaces.
+#
+# Environment: NATCTL (path to the binary, set by CTest), CI (when "true", a
+# test that cannot get namespaces fails instead of skipping).
+
+set -u
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_SH="$E2E_DIR/../net/lab.sh"
+# shellcheck source=../net/lab.sh
+. "$LAB_SH"
+NATCTL=${NATCTL:-natctl}
+E2E_FAILS=0
+E2E_CHECKS=0
+LAB=""
+E2E_PIDS=()
+
+e2e_log() { printf 'e2e: %s\n' "$*" >&2; }
+
+# Records a failed check and goes on, so one run shows every problem.
+fail() {
+	E2E_FAILS=$((E2E_FAILS + 1))
+	printf 'FAIL: %s\n' "$*" >&2
+}
+
+ok() {
+	E2E_CHECKS=$((E2E_CHECKS + 1))
+	printf 'ok: %s\n' "$*" >&2
+}
+
+# check DESCRIPTION COMMAND...: the command must succeed.
+check() {
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else fail "$what"; fi
+}
+
+# check_eq DESCRIPTION ACTUAL EXPECTED
+check_eq() {
+	if [ "$2" = "$3" ]; then ok "$1 ($2)"; else fail "$1: got '$2', want '$3'"; fi
+}
+
+# check_json DESCRIPTION JSON JQ_EXPR EXPECTED: jq -r EXPR on JSON must print EXPECTED.
+check_json() {
+	local got
+	if ! got=$(printf '%s' "$2" | jq -r "$3" 2>&1); then
+		fail "$1: jq could not parse the output: $got"
+		return
+	fi
+	check_eq "$1" "$got" "$4"
+}
+
+# Ends every process this test started (by PID), then the lab.
+e2e_cleanup() {
+	local pid
+	for pid in "${E2E_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	[ -n "$LAB" ] && lab_down "$LAB" >/dev/null 2>&1
+	LAB=""
+}
+
+# e2e_init NAME: checks that namespaces can be had; otherwise SKIP (77), or
+# FAIL under CI, where every test must run.
+e2e_init() {
+	local why
+	if ! why=$(lab_check); then
+		if [ "${CI:-}" = true ]; then
+			printf 'FAIL: %s: namespace test cannot run in CI: %s\n' "$1" "$why" >&2
+			exit 1
+		fi
+		printf '\n*** SKIP: %s: %s ***\n\n' "$1" "$why" >&2
+		exit 77
+	fi
+	LAB="e$$"
+	trap e2e_cleanup EXIT
+	trap 'exit 130' INT TERM
+}
+
+# lab_start TOPOLOGY [lab.sh options]: builds this test's lab or fails the test.
+lab_start() {
+	if ! lab_up "$LAB" "$@"; then
+		printf 'FAIL: could not build the test network (%s)\n' "$*" >&2
+		exit 1
+	fi
+}
+
+# in_ns NODE CMD...: runs CMD inside a lab node.
+in_ns() {
+	local node=$1
+	shift
+	lab_exec "$LAB" "$node" "$@"
+}
+
+# natctl_in NODE ARGS...: runs natctl inside NODE (not in a subshell, so the
+# results stay): stdout in $OUT, exit status in $RC, stderr in file $ERR.
+ERR=$(mktemp)
+OUT=""
+RC=0
+natctl_in() {
+	local node=$1 outfile
+	shift
+	outfile=$(mktemp)
+	RC=0
+	lab_exec "$LAB" "$node" "$NATCTL" "$@" >"$outfile" 2>"$ERR" || RC=$?
+	OUT=$(cat "$outfile")
+	rm -f "$outfile"
+}
+
+# Milliseconds on the monotonic clock.
+now_ms() {
+	local up
+	read -r up _ </proc/uptime
+	printf '%s\n' "${up/./}0"
+}
+
+# e2e_done: prints the tally and exits with its verdict.
+e2e_done() {
+	rm -f "$ERR"
+	if [ "$E2E_CHECKS" -eq 0 ] && [ "$E2E_FAILS" -eq 0 ]; then
+		echo "FAIL: no check ran" >&2
+		exit 1
+	fi
+	printf '%d passed, %d failed\n' "$E2E_CHECKS" "$E2E_FAILS"
+	[ "$E2E_FAILS" -eq 0 ]
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# natctl stun behind a NAT: the router's public address, in JSON and text; a
+# silent server ends at the deadline with exit 1; usage errors exit 2.
+. "$(dirname "$0")/lib.sh"
+e2e_init stun_public
+lab_start port-restricted --stun coturn
+
+natctl_in client --json stun 198.51.100.10
+out=$OUT
+check_eq "stun --json exits 0" "$RC" 0
+check_json "public address is the router's" "$out" .public.address 203.0.113.2
+check_json "server is the one asked" "$out" .server 198.51.100.10:3478
+check_json "local address is the client's" "$out" .local.address 192.168.77.10
+check_json "public port is a port" "$out" '.public.port | (. > 0 and . < 65536)' true
+check_json "local port is the same socket's" "$out" '.local.port == .public.port' true
+check_json "rtt_ms is a number" "$out" '.rtt_ms | type' number
+check_json "no error" "$out" .error null
+check_eq "one JSON object on stdout" "$(printf '%s\n' "$out" | jq -s length)" 1
+
+natctl_in client stun --json 198.51.100.11:3479
+out=$OUT
+check_json "options after the command; alternate server and port" "$out" .server 198.51.100.11:3479
+check_json "same public address from the other server" "$out" .public.address 203.0.113.2
+
+natctl_in client stun 198.51.100.10
+out=$OUT
+check_eq "text exits 0" "$RC" 0
+check "text puts the answer first" grep -Eq '^public 203\.0\.113\.2:[0-9]+$' <<<"$(head -n1 <<<"$out")"
+check_eq "nothing on stderr without -v" "$(cat "$ERR")" ""
+
+natctl_in client -v stun 198.51.100.10 >/dev/null
+check "-v traces the request on stderr" grep -q -- '-> 198.51.100.10:3478 binding request' "$ERR"
+check "-v traces the response on stderr" grep -q '<- 198.51.100.10:3478 binding success' "$ERR"
+
+# A server that never answers: 198.51.100.99 is routed into the lab's
+# internet, where nothing holds it.
+start=$(now_ms)
+natctl_in client --json --timeout 1 stun 198.51.100.99
+out=$OUT
+took=$(($(now_ms) - start))
+check_eq "silent server exits 1" "$RC" 1
+check "ends within the 1 s deadline (took ${took} ms)" test "$took" -lt 1800
+check "ends no earlier than the deadline (took ${took} ms)" test "$took" -ge 950
+check_json "silent server: public is null" "$out" .public null
+check_json "silent server: error says why" "$out" '.error | test("no response from 198.51.100.99:3478")' true
+check_eq "one line on stderr" "$(wc -l <"$ERR")" 1
+
+natctl_in client -6 stun 198.51.100.10
+out=$OUT
+check_eq "-6 with an IPv4 server is a usage error" "$RC" 2
+check_eq "usage error prints nothing on stdout" "$out" ""
+natctl_in client stun --bogus
+out=$OUT
+check_eq "unknown option exits 2" "$RC" 2
+check "unknown option names itself on stderr" grep -q "unknown option '--bogus'" "$ERR"
+natctl_in client stun 198.51.100.10:99999
+out=$OUT
+check_eq "bad port exits 2" "$RC" 2
+
+e2e_done

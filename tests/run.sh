@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# The whole test suite, as CI runs it: installs the test dependencies, builds
+# with gcc (warnings are errors) and with clang under AddressSanitizer and
+# UndefinedBehaviorSanitizer, runs every unit and end-to-end test on the
+# sanitized build, lints the man page, and fuzzes the STUN decoder briefly.
+# Needs root for the network namespaces (run it with sudo).
+set -eu
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+bash tests/deps.sh test
+
+echo "== build: gcc"
+cmake -S . -B build-gcc -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build-gcc -j"$(nproc)"
+
+echo "== build: clang with ASan and UBSan"
+cmake -S . -B build-asan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+	-DNATCTL_SANITIZE=ON -DNATCTL_FUZZ=ON >/dev/null
+cmake --build build-asan -j"$(nproc)"
+
+echo "== man page"
+mandoc -Tlint -W warning man/natctl.1
+
+echo "== tests (sanitized build)"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+(cd build-asan && ctest --output-on-failure -j2 --timeout 300)
+
+echo "== fuzz: STUN decoder"
+bash tests/fuzz/run.sh "$root/build-asan/tests/fuzz" "${FUZZ_SECONDS:-30}"
