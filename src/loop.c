@@ -28,6 +28,13 @@ static size_t gather_fds(const struct loop_client *c, size_t n, struct pollfd *p
 			pfd[count] = (struct pollfd){.fd = fds[j], .events = POLLIN};
 			owner[count++] = i;
 		}
+		if (!c[i].write_fds)
+			continue;
+		k = c[i].write_fds(c[i].self, fds, LOOP_MAX_FDS - count);
+		for (size_t j = 0; j < k; j++) {
+			pfd[count] = (struct pollfd){.fd = fds[j], .events = POLLOUT};
+			owner[count++] = i;
+		}
 	}
 	return count;
 }
@@ -39,6 +46,17 @@ static int64_t next_wakeup(const struct loop_client *c, size_t n, int64_t deadli
 		if (!c[i].done(c[i].self))
 			at = clock_min(at, c[i].next_wakeup(c[i].self));
 	return at;
+}
+
+/* Input and errors go to on_readable, except on a write-only watch. */
+static void dispatch(const struct loop_client *c, const struct pollfd *p, int64_t now)
+{
+	if (c->done(c->self) || !p->revents)
+		return;
+	if (p->events == POLLOUT)
+		c->on_writable(c->self, p->fd, now);
+	else
+		c->on_readable(c->self, p->fd, now);
 }
 
 enum loop_result loop_run(struct loop_client *c, size_t n, int64_t deadline)
@@ -61,7 +79,6 @@ enum loop_result loop_run(struct loop_client *c, size_t n, int64_t deadline)
 			return LOOP_ERROR;
 		now = clock_now_us();
 		for (size_t k = 0; rc > 0 && k < count; k++)
-			if (pfd[k].revents & (POLLIN | POLLERR))
-				c[owner[k]].on_readable(c[owner[k]].self, pfd[k].fd, now);
+			dispatch(&c[owner[k]], &pfd[k], now);
 	}
 }

@@ -16,6 +16,7 @@ const char *stun_txn_state_name(enum stun_txn_state s)
 	case STUN_TXN_ANSWERED: return "answered";
 	case STUN_TXN_TIMEOUT: return "timeout";
 	case STUN_TXN_FAILED: return "failed";
+	case STUN_TXN_CANCELLED: return "cancelled";
 	}
 	return "?";
 }
@@ -42,8 +43,11 @@ int stun_client_add(struct stun_client *c, struct stun_txn *t)
 	t->state = STUN_TXN_PENDING;
 	t->sends = 0;
 	t->next_send_us = 0; /* at the next tick */
-	t->interval_us = t->rto_us > 0 ? t->rto_us : STUN_RTO_INITIAL_US;
+	if (t->rto_us <= 0)
+		t->rto_us = c->rto_us > 0 ? c->rto_us : STUN_RTO_INITIAL_US;
+	t->interval_us = t->rto_us;
 	t->discarded = 0;
+	t->unexpected = 0;
 	t->send_error = 0;
 	t->reject = 0;
 	c->txns[c->n++] = t;
@@ -78,13 +82,43 @@ static void txn_send(struct stun_client *c, struct stun_txn *t, int64_t now)
 	}
 	if (t->sends++ == 0)
 		t->first_send_us = now;
-	int64_t initial = t->rto_us > 0 ? t->rto_us : STUN_RTO_INITIAL_US;
+	t->last_send_us = now;
 	if (t->sends < STUN_RC) {
 		t->next_send_us = now + t->interval_us;
 		t->interval_us *= 2;
 	} else {
-		t->next_send_us = now + STUN_RM * initial;
+		t->next_send_us = now + STUN_RM * t->rto_us;
 	}
+}
+
+void stun_txn_cancel(struct stun_txn *t)
+{
+	if (t->state == STUN_TXN_PENDING)
+		t->state = STUN_TXN_CANCELLED;
+}
+
+void stun_client_adopt_rto(struct stun_client *c, int64_t rto_us)
+{
+	c->rto_us = rto_us;
+	for (size_t i = 0; i < c->n; i++) {
+		struct stun_txn *t = c->txns[i];
+		if (t->state != STUN_TXN_PENDING || t->rto_us <= rto_us)
+			continue;
+		t->rto_us = rto_us;
+		if (t->sends == 0 || t->sends >= STUN_RC) {
+			t->interval_us = rto_us;
+			continue;
+		}
+		/* Re-run the schedule with the new RTO from the sends already made. */
+		t->interval_us = rto_us << (t->sends - 1);
+		t->next_send_us = clock_min(t->next_send_us, t->last_send_us + t->interval_us);
+		t->interval_us *= 2;
+	}
+}
+
+bool stun_txn_silent(const struct stun_txn *t, unsigned sends, int64_t wait_us, int64_t now)
+{
+	return t->state == STUN_TXN_PENDING && t->sends >= sends && now - t->last_send_us >= wait_us;
 }
 
 static void stun_client_tick(void *self, int64_t now)
@@ -123,11 +157,44 @@ static void trace_response(struct stun_client *c, const struct stun_txn *t)
 		  (double)t->rtt_us / USEC_PER_MSEC);
 }
 
+/* The source check: a plain request is answered by the server asked; a change
+ * request (RFC 5780 §7.2) by the address it asked to change to, which must
+ * also be the RESPONSE-ORIGIN (or RFC 3489 SOURCE-ADDRESS) it states. */
+static bool answer_from_expected(struct stun_client *c, struct stun_txn *t,
+				 const struct stun_msg *msg, const struct endpoint *from)
+{
+	char src[ENDPOINT_STRLEN], origin[ENDPOINT_STRLEN];
+	const struct endpoint *want = endpoint_is_set(&t->expect_from) ? &t->expect_from : &t->dst;
+	if (!endpoint_equal(from, want)) {
+		t->unexpected++;
+		t->unexpected_from = *from;
+		trace_log(c->trace, "stun: <- %s dropped: %s answer not from the expected address",
+			  endpoint_format(from, src), txn_label(t));
+		return false;
+	}
+	const struct endpoint *claimed = (msg->has & STUN_HAS_RESPONSE_ORIGIN) ? &msg->response_origin
+					 : (msg->has & STUN_HAS_SOURCE_ADDRESS) ? &msg->source_address
+										 : NULL;
+	if (t->change_flags && claimed && !endpoint_equal(claimed, from)) {
+		t->discarded++;
+		trace_log(c->trace, "stun: <- %s dropped: it claims to come from %s",
+			  endpoint_format(from, src), endpoint_format(claimed, origin));
+		return false;
+	}
+	return true;
+}
+
 /* Applies RFC 8489 §6.3 to one datagram that decoded (or nearly did). */
 static void accept_response(struct stun_client *c, int fd, const struct stun_msg *msg, int rc,
 			    const struct endpoint *from, int64_t now)
 {
 	char src[ENDPOINT_STRLEN];
+	if (msg->cls == STUN_CLASS_REQUEST && c->on_request) {
+		trace_log(c->trace, "stun: <- %s binding request on our socket",
+			  endpoint_format(from, src));
+		c->on_request(c, fd, msg, from, c->ctx);
+		return;
+	}
 	struct stun_txn *t = find_txn(c, fd, msg->tid);
 	if (!t || msg->method != STUN_METHOD_BINDING ||
 	    (msg->cls != STUN_CLASS_SUCCESS && msg->cls != STUN_CLASS_ERROR)) {
@@ -135,12 +202,8 @@ static void accept_response(struct stun_client *c, int fd, const struct stun_msg
 			  endpoint_format(from, src));
 		return;
 	}
-	if (!t->any_source && !endpoint_equal(from, &t->dst)) {
-		t->discarded++;
-		trace_log(c->trace, "stun: <- %s dropped: not the server we asked",
-			  endpoint_format(from, src));
+	if (!answer_from_expected(c, t, msg, from))
 		return;
-	}
 	t->response = *msg;
 	t->from = *from;
 	t->rtt_us = now - t->first_send_us;

@@ -9,6 +9,8 @@
 #include "natctl/loop.h"
 #include "natctl/net.h"
 #include "natctl/stun_client.h"
+#include "natctl/stun_tcp.h"
+#include "natctl/clock.h"
 
 #define MAX_SERVERS STUN_CLIENT_MAX_TXNS
 
@@ -115,4 +117,31 @@ int stun_public_query(const struct endpoint *servers, size_t n, int64_t deadline
 		if (fds[i] >= 0)
 			close(fds[i]);
 	return rc < 0 ? rc : 0;
+}
+
+int stun_public_query_tcp(const struct endpoint *server, int64_t deadline,
+			  const struct trace *trace, struct stun_public_result *r)
+{
+	struct stun_tcp tcp;
+	memset(r, 0, sizeof(*r));
+	r->server = *server;
+	r->outcome = STUN_PUBLIC_NO_ANSWER;
+	if (stun_tcp_start(&tcp, server, trace, clock_now_us()) == 0) {
+		struct loop_client lc = stun_tcp_loop(&tcp);
+		loop_run(&lc, 1, deadline);
+	}
+	if (tcp.state == STUN_TCP_ANSWERED) {
+		r->outcome = STUN_PUBLIC_OK;
+		r->local = tcp.local;
+		r->mapped = *stun_msg_mapped(&tcp.response);
+		r->rtt_us = tcp.rtt_us;
+		memcpy(r->software, tcp.response.software, sizeof(r->software));
+	} else if (tcp.state == STUN_TCP_FAILED && tcp.sys_error) {
+		r->outcome = STUN_PUBLIC_NETWORK;
+		r->sys_error = tcp.sys_error;
+	} else if (tcp.state == STUN_TCP_FAILED) {
+		r->outcome = STUN_PUBLIC_REJECTED;
+	}
+	stun_tcp_close(&tcp);
+	return 0;
 }

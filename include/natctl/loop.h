@@ -17,6 +17,8 @@
  * on_readable: an fd of its own has input.
  * on_tick: called after every wakeup; fires whatever timers are due.
  * done: true once it needs nothing more from the loop.
+ * write_fds, on_writable: optional (NULL): fds to watch for output, e.g. a
+ * TCP connect in progress.
  */
 struct loop_client {
 	void *self;
@@ -25,6 +27,8 @@ struct loop_client {
 	void (*on_readable)(void *self, int fd, int64_t now);
 	void (*on_tick)(void *self, int64_t now);
 	bool (*done)(void *self);
+	size_t (*write_fds)(void *self, int *out, size_t max);
+	void (*on_writable)(void *self, int fd, int64_t now);
 };
 
 enum loop_result {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "natctl/json.h"
+#include "natctl/nat_behavior.h"
 #include "natctl/stun_public.h"
 
 struct output {
@@ -25,8 +26,13 @@ void stun_public_failure_text(const struct stun_public_result *r, int64_t waited
 void render_stun_public(const struct output *o, const struct stun_public_result *r,
 			const char *error);
 
+/* `natctl stun` (behaviour discovery); error is NULL when a verdict was reached. */
+void render_nat_report(const struct output *o, const struct nat_report *r, const char *error);
+
 /* Shared pieces for renderers. */
 void json_endpoint(struct json_writer *w, const char *key, const struct endpoint *e);
 void json_endpoint_string(struct json_writer *w, const char *key, const struct endpoint *e);
+void json_tri(struct json_writer *w, const char *key, enum nat_tri v);
+void json_ms(struct json_writer *w, const char *key, int64_t us); /* null when negative */
 
 #endif

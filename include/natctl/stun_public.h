@@ -34,4 +34,8 @@ struct stun_public_result {
 int stun_public_query(const struct endpoint *servers, size_t n, int64_t deadline,
 		      const struct trace *trace, struct stun_public_result *r);
 
+/* The same over TCP (RFC 8489 §6.2.2), to one server. */
+int stun_public_query_tcp(const struct endpoint *server, int64_t deadline,
+			  const struct trace *trace, struct stun_public_result *r);
+
 #endif
