@@ -332,7 +332,6 @@ static void decide_hairpin(struct discovery *d, int64_t now)
 	} else if (probe_dead(d, h, now)) {
 		d->r->hairpinning = NAT_TRI_NO;
 		d->hairpin_done = true;
-		stun_txn_cancel(&h->txn);
 	}
 }
 
@@ -503,7 +502,9 @@ static void record_tcp(struct nat_report *r, const struct stun_tcp *tcp)
 		t->mapped = *stun_msg_mapped(&tcp->response);
 		t->rtt_us = tcp->rtt_us;
 	} else if (tcp->sys_error == -ECANCELED) {
-		t->note = "not needed: UDP answered";
+		t->note = "stopped: UDP answered";
+	} else {
+		t->note = "no STUN over TCP here";
 	}
 }
 

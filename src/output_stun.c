@@ -161,7 +161,11 @@ static void nat_test_text(FILE *f, const struct nat_test *t)
 {
 	char local[ENDPOINT_STRLEN], dst[ENDPOINT_STRLEN], from[ENDPOINT_STRLEN], mapped[ENDPOINT_STRLEN];
 	const char *change = change_name(t->change);
-	fprintf(f, "  %-26s %s -> %s%s%s: ", t->name, endpoint_format(&t->local, local),
+	if (!endpoint_is_set(&t->local))
+		strcpy(local, "-");
+	else
+		endpoint_format(&t->local, local);
+	fprintf(f, "  %-26s %s -> %s%s%s: ", t->name, local,
 		endpoint_format(&t->dst, dst), change ? " change " : "", change ? change : "");
 	if (t->answered)
 		fprintf(f, "from %s, mapped %s, %.1f ms", endpoint_format(&t->from, from),

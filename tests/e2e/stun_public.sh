@@ -23,10 +23,18 @@ out=$OUT
 check_json "options after the command; alternate server and port" "$out" .server 198.51.100.11:3479
 check_json "same public address from the other server" "$out" .public.address 203.0.113.2
 
-natctl_in client stun 198.51.100.10
+natctl_in client stun --address-only 198.51.100.10
 out=$OUT
 check_eq "text exits 0" "$RC" 0
 check "text puts the answer first" grep -Eq '^public 203\.0\.113\.2:[0-9]+$' <<<"$(head -n1 <<<"$out")"
+
+natctl_in client --json stun --address-only 198.51.100.10 198.51.100.11
+check_json "--address-only: public address" "$OUT" .public.address 203.0.113.2
+check_json "--address-only: no behaviour keys" "$OUT" 'has("classic")' false
+
+natctl_in client --json stun --tcp 198.51.100.10
+check_eq "--tcp exits 0" "$RC" 0
+check_json "--tcp: public address over TCP" "$OUT" .public.address 203.0.113.2
 check_eq "nothing on stderr without -v" "$(cat "$ERR")" ""
 
 natctl_in client -v stun 198.51.100.10 >/dev/null
