@@ -10,7 +10,7 @@ BUILD_PKGS="cmake make pkg-config gcc clang libminiupnpc-dev libnatpmp-dev"
 # The peers and tools the end-to-end tests use, the sanitizer and fuzzer
 # runtimes, and mandoc for linting the man page.
 TEST_PKGS="iproute2 nftables jq coturn miniupnpd-nftables stun-server stun-client
-           miniupnpc natpmpc mandoc libclang-rt-14-dev procps"
+           miniupnpc natpmpc mandoc libclang-rt-14-dev procps python3"
 
 want=${1:-build}
 case "$want" in

@@ -109,6 +109,27 @@ natctl_in() {
 	rm -f "$outfile"
 }
 
+# start_bg NODE READY_PATTERN CMD...: starts CMD in NODE in the background,
+# remembers its PID for cleanup, and waits (up to 5 s) until its output
+# matches READY_PATTERN. The PID is left in $BG_PID.
+BG_PID=""
+start_bg() {
+	local node=$1 ready=$2 log i
+	shift 2
+	log=$(mktemp)
+	ip netns exec "$(lab_ns "$LAB" "$node")" "$@" >"$log" 2>&1 &
+	BG_PID=$!
+	E2E_PIDS+=("$BG_PID")
+	for ((i = 0; i < 100; i++)); do
+		grep -q -- "$ready" "$log" && { rm -f "$log"; return 0; }
+		kill -0 "$BG_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	printf 'FAIL: %s did not get ready: %s\n' "$*" "$(tail -n 3 "$log")" >&2
+	rm -f "$log"
+	exit 1
+}
+
 # Milliseconds on the monotonic clock.
 now_ms() {
 	local up
