@@ -59,15 +59,22 @@ static void dispatch(const struct loop_client *c, const struct pollfd *p, int64_
 		c->on_readable(c->self, p->fd, now);
 }
 
+/* Ticks run after every input has been read, so a timer never decides
+ * "no answer" while the answer waits unread in a socket. */
+static void tick_all(const struct loop_client *c, size_t n, int64_t now)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!c[i].done(c[i].self))
+			c[i].on_tick(c[i].self, now);
+}
+
 enum loop_result loop_run(struct loop_client *c, size_t n, int64_t deadline)
 {
 	struct pollfd pfd[LOOP_MAX_FDS];
 	size_t owner[LOOP_MAX_FDS];
+	int64_t now = clock_now_us();
+	tick_all(c, n, now);
 	for (;;) {
-		int64_t now = clock_now_us();
-		for (size_t i = 0; i < n; i++)
-			if (!c[i].done(c[i].self))
-				c[i].on_tick(c[i].self, now);
 		if (all_done(c, n))
 			return LOOP_DONE;
 		if (now >= deadline)
@@ -80,5 +87,6 @@ enum loop_result loop_run(struct loop_client *c, size_t n, int64_t deadline)
 		now = clock_now_us();
 		for (size_t k = 0; rc > 0 && k < count; k++)
 			dispatch(&c[owner[k]], &pfd[k], now);
+		tick_all(c, n, now);
 	}
 }

@@ -14,8 +14,10 @@
 #include "natctl/stun_tcp.h"
 
 /* Once a path has answered, RTO = 3 x RTT (RFC 6298 §2.2 with one sample),
- * never below 50 ms (a busy host answers late) nor above RFC 8489's 500 ms. */
-#define NAT_RTO_FLOOR_US (50 * 1000)
+ * never below 20 ms (timer and scheduling slack) nor above RFC 8489's 500 ms.
+ * Answers to one socket's requests come back together, and the loop reads
+ * every socket before any timer decides, so a short floor is safe. */
+#define NAT_RTO_FLOOR_US (20 * 1000)
 /* "No answer" is decided after this many sends and one RTO of silence, and
  * only where a plain request on the same socket got through. */
 #define NAT_SILENT_SENDS 3
@@ -439,8 +441,7 @@ static void disc_readable(void *self, int fd, int64_t now)
 {
 	struct discovery *d = self;
 	struct loop_client lc = stun_client_loop(&d->client);
-	lc.on_readable(lc.self, fd, now);
-	evaluate(d, now);
+	lc.on_readable(lc.self, fd, now); /* decisions wait for the tick */
 }
 
 static void disc_tick(void *self, int64_t now)
