@@ -22,55 +22,15 @@
  * only where a plain request on the same socket got through. */
 #define NAT_SILENT_SENDS 3
 
-enum socket_id { SOCK_A, SOCK_B, SOCK_C, SOCK_D, SOCK_COUNT };
-
-enum role {
-	ROLE_BIND,          /* test I, one per server, socket A */
-	ROLE_MAP_ALT_IP,    /* test II: alternate IP, primary port, socket A */
-	ROLE_MAP_ALT_BOTH,  /* test III: alternate IP and port, socket A */
-	ROLE_B_CHANGE,      /* filtering: change IP and port, fresh socket B */
-	ROLE_B_PLAIN,       /* the plain request that proves B's path works */
-	ROLE_C_CHANGE,      /* filtering: change port, fresh socket C */
-	ROLE_C_PLAIN,
-	ROLE_HAIRPIN,       /* socket D to our own public mapping */
-	ROLE_COUNT,
-};
-
-static const char *const role_names[ROLE_COUNT] = {
-	[ROLE_BIND] = "binding",
-	[ROLE_MAP_ALT_IP] = "mapping-alt-ip",
-	[ROLE_MAP_ALT_BOTH] = "mapping-alt-ip-port",
-	[ROLE_B_CHANGE] = "filtering-change-ip-port",
-	[ROLE_B_PLAIN] = "filtering-plain-b",
-	[ROLE_C_CHANGE] = "filtering-change-port",
-	[ROLE_C_PLAIN] = "filtering-plain-c",
-	[ROLE_HAIRPIN] = "hairpin",
-};
-
-struct probe {
-	struct stun_txn txn;
-	enum role role;
-	enum socket_id sock;
-	bool started;
-};
-
-struct discovery {
-	const struct nat_options *opt;
-	struct nat_report *r;
-	struct stun_client client;
-	struct stun_tcp tcp;
-	int fd[SOCK_COUNT];
-	struct probe bind[NAT_MAX_SERVERS];
-	size_t n_bind;
-	struct probe tests[ROLE_COUNT]; /* indexed by role; ROLE_BIND unused */
-	int primary;          /* index into bind[], or -1 */
-	int first_answer;     /* index into bind[], or -1 */
-	int64_t rto_us;       /* 0 until a path answered */
-	bool hairpin_seen;
-	bool mapping_done, filtering_done, hairpin_done, udp_blocked, finished;
-	bool mapping_varies;  /* two servers saw different mappings (no alternate) */
-	int64_t start_us;
-	int64_t hairpin_rtt_us;
+static const char *const role_names[NAT_ROLE_COUNT] = {
+	[NAT_ROLE_BIND] = "binding",
+	[NAT_ROLE_MAP_ALT_IP] = "mapping-alt-ip",
+	[NAT_ROLE_MAP_ALT_BOTH] = "mapping-alt-ip-port",
+	[NAT_ROLE_B_CHANGE] = "filtering-change-ip-port",
+	[NAT_ROLE_B_PLAIN] = "filtering-plain-b",
+	[NAT_ROLE_C_CHANGE] = "filtering-change-port",
+	[NAT_ROLE_C_PLAIN] = "filtering-plain-c",
+	[NAT_ROLE_HAIRPIN] = "hairpin",
 };
 
 static void add_reason(struct nat_report *r, const char *fmt, ...)
@@ -86,19 +46,19 @@ static void add_reason(struct nat_report *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-static bool probe_answered(const struct probe *p)
+static bool probe_answered(const struct nat_probe *p)
 {
 	return p->started && p->txn.state == STUN_TXN_ANSWERED &&
 	       p->txn.response.cls == STUN_CLASS_SUCCESS && stun_msg_mapped(&p->txn.response);
 }
 
-static const struct endpoint *probe_mapped(const struct probe *p)
+static const struct endpoint *probe_mapped(const struct nat_probe *p)
 {
 	return probe_answered(p) ? stun_msg_mapped(&p->txn.response) : NULL;
 }
 
 /* No answer is coming: it ended without one, or stayed silent long enough. */
-static bool probe_dead(const struct discovery *d, const struct probe *p, int64_t now)
+static bool probe_dead(const struct nat_discovery *d, const struct nat_probe *p, int64_t now)
 {
 	if (!p->started)
 		return false;
@@ -108,18 +68,18 @@ static bool probe_dead(const struct discovery *d, const struct probe *p, int64_t
 	return !probe_answered(p);
 }
 
-static struct probe *probe_of(struct discovery *d, const struct stun_txn *t)
+static struct nat_probe *probe_of(struct nat_discovery *d, const struct stun_txn *t)
 {
 	for (size_t i = 0; i < d->n_bind; i++)
 		if (&d->bind[i].txn == t)
 			return &d->bind[i];
-	for (size_t i = 0; i < ROLE_COUNT; i++)
+	for (size_t i = 0; i < NAT_ROLE_COUNT; i++)
 		if (&d->tests[i].txn == t)
 			return &d->tests[i];
 	return NULL;
 }
 
-static int start_probe(struct discovery *d, struct probe *p, enum role role, enum socket_id sock,
+static int start_probe(struct nat_discovery *d, struct nat_probe *p, enum nat_role role, enum nat_socket sock,
 		       const struct endpoint *dst, uint32_t change, const struct endpoint *expect)
 {
 	memset(p, 0, sizeof(*p));
@@ -135,7 +95,7 @@ static int start_probe(struct discovery *d, struct probe *p, enum role role, enu
 	return p->started ? 0 : -1;
 }
 
-static void adopt_rtt(struct discovery *d, int64_t rtt_us)
+static void adopt_rtt(struct nat_discovery *d, int64_t rtt_us)
 {
 	if (d->rto_us > 0)
 		return;
@@ -148,7 +108,7 @@ static void adopt_rtt(struct discovery *d, int64_t rtt_us)
 		  (double)rto / USEC_PER_MSEC);
 }
 
-static const struct endpoint *alternate_of(const struct probe *p)
+static const struct endpoint *alternate_of(const struct nat_probe *p)
 {
 	const struct stun_msg *m = &p->txn.response;
 	if (m->has & STUN_HAS_OTHER_ADDRESS)
@@ -159,7 +119,7 @@ static const struct endpoint *alternate_of(const struct probe *p)
 }
 
 /* Test I answered with a usable alternate: start mapping and filtering tests. */
-static void start_primary_tests(struct discovery *d, int i)
+static void start_primary_tests(struct nat_discovery *d, int i)
 {
 	const struct endpoint *p = &d->bind[i].txn.dst;
 	struct endpoint other = *alternate_of(&d->bind[i]);
@@ -168,32 +128,32 @@ static void start_primary_tests(struct discovery *d, int i)
 	alt_port.port = other.port;
 	d->primary = i;
 	d->r->other = other;
-	start_probe(d, &d->tests[ROLE_MAP_ALT_IP], ROLE_MAP_ALT_IP, SOCK_A, &alt_ip, 0, NULL);
-	start_probe(d, &d->tests[ROLE_MAP_ALT_BOTH], ROLE_MAP_ALT_BOTH, SOCK_A, &other, 0, NULL);
-	start_probe(d, &d->tests[ROLE_B_CHANGE], ROLE_B_CHANGE, SOCK_B, p,
+	start_probe(d, &d->tests[NAT_ROLE_MAP_ALT_IP], NAT_ROLE_MAP_ALT_IP, NAT_SOCK_A, &alt_ip, 0, NULL);
+	start_probe(d, &d->tests[NAT_ROLE_MAP_ALT_BOTH], NAT_ROLE_MAP_ALT_BOTH, NAT_SOCK_A, &other, 0, NULL);
+	start_probe(d, &d->tests[NAT_ROLE_B_CHANGE], NAT_ROLE_B_CHANGE, NAT_SOCK_B, p,
 		    STUN_CHANGE_IP | STUN_CHANGE_PORT, &other);
-	start_probe(d, &d->tests[ROLE_B_PLAIN], ROLE_B_PLAIN, SOCK_B, p, 0, NULL);
-	start_probe(d, &d->tests[ROLE_C_CHANGE], ROLE_C_CHANGE, SOCK_C, p, STUN_CHANGE_PORT,
+	start_probe(d, &d->tests[NAT_ROLE_B_PLAIN], NAT_ROLE_B_PLAIN, NAT_SOCK_B, p, 0, NULL);
+	start_probe(d, &d->tests[NAT_ROLE_C_CHANGE], NAT_ROLE_C_CHANGE, NAT_SOCK_C, p, STUN_CHANGE_PORT,
 		    &alt_port);
-	start_probe(d, &d->tests[ROLE_C_PLAIN], ROLE_C_PLAIN, SOCK_C, p, 0, NULL);
+	start_probe(d, &d->tests[NAT_ROLE_C_PLAIN], NAT_ROLE_C_PLAIN, NAT_SOCK_C, p, 0, NULL);
 }
 
 /* RFC 5780 §4.5: from another socket, send to our own public mapping; if the
  * request arrives on socket A, the NAT hairpins. */
-static void start_hairpin(struct discovery *d, const struct endpoint *mapped)
+static void start_hairpin(struct nat_discovery *d, const struct endpoint *mapped)
 {
-	start_probe(d, &d->tests[ROLE_HAIRPIN], ROLE_HAIRPIN, SOCK_D, mapped, 0, NULL);
+	start_probe(d, &d->tests[NAT_ROLE_HAIRPIN], NAT_ROLE_HAIRPIN, NAT_SOCK_D, mapped, 0, NULL);
 }
 
 static void on_txn_end(struct stun_client *c, struct stun_txn *t, void *ctx)
 {
-	struct discovery *d = ctx;
-	struct probe *p = probe_of(d, t);
+	struct nat_discovery *d = ctx;
+	struct nat_probe *p = probe_of(d, t);
 	(void)c;
 	if (!p || !probe_answered(p))
 		return;
 	adopt_rtt(d, t->rtt_us);
-	if (p->role != ROLE_BIND)
+	if (p->role != NAT_ROLE_BIND)
 		return;
 	int i = (int)(p - d->bind);
 	if (d->first_answer < 0) {
@@ -208,11 +168,11 @@ static void on_txn_end(struct stun_client *c, struct stun_txn *t, void *ctx)
 static void on_request(struct stun_client *c, int fd, const struct stun_msg *msg,
 		       const struct endpoint *from, void *ctx)
 {
-	struct discovery *d = ctx;
-	struct probe *h = &d->tests[ROLE_HAIRPIN];
+	struct nat_discovery *d = ctx;
+	struct nat_probe *h = &d->tests[NAT_ROLE_HAIRPIN];
 	(void)c;
 	(void)from;
-	if (h->started && fd == d->fd[SOCK_A] && memcmp(msg->tid, h->txn.tid, STUN_TID_LEN) == 0) {
+	if (h->started && fd == d->fd[NAT_SOCK_A] && memcmp(msg->tid, h->txn.tid, STUN_TID_LEN) == 0) {
 		d->hairpin_seen = true;
 		d->hairpin_rtt_us = clock_now_us() - h->txn.first_send_us;
 		stun_txn_cancel(&h->txn);
@@ -221,9 +181,9 @@ static void on_request(struct stun_client *c, int fd, const struct stun_msg *msg
 
 /* ---- deciding ---- */
 
-static void decide_mapping(struct discovery *d, int64_t now)
+static void decide_mapping(struct nat_discovery *d, int64_t now)
 {
-	struct probe *ip = &d->tests[ROLE_MAP_ALT_IP], *both = &d->tests[ROLE_MAP_ALT_BOTH];
+	struct nat_probe *ip = &d->tests[NAT_ROLE_MAP_ALT_IP], *both = &d->tests[NAT_ROLE_MAP_ALT_BOTH];
 	const struct endpoint *ma1 = probe_mapped(&d->bind[d->primary]);
 	enum nat_dependence m = nat_mapping_from(ma1, probe_mapped(ip), probe_mapped(both));
 	if (m == NAT_DEP_UNKNOWN && probe_dead(d, ip, now) && probe_mapped(both) &&
@@ -251,7 +211,7 @@ static void decide_mapping(struct discovery *d, int64_t now)
  * from elsewhere, or with a RESPONSE-ORIGIN that is not its source, it is not
  * the alternate we were promised.
  */
-static bool change_anomaly(struct discovery *d, const struct probe *p)
+static bool change_anomaly(struct nat_discovery *d, const struct nat_probe *p)
 {
 	const struct endpoint *primary = &d->bind[d->primary].txn.dst;
 	char src[ENDPOINT_STRLEN], want[ENDPOINT_STRLEN];
@@ -275,7 +235,7 @@ static bool change_anomaly(struct discovery *d, const struct probe *p)
 	return false;
 }
 
-static bool change_refused(struct discovery *d, const struct probe *p)
+static bool change_refused(struct nat_discovery *d, const struct nat_probe *p)
 {
 	if (p->txn.state != STUN_TXN_ANSWERED || p->txn.response.cls != STUN_CLASS_ERROR)
 		return false;
@@ -286,10 +246,10 @@ static bool change_refused(struct discovery *d, const struct probe *p)
 
 /* RFC 5780 §4.4, with each "no answer" counted only where the plain request
  * on the same fresh socket came back, so loss is not taken for filtering. */
-static enum nat_dependence filtering_evidence(struct discovery *d, int64_t now, bool *over)
+static enum nat_dependence filtering_evidence(struct nat_discovery *d, int64_t now, bool *over)
 {
-	struct probe *bc = &d->tests[ROLE_B_CHANGE], *bp = &d->tests[ROLE_B_PLAIN];
-	struct probe *cc = &d->tests[ROLE_C_CHANGE], *cp = &d->tests[ROLE_C_PLAIN];
+	struct nat_probe *bc = &d->tests[NAT_ROLE_B_CHANGE], *bp = &d->tests[NAT_ROLE_B_PLAIN];
+	struct nat_probe *cc = &d->tests[NAT_ROLE_C_CHANGE], *cp = &d->tests[NAT_ROLE_C_PLAIN];
 	*over = true;
 	if (probe_answered(bc))
 		return NAT_DEP_ENDPOINT_INDEPENDENT;
@@ -303,9 +263,9 @@ static enum nat_dependence filtering_evidence(struct discovery *d, int64_t now, 
 	return NAT_DEP_UNKNOWN;
 }
 
-static void decide_filtering(struct discovery *d, int64_t now)
+static void decide_filtering(struct nat_discovery *d, int64_t now)
 {
-	struct probe *bc = &d->tests[ROLE_B_CHANGE], *cc = &d->tests[ROLE_C_CHANGE];
+	struct nat_probe *bc = &d->tests[NAT_ROLE_B_CHANGE], *cc = &d->tests[NAT_ROLE_C_CHANGE];
 	if (change_anomaly(d, bc) || change_anomaly(d, cc) || change_refused(d, bc) ||
 	    change_refused(d, cc)) {
 		d->filtering_done = true;
@@ -323,9 +283,9 @@ static void decide_filtering(struct discovery *d, int64_t now)
 	}
 }
 
-static void decide_hairpin(struct discovery *d, int64_t now)
+static void decide_hairpin(struct nat_discovery *d, int64_t now)
 {
-	struct probe *h = &d->tests[ROLE_HAIRPIN];
+	struct nat_probe *h = &d->tests[NAT_ROLE_HAIRPIN];
 	if (!h->started)
 		return;
 	if (d->hairpin_seen) {
@@ -337,7 +297,7 @@ static void decide_hairpin(struct discovery *d, int64_t now)
 	}
 }
 
-static bool all_binds_over(const struct discovery *d, int64_t now)
+static bool all_binds_over(const struct nat_discovery *d, int64_t now)
 {
 	for (size_t i = 0; i < d->n_bind; i++)
 		if (!probe_answered(&d->bind[i]) && !probe_dead(d, &d->bind[i], now))
@@ -346,7 +306,7 @@ static bool all_binds_over(const struct discovery *d, int64_t now)
 }
 
 /* No server gave a usable alternate: compare what several servers saw. */
-static void decide_without_alternate(struct discovery *d)
+static void decide_without_alternate(struct nat_discovery *d)
 {
 	const struct endpoint *first = probe_mapped(&d->bind[d->first_answer]);
 	char srv[ENDPOINT_STRLEN];
@@ -375,7 +335,7 @@ static void decide_without_alternate(struct discovery *d)
 	d->mapping_done = d->filtering_done = true;
 }
 
-static void finish(struct discovery *d)
+static void finish(struct nat_discovery *d)
 {
 	d->finished = true;
 	d->client.stop = true;
@@ -386,7 +346,7 @@ static void finish(struct discovery *d)
 	}
 }
 
-static void evaluate(struct discovery *d, int64_t now)
+static void evaluate(struct nat_discovery *d, int64_t now)
 {
 	if (d->finished)
 		return;
@@ -418,14 +378,14 @@ static void evaluate(struct discovery *d, int64_t now)
 
 static size_t disc_fds(void *self, int *out, size_t max)
 {
-	struct discovery *d = self;
+	struct nat_discovery *d = self;
 	struct loop_client lc = stun_client_loop(&d->client);
 	return lc.fds(lc.self, out, max);
 }
 
 static int64_t disc_next(void *self)
 {
-	struct discovery *d = self;
+	struct nat_discovery *d = self;
 	struct loop_client lc = stun_client_loop(&d->client);
 	int64_t at = lc.next_wakeup(lc.self);
 	/* Wake when a silent probe's wait is over. */
@@ -439,14 +399,14 @@ static int64_t disc_next(void *self)
 
 static void disc_readable(void *self, int fd, int64_t now)
 {
-	struct discovery *d = self;
+	struct nat_discovery *d = self;
 	struct loop_client lc = stun_client_loop(&d->client);
 	lc.on_readable(lc.self, fd, now); /* decisions wait for the tick */
 }
 
 static void disc_tick(void *self, int64_t now)
 {
-	struct discovery *d = self;
+	struct nat_discovery *d = self;
 	struct loop_client lc = stun_client_loop(&d->client);
 	lc.on_tick(lc.self, now);
 	evaluate(d, now);
@@ -454,13 +414,13 @@ static void disc_tick(void *self, int64_t now)
 
 static bool disc_done(void *self)
 {
-	const struct discovery *d = self;
+	const struct nat_discovery *d = self;
 	return d->finished;
 }
 
 /* ---- the report ---- */
 
-static void record_test(struct nat_report *r, const struct probe *p, const struct endpoint *local)
+static void record_test(struct nat_report *r, const struct nat_probe *p, const struct endpoint *local)
 {
 	if (!p->started || r->n_tests >= NAT_MAX_TESTS)
 		return;
@@ -517,10 +477,10 @@ static struct nat_test *find_test(struct nat_report *r, const char *name)
 	return &r->tests[0];
 }
 
-static void record_tests(struct discovery *d)
+static void record_tests(struct nat_discovery *d)
 {
-	struct endpoint local[SOCK_COUNT];
-	for (int s = 0; s < SOCK_COUNT; s++) {
+	struct endpoint local[NAT_SOCK_COUNT];
+	for (int s = 0; s < NAT_SOCK_COUNT; s++) {
 		memset(&local[s], 0, sizeof(local[s]));
 		socket_local(d->fd[s], &local[s]);
 		if (endpoint_same_ip(&local[s], &d->r->local) || !endpoint_is_set(&d->r->local))
@@ -531,12 +491,12 @@ static void record_tests(struct discovery *d)
 		local[s].port = port;
 	}
 	for (size_t i = 0; i < d->n_bind; i++)
-		record_test(d->r, &d->bind[i], &local[SOCK_A]);
-	for (size_t i = 0; i < ROLE_COUNT; i++)
+		record_test(d->r, &d->bind[i], &local[NAT_SOCK_A]);
+	for (size_t i = 0; i < NAT_ROLE_COUNT; i++)
 		record_test(d->r, &d->tests[i], &local[d->tests[i].sock]);
 	record_tcp(d->r, &d->tcp);
 	if (d->hairpin_seen) {
-		struct nat_test *h = find_test(d->r, role_names[ROLE_HAIRPIN]);
+		struct nat_test *h = find_test(d->r, role_names[NAT_ROLE_HAIRPIN]);
 		h->answered = true;
 		h->from = h->dst;
 		h->rtt_us = d->hairpin_rtt_us;
@@ -544,7 +504,7 @@ static void record_tests(struct discovery *d)
 	}
 }
 
-static void report_udp_blocked(struct discovery *d)
+static void report_udp_blocked(struct nat_discovery *d)
 {
 	struct nat_report *r = d->r;
 	r->tcp_answered = true;
@@ -561,7 +521,7 @@ static void report_udp_blocked(struct discovery *d)
 }
 
 /* Whatever the deadline left undecided is unknown, with the reason. */
-static void report_undecided(struct discovery *d)
+static void report_undecided(struct nat_discovery *d)
 {
 	double secs = (double)(d->opt->deadline - d->start_us) / USEC_PER_SEC;
 	if (!d->mapping_done)
@@ -572,18 +532,18 @@ static void report_undecided(struct discovery *d)
 		add_reason(d->r, "hairpinning: undecided when the %.3g s deadline came", secs);
 }
 
-static void report_udp(struct discovery *d)
+static void report_udp(struct nat_discovery *d)
 {
 	struct nat_report *r = d->r;
 	int main_bind = d->primary >= 0 ? d->primary : d->first_answer;
-	const struct probe *b = &d->bind[main_bind];
+	const struct nat_probe *b = &d->bind[main_bind];
 	r->udp_answered = true;
 	r->server = b->txn.dst;
 	r->mapped = *probe_mapped(b);
 	r->rtt_us = b->txn.rtt_us;
 	memcpy(r->software, b->txn.response.software, sizeof(r->software));
 	struct endpoint bound;
-	if (socket_local(d->fd[SOCK_A], &bound) == 0 && net_route_source(&b->txn.dst, &r->local) == 0)
+	if (socket_local(d->fd[NAT_SOCK_A], &bound) == 0 && net_route_source(&b->txn.dst, &r->local) == 0)
 		r->local.port = bound.port;
 	r->nat = endpoint_equal(&r->local, &r->mapped) ? NAT_TRI_NO : NAT_TRI_YES;
 	r->port_preserving = r->local.port == r->mapped.port ? NAT_TRI_YES : NAT_TRI_NO;
@@ -598,7 +558,7 @@ static void report_udp(struct discovery *d)
 	r->decided = true;
 }
 
-static void report(struct discovery *d)
+static void report(struct nat_discovery *d)
 {
 	struct nat_report *r = d->r;
 	if (d->tcp.state == STUN_TCP_ANSWERED) {
@@ -612,9 +572,9 @@ static void report(struct discovery *d)
 	record_tests(d);
 }
 
-static int open_sockets(struct discovery *d, int family)
+static int open_sockets(struct nat_discovery *d, int family)
 {
-	for (int s = 0; s < SOCK_COUNT; s++) {
+	for (int s = 0; s < NAT_SOCK_COUNT; s++) {
 		d->fd[s] = udp_open(family, NULL);
 		if (d->fd[s] < 0)
 			return d->fd[s];
@@ -622,9 +582,9 @@ static int open_sockets(struct discovery *d, int family)
 	return 0;
 }
 
-static void close_sockets(struct discovery *d)
+static void close_sockets(struct nat_discovery *d)
 {
-	for (int s = 0; s < SOCK_COUNT; s++)
+	for (int s = 0; s < NAT_SOCK_COUNT; s++)
 		if (d->fd[s] >= 0)
 			close(d->fd[s]);
 	stun_tcp_close(&d->tcp);
@@ -638,41 +598,64 @@ static void init_report(struct nat_report *r, const struct nat_options *opt)
 		r->server = opt->servers[0];
 }
 
-int nat_discover(const struct nat_options *opt, struct nat_report *r)
+int nat_discovery_start(struct nat_discovery *d, const struct nat_options *opt,
+			struct nat_report *r)
 {
-	struct discovery d;
-	memset(&d, 0, sizeof(d));
+	memset(d, 0, sizeof(*d));
 	init_report(r, opt);
-	d.opt = opt;
-	d.r = r;
-	d.primary = d.first_answer = -1;
-	d.tcp.fd = -1;
-	for (int s = 0; s < SOCK_COUNT; s++)
-		d.fd[s] = -1;
-	stun_client_init(&d.client, opt->trace, "natctl " NATCTL_VERSION);
-	d.client.on_end = on_txn_end;
-	d.client.on_request = on_request;
-	d.client.ctx = &d;
+	d->opt = opt;
+	d->r = r;
+	d->primary = d->first_answer = -1;
+	d->tcp.fd = -1;
+	for (int s = 0; s < NAT_SOCK_COUNT; s++)
+		d->fd[s] = -1;
+	stun_client_init(&d->client, opt->trace, "natctl " NATCTL_VERSION);
+	d->client.on_end = on_txn_end;
+	d->client.on_request = on_request;
+	d->client.ctx = d;
 
-	int rc = opt->n_servers ? open_sockets(&d, opt->servers[0].family) : -EDESTADDRREQ;
-	int64_t now = clock_now_us();
+	int rc = opt->n_servers ? open_sockets(d, opt->servers[0].family) : -EDESTADDRREQ;
+	d->start_us = clock_now_us();
 	for (size_t i = 0; rc == 0 && i < opt->n_servers && i < NAT_MAX_SERVERS; i++) {
 		if (opt->servers[i].family != opt->servers[0].family)
 			continue; /* one address family per run: socket A has one */
-		start_probe(&d, &d.bind[d.n_bind++], ROLE_BIND, SOCK_A, &opt->servers[i], 0, NULL);
+		start_probe(d, &d->bind[d->n_bind++], NAT_ROLE_BIND, NAT_SOCK_A, &opt->servers[i], 0,
+			    NULL);
 	}
-	d.start_us = now;
 	if (rc == 0 && opt->tcp)
-		stun_tcp_start(&d.tcp, &opt->servers[0], opt->trace, now);
-	if (rc == 0) {
-		struct loop_client lc[2] = {
-			{.self = &d, .fds = disc_fds, .next_wakeup = disc_next,
-			 .on_readable = disc_readable, .on_tick = disc_tick, .done = disc_done},
-			stun_tcp_loop(&d.tcp),
-		};
-		loop_run(lc, opt->tcp ? 2 : 1, opt->deadline);
-		report(&d);
-	}
-	close_sockets(&d);
+		stun_tcp_start(&d->tcp, &opt->servers[0], opt->trace, d->start_us);
+	if (rc < 0)
+		close_sockets(d);
 	return rc;
+}
+
+size_t nat_discovery_loops(struct nat_discovery *d, struct loop_client out[2])
+{
+	out[0] = (struct loop_client){.self = d,
+				      .fds = disc_fds,
+				      .next_wakeup = disc_next,
+				      .on_readable = disc_readable,
+				      .on_tick = disc_tick,
+				      .done = disc_done};
+	out[1] = stun_tcp_loop(&d->tcp);
+	return 2;
+}
+
+void nat_discovery_finish(struct nat_discovery *d)
+{
+	finish(d);
+	report(d);
+	close_sockets(d);
+}
+
+int nat_discover(const struct nat_options *opt, struct nat_report *r)
+{
+	struct nat_discovery d;
+	struct loop_client lc[2];
+	int rc = nat_discovery_start(&d, opt, r);
+	if (rc < 0)
+		return rc;
+	loop_run(lc, nat_discovery_loops(&d, lc), opt->deadline);
+	nat_discovery_finish(&d);
+	return 0;
 }

@@ -9,7 +9,9 @@
 
 #include "natctl/addr.h"
 #include "natctl/stun.h"
+#include "natctl/loop.h"
 #include "natctl/stun_client.h"
+#include "natctl/stun_tcp.h"
 #include "natctl/trace.h"
 
 /* RFC 4787 §4.1 (mapping) and §5 (filtering) use the same three terms. */
@@ -86,6 +88,54 @@ struct nat_report {
 
 /* Runs every test at once under opt->deadline. Returns 0, or -errno if no socket could be opened. */
 int nat_discover(const struct nat_options *opt, struct nat_report *r);
+
+/* The same in steps, to share one poll loop with other clients: start,
+ * run the loop clients it gives (until done or the deadline), finish. opt
+ * and r must outlive d; finish fills r and closes every socket. */
+enum nat_socket { NAT_SOCK_A, NAT_SOCK_B, NAT_SOCK_C, NAT_SOCK_D, NAT_SOCK_COUNT };
+
+enum nat_role {
+	NAT_ROLE_BIND,          /* test I, one per server, socket A */
+	NAT_ROLE_MAP_ALT_IP,    /* test II: alternate IP, primary port, socket A */
+	NAT_ROLE_MAP_ALT_BOTH,  /* test III: alternate IP and port, socket A */
+	NAT_ROLE_B_CHANGE,      /* filtering: change IP and port, fresh socket B */
+	NAT_ROLE_B_PLAIN,       /* the plain request that proves B's path works */
+	NAT_ROLE_C_CHANGE,      /* filtering: change port, fresh socket C */
+	NAT_ROLE_C_PLAIN,
+	NAT_ROLE_HAIRPIN,       /* socket D to our own public mapping */
+	NAT_ROLE_COUNT,
+};
+
+struct nat_probe {
+	struct stun_txn txn;
+	enum nat_role role;
+	enum nat_socket sock;
+	bool started;
+};
+
+struct nat_discovery {
+	const struct nat_options *opt;
+	struct nat_report *r;
+	struct stun_client client;
+	struct stun_tcp tcp;
+	int fd[NAT_SOCK_COUNT];
+	struct nat_probe bind[NAT_MAX_SERVERS];
+	size_t n_bind;
+	struct nat_probe tests[NAT_ROLE_COUNT]; /* indexed by role; NAT_ROLE_BIND unused */
+	int primary;          /* index into bind[], or -1 */
+	int first_answer;     /* index into bind[], or -1 */
+	int64_t rto_us;       /* 0 until a path answered */
+	bool hairpin_seen;
+	bool mapping_done, filtering_done, hairpin_done, udp_blocked, finished;
+	bool mapping_varies;  /* two servers saw different mappings (no alternate) */
+	int64_t start_us;
+	int64_t hairpin_rtt_us;
+};
+
+int nat_discovery_start(struct nat_discovery *d, const struct nat_options *opt,
+			struct nat_report *r);
+size_t nat_discovery_loops(struct nat_discovery *d, struct loop_client out[2]);
+void nat_discovery_finish(struct nat_discovery *d);
 
 const char *nat_dependence_name(enum nat_dependence d);
 const char *nat_classic_name(enum nat_classic c);
