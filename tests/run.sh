@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # The whole test suite, as CI runs it: installs the test dependencies, builds
 # with gcc (warnings are errors) and with clang under AddressSanitizer and
-# UndefinedBehaviorSanitizer, runs every unit and end-to-end test on the
-# sanitized build, lints the man page, and fuzzes the STUN decoder briefly.
+# UndefinedBehaviorSanitizer, lints the man page, fuzzes every parser briefly,
+# and runs every unit and end-to-end test on the sanitized build.
 # Needs root for the network namespaces (run it with sudo).
 set -eu
 cd "$(dirname "$0")/.."
@@ -23,10 +23,12 @@ cmake --build build-asan -j"$(nproc)"
 echo "== man page"
 mandoc -Tlint -W warning man/natctl.1
 
-echo "== tests (sanitized build)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-(cd build-asan && ctest --output-on-failure -j2 --timeout 300)
 
-echo "== fuzz: STUN decoder"
+echo "== fuzz: every parser, ${FUZZ_SECONDS:-30} s each"
 bash tests/fuzz/run.sh "$root/build-asan/tests/fuzz" "${FUZZ_SECONDS:-30}"
+
+# Last, so the run ends with CTest's summary.
+echo "== tests (sanitized build)"
+(cd build-asan && ctest --output-on-failure -j2 --timeout 300)
