@@ -52,5 +52,6 @@ extern const struct test_case json_cases[];
 extern const struct test_case cli_cases[];
 extern const struct test_case stun_client_cases[];
 extern const struct test_case nat_verdict_cases[];
+extern const struct test_case diagnose_cases[];
 
 #endif

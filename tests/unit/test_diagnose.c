@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Unit tests for the diagnosis rules: double NAT, CGNAT, inbound, peer-to-peer, advice.
+#include "natctl/diagnose.h"
+#include "test.h"
+
+static struct endpoint ip(const char *s)
+{
+	struct endpoint e;
+	endpoint_parse_ip(&e, s);
+	return e;
+}
+
+/* A home network: 192.168.77.10 behind a router whose UPnP reports wan. */
+static struct probe_facts home(struct nat_report *stun, const char *wan, const char *pub,
+			       enum nat_classic classic)
+{
+	struct probe_facts f;
+	memset(&f, 0, sizeof(f));
+	memset(stun, 0, sizeof(*stun));
+	f.have_route = true;
+	f.local = ip("192.168.77.10");
+	f.gateway = ip("192.168.77.1");
+	if (wan) {
+		f.upnp.available = true;
+		f.upnp.external = ip(wan);
+		f.upnp.mapping_ok = NAT_TRI_UNKNOWN;
+	}
+	f.natpmp.mapping_ok = f.pcp.mapping_ok = NAT_TRI_UNKNOWN;
+	stun->udp_answered = true;
+	stun->mapped = ip(pub);
+	stun->nat = NAT_TRI_YES;
+	stun->classic = classic;
+	f.stun = stun;
+	return f;
+}
+
+static bool advice_has(const struct diagnosis *d, const char *needle)
+{
+	for (size_t i = 0; i < d->n_advice; i++)
+		if (strstr(d->advice[i], needle))
+			return true;
+	return false;
+}
+
+static void diagnose_plain_home_router(void)
+{
+	struct nat_report stun;
+	struct diagnosis d;
+	struct probe_facts f = home(&stun, "203.0.113.2", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
+	diagnose(&f, &d);
+	CHECK(!d.double_nat);
+	CHECK(!d.cgnat);
+	CHECK_EQ_INT(d.methods, DIAG_UPNP);
+	CHECK_EQ_INT(d.inbound_ok, NAT_TRI_YES);
+	CHECK_EQ_INT(d.p2p_likely, NAT_TRI_YES);
+	CHECK(strstr(d.verdict, "port mapping: UPnP") != NULL);
+	CHECK_EQ_INT(d.n_advice, 0);
+}
+
+static void diagnose_cgnat_wan_address(void)
+{
+	struct nat_report stun;
+	struct diagnosis d;
+	struct probe_facts f = home(&stun, "100.64.0.2", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
+	diagnose(&f, &d);
+	CHECK(d.double_nat);
+	CHECK(d.cgnat);
+	CHECK_EQ_INT(d.inbound_ok, NAT_TRI_NO);
+	CHECK(advice_has(&d, "UPnP works, but your router's WAN address 100.64.0.2 is carrier-grade NAT"));
+	CHECK(advice_has(&d, "ask your ISP"));
+	CHECK(strstr(d.verdict, "carrier-grade NAT") != NULL);
+}
+
+static void diagnose_private_wan_address(void)
+{
+	struct nat_report stun;
+	struct diagnosis d;
+	struct probe_facts f = home(&stun, "192.168.1.20", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
+	diagnose(&f, &d);
+	CHECK(d.double_nat);
+	CHECK(!d.cgnat);
+	CHECK(advice_has(&d, "private address"));
+}
+
+static void diagnose_wan_differs_from_stun(void)
+{
+	struct nat_report stun;
+	struct diagnosis d;
+	struct probe_facts f = home(&stun, "198.51.100.7", "203.0.113.2", NAT_CLASSIC_SYMMETRIC);
+	diagnose(&f, &d);
+	CHECK(d.double_nat);
+	CHECK(!d.cgnat);
+	CHECK(advice_has(&d, "another NAT in between"));
+	CHECK_EQ_INT(d.p2p_likely, NAT_TRI_NO);
+	CHECK(advice_has(&d, "symmetric"));
+}
+
+static void diagnose_stun_learnt_and_refusing(void)
+{
+	struct nat_report stun;
+	struct diagnosis d;
+	struct probe_facts f = home(&stun, "203.0.113.2", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
+	f.tested_mapping = true;
+	f.upnp.mapping_ok = NAT_TRI_NO;
+	f.upnp.refused_double_nat = true;
+	f.natpmp.available = true;
+	f.natpmp.external = ip("203.0.113.2");
+	f.natpmp.mapping_ok = NAT_TRI_NO;
+	f.natpmp.refused_double_nat = true;
+	diagnose(&f, &d);
+	CHECK(d.double_nat);
+	CHECK(d.cgnat);
+	CHECK_EQ_INT(d.inbound_ok, NAT_TRI_NO);
+	CHECK(advice_has(&d, "refuses every mapping"));
+	/* One accepted mapping and it is not that. */
+	f.natpmp.mapping_ok = NAT_TRI_YES;
+	f.natpmp.refused_double_nat = false;
+	diagnose(&f, &d);
+	CHECK(!d.cgnat);
+}
+
+static void diagnose_no_mapping_service(void)
+{
+	struct nat_report stun;
+	struct diagnosis d;
+	struct probe_facts f = home(&stun, NULL, "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
+	diagnose(&f, &d);
+	CHECK_EQ_INT(d.methods, 0);
+	CHECK(!d.double_nat);
+	CHECK(advice_has(&d, "no port-mapping protocol"));
+	CHECK(strstr(d.verdict, "port mapping: none") != NULL);
+}
+
+static void diagnose_udp_blocked_and_no_route(void)
+{
+	struct nat_report stun;
+	struct diagnosis d;
+	struct probe_facts f = home(&stun, "203.0.113.2", "203.0.113.2", NAT_CLASSIC_UDP_BLOCKED);
+	diagnose(&f, &d);
+	CHECK_EQ_INT(d.p2p_likely, NAT_TRI_NO);
+	CHECK(advice_has(&d, "UDP is blocked"));
+	f.have_route = false;
+	diagnose(&f, &d);
+	CHECK(strstr(d.verdict, "no default route") != NULL);
+}
+
+static void diagnose_local_cgnat(void)
+{
+	struct nat_report stun;
+	struct diagnosis d;
+	struct probe_facts f = home(&stun, NULL, "203.0.113.2", NAT_CLASSIC_SYMMETRIC);
+	f.local = ip("100.64.12.5");
+	diagnose(&f, &d);
+	CHECK(d.cgnat);
+	CHECK(d.double_nat);
+	CHECK(advice_has(&d, "100.64.12.5"));
+}
+
+const struct test_case diagnose_cases[] = {
+	T(diagnose_plain_home_router),
+	T(diagnose_cgnat_wan_address),
+	T(diagnose_private_wan_address),
+	T(diagnose_wan_differs_from_stun),
+	T(diagnose_stun_learnt_and_refusing),
+	T(diagnose_no_mapping_service),
+	T(diagnose_udp_blocked_and_no_route),
+	T(diagnose_local_cgnat),
+	{NULL, NULL},
+};
