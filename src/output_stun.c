@@ -106,39 +106,45 @@ static void nat_test_json(struct json_writer *w, const struct nat_test *t)
 	json_end_object(w);
 }
 
+void json_nat_report(struct json_writer *w, const char *key, const struct nat_report *r,
+		     const char *error)
+{
+	bool have = r->udp_answered || r->tcp_answered;
+	json_begin_object(w, key);
+	json_endpoint_string(w, "server", &r->server);
+	json_endpoint(w, "local", have ? &r->local : NULL);
+	json_endpoint(w, "public", have ? &r->mapped : NULL);
+	json_ms(w, "rtt_ms", have ? r->rtt_us : -1);
+	json_string(w, "transport", r->udp_answered ? "udp" : r->tcp_answered ? "tcp" : NULL);
+	json_string(w, "software", r->software[0] ? r->software : NULL);
+	json_tri(w, "nat", r->nat);
+	json_string(w, "mapping", nat_dependence_name(r->mapping));
+	json_string(w, "filtering", nat_dependence_name(r->filtering));
+	json_tri(w, "hairpinning", r->hairpinning);
+	json_tri(w, "port_preserving", r->port_preserving);
+	json_string(w, "classic", nat_classic_name(r->classic));
+	json_endpoint_string(w, "alternate", &r->other);
+	json_begin_array(w, "reasons");
+	for (size_t i = 0; i < r->n_reasons; i++)
+		json_string(w, NULL, r->reasons[i]);
+	json_end_array(w);
+	json_begin_array(w, "tests");
+	for (size_t i = 0; i < r->n_tests; i++)
+		nat_test_json(w, &r->tests[i]);
+	json_end_array(w);
+	json_string(w, "error", error);
+	json_end_object(w);
+}
+
 static void nat_report_json(FILE *f, const struct nat_report *r, const char *error)
 {
 	struct json_writer w;
-	bool have = r->udp_answered || r->tcp_answered;
 	json_init(&w, f);
-	json_begin_object(&w, NULL);
-	json_endpoint_string(&w, "server", &r->server);
-	json_endpoint(&w, "local", have ? &r->local : NULL);
-	json_endpoint(&w, "public", have ? &r->mapped : NULL);
-	json_ms(&w, "rtt_ms", have ? r->rtt_us : -1);
-	json_string(&w, "transport", r->udp_answered ? "udp" : r->tcp_answered ? "tcp" : NULL);
-	json_string(&w, "software", r->software[0] ? r->software : NULL);
-	json_tri(&w, "nat", r->nat);
-	json_string(&w, "mapping", nat_dependence_name(r->mapping));
-	json_string(&w, "filtering", nat_dependence_name(r->filtering));
-	json_tri(&w, "hairpinning", r->hairpinning);
-	json_tri(&w, "port_preserving", r->port_preserving);
-	json_string(&w, "classic", nat_classic_name(r->classic));
-	json_endpoint_string(&w, "alternate", &r->other);
-	json_begin_array(&w, "reasons");
-	for (size_t i = 0; i < r->n_reasons; i++)
-		json_string(&w, NULL, r->reasons[i]);
-	json_end_array(&w);
-	json_begin_array(&w, "tests");
-	for (size_t i = 0; i < r->n_tests; i++)
-		nat_test_json(&w, &r->tests[i]);
-	json_end_array(&w);
-	json_string(&w, "error", error);
-	json_end_object(&w);
+	json_nat_report(&w, NULL, r, error);
 	json_finish(&w);
 }
 
-static const char *classic_text(const struct nat_report *r)
+const char *nat_classic_text(const struct nat_report *r)
 {
 	switch (r->classic) {
 	case NAT_CLASSIC_OPEN_INTERNET: return "open internet (no NAT)";
@@ -185,10 +191,10 @@ static void nat_report_text(FILE *f, const struct nat_report *r, bool verbose)
 	if (r->classic == NAT_CLASSIC_UDP_BLOCKED)
 		fprintf(f, "UDP blocked; public %s over TCP\n", pub);
 	else if (r->nat == NAT_TRI_NO)
-		fprintf(f, "%s: %s filtering; public %s\n", classic_text(r),
+		fprintf(f, "%s: %s filtering; public %s\n", nat_classic_text(r),
 			nat_dependence_name(r->filtering), pub);
 	else
-		fprintf(f, "%s: %s mapping, %s filtering; public %s\n", classic_text(r),
+		fprintf(f, "%s: %s mapping, %s filtering; public %s\n", nat_classic_text(r),
 			nat_dependence_name(r->mapping), nat_dependence_name(r->filtering), pub);
 	fprintf(f, "hairpinning %s, port preserving %s\n", tri_text(r->hairpinning),
 		tri_text(r->port_preserving));

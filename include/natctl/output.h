@@ -29,6 +29,12 @@ void render_stun_public(const struct output *o, const struct stun_public_result 
 /* `natctl stun` (behaviour discovery); error is NULL when a verdict was reached. */
 void render_nat_report(const struct output *o, const struct nat_report *r, const char *error);
 
+/* The `natctl stun` object, as a member of a larger document (probe). */
+void json_nat_report(struct json_writer *w, const char *key, const struct nat_report *r,
+		     const char *error);
+/* "port-restricted cone NAT", "open internet (no NAT)", ... */
+const char *nat_classic_text(const struct nat_report *r);
+
 /* Shared pieces for renderers. */
 void json_endpoint(struct json_writer *w, const char *key, const struct endpoint *e);
 void json_endpoint_string(struct json_writer *w, const char *key, const struct endpoint *e);
