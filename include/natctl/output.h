@@ -35,6 +35,10 @@ void json_nat_report(struct json_writer *w, const char *key, const struct nat_re
 /* "port-restricted cone NAT", "open internet (no NAT)", ... */
 const char *nat_classic_text(const struct nat_report *r);
 
+struct probe_result;
+/* `natctl probe`; color (text only) when stdout is a terminal and NO_COLOR is unset. */
+void render_probe(const struct output *o, const struct probe_result *r, bool color);
+
 /* Shared pieces for renderers. */
 void json_endpoint(struct json_writer *w, const char *key, const struct endpoint *e);
 void json_endpoint_string(struct json_writer *w, const char *key, const struct endpoint *e);

@@ -51,6 +51,9 @@ extern const struct test_case stun_cases[];
 extern const struct test_case json_cases[];
 extern const struct test_case cli_cases[];
 extern const struct test_case stun_client_cases[];
+extern const struct test_case pcp_cases[];
+extern const struct test_case ssdp_cases[];
+extern const struct test_case gateway_cases[];
 extern const struct test_case nat_verdict_cases[];
 extern const struct test_case diagnose_cases[];
 

@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""A gateway that misbehaves on purpose, for natctl's map tests.
+
+Runs in the router namespace of a lab without miniupnpd, on 192.168.77.1:
+
+  quirks   an IGD whose external address is 100.64.0.2 (behind carrier-grade
+           NAT) and which shows the router quirks of the field:
+           AddAnyPortMapping -> 401, a lease -> 725, external != internal
+           port -> 724; it answers SSDP from a random source port. NAT-PMP
+           answers too, with the same CGNAT address; PCP gets NAT-PMP's
+           "unsupported version".
+  hostile  everything answers badly: SSDP with junk, then a LOCATION that
+           names another host, then one whose HTTP server trickles a byte
+           every 0.3 s forever; NAT-PMP and PCP get malformed replies only.
+
+On SIGUSR1 the quirks gateway "restarts": its epoch starts again from 0
+and it multicasts a NAT-PMP address announcement (RFC 6886 section 3.2.1).
+
+usage: fake_gateway.py quirks|hostile
+"""
+import os
+import select
+import signal
+import socket
+import struct
+import sys
+import time
+
+GW = "192.168.77.1"
+HTTP_PORT = 5000
+EXTERNAL = "100.64.0.2"
+SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
+mappings = {}
+state = {"base": time.monotonic() - 1000, "restart": False}
+
+
+def root_desc(version):
+    svc = "urn:schemas-upnp-org:service:WANIPConnection:%d" % version
+    return ("""<?xml version="1.0"?>
+<root xmlns="urn:schemas-upnp-org:device-1-0"><specVersion><major>1</major><minor>0</minor></specVersion>
+<device><deviceType>urn:schemas-upnp-org:device:InternetGatewayDevice:%d</deviceType><friendlyName>fake</friendlyName>
+<deviceList><device><deviceType>urn:schemas-upnp-org:device:WANDevice:%d</deviceType>
+<serviceList><service><serviceType>urn:schemas-upnp-org:service:WANCommonInterfaceConfig:1</serviceType>
+<serviceId>urn:upnp-org:serviceId:WANCommonIFC1</serviceId><controlURL>/ctl/CmnIfCfg</controlURL>
+<eventSubURL>/evt/CmnIfCfg</eventSubURL><SCPDURL>/WANCfg.xml</SCPDURL></service></serviceList>
+<deviceList><device><deviceType>urn:schemas-upnp-org:device:WANConnectionDevice:%d</deviceType>
+<serviceList><service><serviceType>%s</serviceType><serviceId>urn:upnp-org:serviceId:WANIPConn1</serviceId>
+<controlURL>/ctl/IPConn</controlURL><eventSubURL>/evt/IPConn</eventSubURL><SCPDURL>/WANIPCn.xml</SCPDURL>
+</service></serviceList></device></deviceList></device></deviceList></device></root>
+""" % (version, version, version, svc)).encode()
+
+
+def envelope(body):
+    return ('<?xml version="1.0"?>\r\n<s:Envelope xmlns:s="%s" '
+            's:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><s:Body>%s'
+            '</s:Body></s:Envelope>\r\n' % (SOAP_NS, body)).encode()
+
+
+def soap_ok(action, svc, fields):
+    inner = "".join("<%s>%s</%s>" % (k, v, k) for k, v in fields)
+    return 200, envelope('<u:%sResponse xmlns:u="%s">%s</u:%sResponse>' % (action, svc, inner, action))
+
+
+def soap_error(code, text):
+    return 500, envelope('<s:Fault><faultcode>s:Client</faultcode><faultstring>UPnPError</faultstring>'
+                         '<detail><UPnPError xmlns="urn:schemas-upnp-org:control-1-0"><errorCode>%d'
+                         '</errorCode><errorDescription>%s</errorDescription></UPnPError></detail>'
+                         '</s:Fault>' % (code, text))
+
+
+def arg(body, name):
+    start = body.find("<%s>" % name)
+    end = body.find("</%s>" % name)
+    return body[start + len(name) + 2:end] if start >= 0 and end > start else ""
+
+
+def soap(action, svc, body):
+    if action == "GetExternalIPAddress":
+        return soap_ok(action, svc, [("NewExternalIPAddress", EXTERNAL)])
+    key = (arg(body, "NewExternalPort"), arg(body, "NewProtocol"))
+    if action == "AddAnyPortMapping":
+        return soap_error(401, "Invalid Action")
+    if action == "AddPortMapping":
+        if arg(body, "NewLeaseDuration") not in ("", "0"):
+            return soap_error(725, "OnlyPermanentLeasesSupported")
+        if arg(body, "NewExternalPort") != arg(body, "NewInternalPort"):
+            return soap_error(724, "SamePortValuesRequired")
+        mappings[key] = (arg(body, "NewInternalClient"), arg(body, "NewInternalPort"),
+                         arg(body, "NewPortMappingDescription"))
+        return soap_ok(action, svc, [])
+    if action == "GetSpecificPortMappingEntry":
+        if key not in mappings:
+            return soap_error(714, "NoSuchEntryInArray")
+        client, port, desc = mappings[key]
+        return soap_ok(action, svc, [("NewInternalPort", port), ("NewInternalClient", client),
+                                     ("NewEnabled", "1"), ("NewPortMappingDescription", desc),
+                                     ("NewLeaseDuration", "0")])
+    if action == "DeletePortMapping":
+        if mappings.pop(key, None) is None:
+            return soap_error(714, "NoSuchEntryInArray")
+        return soap_ok(action, svc, [])
+    return soap_error(401, "Invalid Action")
+
+
+def http_reply(conn, status, body):
+    head = "HTTP/1.1 %d %s\r\nContent-Type: text/xml; charset=\"utf-8\"\r\nConnection: close\r\n" \
+           "Content-Length: %d\r\n\r\n" % (status, "OK" if status == 200 else "Internal Server Error",
+                                            len(body))
+    conn.sendall(head.encode() + body)
+
+
+def read_request(conn):
+    conn.settimeout(2)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(4096)
+        if not chunk:
+            return None, None, None
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode(errors="replace").split("\r\n")
+    length = 0
+    action = ""
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value.strip())
+        if name.strip().lower() == "soapaction":
+            action = value.strip().strip('"')
+    while len(body) < length:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        body += chunk
+    return lines[0], action, body.decode(errors="replace")
+
+
+def serve_http(conn, mode):
+    if mode == "hostile":
+        # A trickle: the status line, then a byte every 0.3 s, never done.
+        try:
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+            while True:
+                time.sleep(0.3)
+                conn.sendall(b"<")
+        except OSError:
+            return
+    first, action, body = read_request(conn)
+    if first is None:
+        return
+    if first.startswith("GET"):
+        http_reply(conn, 200, root_desc(2))
+        return
+    svc, _, name = action.partition("#")
+    status, reply = soap(name, svc, body)
+    http_reply(conn, status, reply)
+
+
+def ssdp_answer(location, st):
+    return ("HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=120\r\nST: %s\r\nUSN: uuid:fake::%s\r\n"
+            "EXT:\r\nSERVER: fake/1.0 UPnP/1.1 fakegw/1\r\nLOCATION: %s\r\n\r\n" % (st, st, location)).encode()
+
+
+def on_ssdp(sock, mode):
+    data, addr = sock.recvfrom(2048)
+    text = data.decode(errors="replace")
+    if not text.startswith("M-SEARCH"):
+        return
+    st = ""
+    for line in text.split("\r\n"):
+        if line.lower().startswith("st:"):
+            st = line[3:].strip()
+    reply = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # a random source port
+    reply.bind((GW, 0))
+    if mode == "hostile":
+        for junk in (b"\0" * 40, b"HTTP/1.1 200 OK\r\nLOCATION: http://192.168.77.99:5000/x\r\nST: " +
+                     st.encode() + b"\r\n\r\n", os.urandom(300), b"HTTP/1.1 500 Oops\r\n\r\n"):
+            reply.sendto(junk, addr)
+    reply.sendto(ssdp_answer("http://%s:%d/rootDesc.xml" % (GW, HTTP_PORT), st), addr)
+    reply.close()
+
+
+def on_pmp(sock, mode):
+    data, addr = sock.recvfrom(2048)
+    if len(data) < 2:
+        return
+    if mode == "hostile":
+        for junk in (b"\0", b"\0\x80\0\0", b"\x02\x81\0\0" + b"\0" * 20, b"\0\x85" + b"\0" * 10,
+                     os.urandom(16), b"\0\x80\0\0\0\0\0\1\xff"):
+            sock.sendto(junk, addr)
+        return
+    epoch = int(time.monotonic() - state["base"]) & 0xffffffff
+    if data[0] != 0:  # PCP: this gateway speaks NAT-PMP only (RFC 6887 §9)
+        sock.sendto(struct.pack("!BBHI", 0, 128 + (data[1] & 0x7f), 1, epoch), addr)
+    elif data[1] == 0:
+        sock.sendto(struct.pack("!BBHI", 0, 128, 0, epoch) + socket.inet_aton(EXTERNAL), addr)
+    elif data[1] in (1, 2) and len(data) >= 12:
+        iport, eport, life = struct.unpack("!HHI", data[4:12])
+        sock.sendto(struct.pack("!BBHIHHI", 0, 128 + data[1], 0, epoch, iport, eport or iport, life), addr)
+
+
+def announce_restart(pmp):
+    state["base"] = time.monotonic()
+    msg = struct.pack("!BBHI", 0, 128, 0, 0) + socket.inet_aton(EXTERNAL)
+    pmp.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(GW))
+    for _ in range(2):
+        pmp.sendto(msg, ("224.0.0.1", 5350))
+
+
+def main():
+    if len(sys.argv) != 2 or sys.argv[1] not in ("quirks", "hostile"):
+        sys.exit(__doc__)
+    mode = sys.argv[1]
+    ssdp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    ssdp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ssdp.bind(("0.0.0.0", 1900))
+    ssdp.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
+                    socket.inet_aton("239.255.255.250") + socket.inet_aton(GW))
+    pmp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    pmp.bind((GW, 5351))
+    http = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    http.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    http.bind((GW, HTTP_PORT))
+    http.listen(16)
+    signal.signal(signal.SIGUSR1, lambda *_: state.update(restart=True))
+    print("ready", flush=True)
+    while True:
+        try:
+            ready, _, _ = select.select([ssdp, pmp, http], [], [], 0.1)
+        except InterruptedError:
+            ready = []
+        if state["restart"]:
+            state["restart"] = False
+            announce_restart(pmp)
+        if ssdp in ready:
+            on_ssdp(ssdp, mode)
+        if pmp in ready:
+            on_pmp(pmp, mode)
+        if http in ready:
+            conn, _ = http.accept()
+            if mode != "hostile":  # the mappings live in this process
+                serve_http(conn, mode)
+                conn.close()
+                continue
+            if os.fork() == 0:  # a trickle must not stop the others
+                http.close()
+                serve_http(conn, mode)
+                os._exit(0)
+            conn.close()
+            try:
+                while os.waitpid(-1, os.WNOHANG)[0]:
+                    pass
+            except ChildProcessError:
+                pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Routers with one protocol family off: NAT-PMP/PCP without UPnP, and UPnP
+# without NAT-PMP/PCP. auto uses what is there, fast; --via of the missing
+# one fails with a clear line.
+. "$(dirname "$0")/lib.sh"
+. "$E2E_DIR/maplib.bash"
+e2e_init map_no_upnp
+map_lab port-restricted --upnp no
+
+listen client udp 6000
+natctl_in client --json map 6000 udp
+check_eq "no UPnP, auto: exit 0" "$RC" 0
+check_json "PCP used" "$OUT" .method pcp
+check "forwards" reaches udp 6000
+natctl_in client map --list
+check_eq "--list without UPnP: exit 1" "$RC" 1
+check "--list says no IGD" grep -q "upnp: no IGD answered the SSDP search" "$ERR"
+natctl_in client --timeout 1 map --via upnp 6001 udp
+check_eq "--via upnp: exit 1" "$RC" 1
+natctl_in client map --delete 6000 udp
+check_eq "delete: exit 0" "$RC" 0
+check "no longer forwards" blocked udp 6000
+
+lab_down "$LAB" >/dev/null 2>&1
+LAB="e$$b"
+map_lab port-restricted --natpmp no
+listen client tcp 6100
+natctl_in client --json map 6100
+check_eq "no NAT-PMP/PCP, auto: exit 0" "$RC" 0
+check_json "UPnP used" "$OUT" .method upnp
+check "forwards" reaches tcp 6100
+natctl_in client map --via pcp 6101
+check_eq "--via pcp: exit 1" "$RC" 1
+check "says port 5351 is unreachable" grep -q "pcp: 192.168.77.1:5351: port unreachable (no PCP server)" "$ERR"
+natctl_in client map --delete 6100
+check_eq "delete: exit 0" "$RC" 0
+e2e_done

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# natctl map --via METHOD (natpmp or pcp): TCP and UDP mappings that really
+# forward, the same external address as natpmpc reports, and nothing left
+# after --delete.
+# usage: map_method.sh natpmp|pcp
+. "$(dirname "$0")/../lib.sh"
+. "$E2E_DIR/maplib.bash"
+m=$1
+case $m in
+natpmp | pcp) ;;
+*) echo "FAIL: unknown method '$m'" >&2; exit 1 ;;
+esac
+e2e_init "map_method $m"
+map_lab port-restricted
+
+listen client tcp 8080
+natctl_in client --json map --via "$m" --lifetime 600 8080 tcp
+out=$OUT
+check_eq "$m tcp: exit 0" "$RC" 0
+check_json "method" "$out" .method "$m"
+check_json "gateway" "$out" .gateway 192.168.77.1
+check_json "internal" "$out" '"\(.internal.address):\(.internal.port)"' 192.168.77.10:8080
+check_json "external" "$out" '"\(.external.address):\(.external.port)"' 203.0.113.2:8080
+check_json "lifetime as asked" "$out" .lifetime 600
+check_json "description null" "$out" .description null
+check_json "no warnings" "$out" '.warnings | length' 0
+check_eq "same external address as natpmpc" "$(jq -r .external.address <<<"$out")" "$(natpmpc_public)"
+check "the gateway's table has it (upnpc)" upnpc_has TCP 8080 192.168.77.10:8080
+check "TCP from the internet reaches the client" reaches tcp 8080
+
+listen client udp 5000
+natctl_in client map --via "$m" 5000:6000 udp
+check_eq "$m udp: exit 0" "$RC" 0
+check "text result" grep -qx \
+	"mapped udp 203.0.113.2:6000 -> 192.168.77.10:5000 via $m (gateway 192.168.77.1), lifetime 7200 s" <<<"$OUT"
+check "UDP to external 6000 reaches internal 5000" reaches udp 6000
+
+natctl_in client map --via "$m" --list
+check_eq "--list with --via $m: usage error" "$RC" 2
+check "--list says why" grep -q "NAT-PMP and PCP have no way to list" "$ERR"
+
+natctl_in client --json map --via "$m" --delete 8080 tcp
+check_eq "--delete tcp: exit 0" "$RC" 0
+check_json "--delete by $m" "$OUT" '.deleted_by | join(",")' "$m"
+check "gone from the table" upnpc_lacks TCP 8080
+check "TCP to 8080 is refused after --delete" blocked tcp 8080
+natctl_in client map --via "$m" --delete 5000:6000 udp
+check_eq "--delete udp: exit 0" "$RC" 0
+check "UDP to 6000 no longer arrives" blocked udp 6000
+check_eq "table empty (upnpc)" "$(upnpc_list | wc -l)" 0
+e2e_done

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Unit tests for the gateway lookup (/proc/net/route text), epoch checks and NAT-PMP response checks.
+#include "natctl/clock.h"
+#include "natctl/epoch.h"
+#include "natctl/gateway.h"
+#include "natctl/natpmp_wire.h"
+#include "test.h"
+
+/* As a little-endian kernel prints it: 192.168.77.1 is 014DA8C0. */
+static const char proc_route[] =
+	"Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+	"eth0\t004DA8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n"
+	"wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0\n"
+	"eth0\t00000000\t014DA8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
+	"tun0\t00000000\t00000000\t0001\t0\t0\t50\t00000000\t0\t0\t0\n"
+	"bogus line\n"
+	"eth1\t00000000\t0100000A\t0001\t0\t0\t1\t00000000\t0\t0\t0\n";
+
+static void gateway_proc_route_default(void)
+{
+	struct gateway_route r;
+	char ip[IP_STRLEN];
+	CHECK_EQ_INT(gateway_parse_proc_route(proc_route, NULL, &r), 0);
+	CHECK_EQ_STR(endpoint_format_ip(&r.gateway, ip), "192.168.77.1");
+	CHECK_EQ_STR(r.ifname, "eth0");
+	CHECK_EQ_INT(r.metric, 100);
+}
+
+static void gateway_proc_route_interface(void)
+{
+	struct gateway_route r;
+	char ip[IP_STRLEN];
+	CHECK_EQ_INT(gateway_parse_proc_route(proc_route, "wlan0", &r), 0);
+	CHECK_EQ_STR(endpoint_format_ip(&r.gateway, ip), "192.168.1.1");
+	/* tun0 has no gateway; eth1's route is not flagged RTF_GATEWAY. */
+	CHECK_EQ_INT(gateway_parse_proc_route(proc_route, "tun0", &r), -1);
+	CHECK_EQ_INT(gateway_parse_proc_route(proc_route, "eth1", &r), -1);
+	CHECK_EQ_INT(gateway_parse_proc_route("Iface\tDestination\n", NULL, &r), -1);
+	CHECK_EQ_INT(gateway_parse_proc_route("", NULL, &r), -1);
+}
+
+static void epoch_rules(void)
+{
+	struct epoch_track t;
+	memset(&t, 0, sizeof(t));
+	int64_t s = USEC_PER_SEC;
+	CHECK(epoch_observe(&t, 1000, 0));          /* the first one is valid */
+	CHECK(epoch_observe(&t, 1010, 10 * s));     /* in step */
+	CHECK(epoch_observe(&t, 1009, 10 * s));     /* back by one second: reordering */
+	CHECK(!epoch_observe(&t, 5, 11 * s));       /* went back: restarted */
+	CHECK(epoch_observe(&t, 105, 111 * s));     /* in step again */
+	CHECK(!epoch_observe(&t, 110, 211 * s));    /* 100 s passed, server says 5: restarted */
+	CHECK(!epoch_observe(&t, 1000, 212 * s));   /* server jumped ahead: invalid too */
+}
+
+static void natpmp_check_table(void)
+{
+	static const uint8_t addr_ok[12] = {0, 128, 0, 0, 0, 0, 1, 0, 203, 0, 113, 2};
+	static const uint8_t map_ok[16] = {0, 130, 0, 0, 0, 0, 1, 0, 0x1f, 0x90, 0x1f, 0x90, 0, 0, 0x1c, 0x20};
+	static const uint8_t refused[8] = {0, 130, 0, 3, 0, 0, 1, 0};
+	CHECK_EQ_INT(natpmp_check_response(addr_ok, 12, NATPMP_OP_ADDRESS, 0), NATPMP_CHECK_OK);
+	CHECK_EQ_INT(natpmp_check_response(addr_ok, 11, NATPMP_OP_ADDRESS, 0), NATPMP_CHECK_SHORT);
+	CHECK_EQ_INT(natpmp_check_response(addr_ok, 4, NATPMP_OP_ADDRESS, 0), NATPMP_CHECK_SHORT);
+	CHECK_EQ_INT(natpmp_check_response(addr_ok, 12, NATPMP_OP_MAP_TCP, 8080), NATPMP_CHECK_OPCODE);
+	CHECK_EQ_INT(natpmp_check_response(map_ok, 16, NATPMP_OP_MAP_TCP, 8080), NATPMP_CHECK_OK);
+	CHECK_EQ_INT(natpmp_check_response(map_ok, 16, NATPMP_OP_MAP_TCP, 8081), NATPMP_CHECK_PORT);
+	CHECK_EQ_INT(natpmp_check_response(map_ok, 12, NATPMP_OP_MAP_TCP, 8080), NATPMP_CHECK_SHORT);
+	CHECK_EQ_INT(natpmp_check_response(map_ok, 16, NATPMP_OP_MAP_UDP, 8080), NATPMP_CHECK_OPCODE);
+	CHECK_EQ_INT(natpmp_check_response(refused, 8, NATPMP_OP_MAP_TCP, 8080), NATPMP_CHECK_OK);
+	uint8_t v2[16];
+	memcpy(v2, map_ok, 16);
+	v2[0] = 2;
+	CHECK_EQ_INT(natpmp_check_response(v2, 16, NATPMP_OP_MAP_TCP, 8080), NATPMP_CHECK_VERSION);
+	CHECK_EQ_STR(natpmp_result_name(3), "NETWORK_FAILURE");
+	CHECK_EQ_STR(natpmp_result_name(77), "UNKNOWN");
+}
+
+const struct test_case gateway_cases[] = {
+	T(gateway_proc_route_default),
+	T(gateway_proc_route_interface),
+	T(epoch_rules),
+	T(natpmp_check_table),
+	{NULL, NULL},
+};
