@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // `natctl stun`: the public address by STUN.
-#include <netdb.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -11,6 +10,7 @@
 #include "natctl/output.h"
 #include "natctl/nat_behavior.h"
 #include "natctl/stun_public.h"
+#include "natctl/stun_servers.h"
 
 struct stun_opts {
 	bool address_only;
@@ -38,13 +38,7 @@ static int stun_option(void *ctx, int opt, const char *arg)
 	return 0;
 }
 
-/* Public servers asked when none is named (documented in natctl(1)). */
-static const char *const default_servers[] = {
-	"stun.l.google.com:19302",
-	"stun.cloudflare.com:3478",
-};
-
-#define MAX_SERVERS 16
+#define MAX_SERVERS STUN_SERVERS_MAX
 
 void usage_stun(FILE *f)
 {
@@ -63,58 +57,6 @@ void usage_stun(FILE *f)
 	      "  --tcp                only the public address, over TCP to the first server\n",
 	      f);
 	print_global_options(f);
-}
-
-/* Resolves one SERVER[:PORT] operand; returns how many endpoints were added or -EXIT_*. */
-static int add_server(const char *arg, const struct global_opts *g, struct endpoint *out,
-		      size_t room)
-{
-	char host[256];
-	const char *port_text;
-	uint16_t port = STUN_DEFAULT_PORT;
-	if (hostport_split(arg, host, sizeof(host), &port_text) < 0 ||
-	    (port_text && parse_port(port_text, &port) < 0)) {
-		cli_error("stun", "invalid server '%s': expected HOST[:PORT] or [IPv6]:PORT", arg);
-		return -EXIT_USAGE;
-	}
-	struct endpoint literal;
-	if (endpoint_parse_ip(&literal, host) == 0 && g->family != AF_UNSPEC &&
-	    literal.family != g->family) {
-		cli_error("stun", "server '%s' is not an %s address", arg,
-			  g->family == AF_INET ? "IPv4" : "IPv6");
-		return -EXIT_USAGE;
-	}
-	int n = resolve_host(host, port, g->family, g->deadline_us, out, room);
-	if (n <= 0) {
-		cli_error("stun", "cannot resolve '%s': %s", host,
-			  n == 0 ? "no address of the requested family" : gai_strerror(n));
-		return -EXIT_FAIL;
-	}
-	return n;
-}
-
-static int resolve_servers(int argc, char **argv, const struct global_opts *g,
-			   struct endpoint *out, size_t *n)
-{
-	size_t count = (size_t)argc, resolved_any = 0;
-	const char *const *names = (const char *const *)argv;
-	if (argc == 0) {
-		names = default_servers;
-		count = sizeof(default_servers) / sizeof(default_servers[0]);
-	}
-	int status = EXIT_OK;
-	for (size_t i = 0; i < count && *n < MAX_SERVERS; i++) {
-		int rc = add_server(names[i], g, out + *n, MAX_SERVERS - *n);
-		if (rc == -EXIT_USAGE)
-			return EXIT_USAGE;
-		if (rc < 0) {
-			status = EXIT_FAIL;
-			continue;
-		}
-		*n += (size_t)rc;
-		resolved_any++;
-	}
-	return resolved_any ? EXIT_OK : status;
 }
 
 static int run_address_only(const struct stun_opts *so, const struct endpoint *servers,
@@ -185,7 +127,8 @@ int cmd_stun(int argc, char **argv, struct global_opts *g)
 
 	struct endpoint servers[MAX_SERVERS];
 	size_t n = 0;
-	int status = resolve_servers(argc - first, argv + first, g, servers, &n);
+	int status = stun_servers_resolve("stun", (const char *const *)argv + first,
+					  (size_t)(argc - first), g, servers, &n);
 	if (status != EXIT_OK)
 		return status;
 	if (so.address_only || so.tcp)

@@ -9,6 +9,7 @@
 
 #include "natctl/natpmp_wire.h"
 #include "natctl/pcp.h"
+#include "natctl/portmap.h"
 
 static const char double_nat_hint[] =
 	"usually a double NAT: the gateway's own WAN address is private or carrier-grade NAT";
@@ -131,5 +132,20 @@ void map_upnp_failure_text(const struct upnp_failure *f, char *out, size_t len)
 			 o->action[0] ? o->action : "the SOAP call");
 	} else {
 		snprintf(out, len, "%s failed (%s)", o->action[0] ? o->action : "the request", code);
+	}
+}
+
+bool map_double_nat_symptom(enum map_method m, int code)
+{
+	switch (m) {
+	case MAP_PCP:
+		return code == PCP_RESULT_NO_RESOURCES || code == PCP_RESULT_NETWORK_FAILURE ||
+		       code == PCP_RESULT_ADDRESS_MISMATCH;
+	case MAP_NATPMP:
+		return code == NATPMP_RESULT_NETWORK_FAILURE;
+	case MAP_UPNP:
+		return code == 501;
+	default:
+		return false;
 	}
 }

@@ -22,7 +22,7 @@ static void json_mapping_test(struct json_writer *w, const struct probe_facts *f
 	json_end_object(w);
 }
 
-static void json_probe(FILE *out, const struct probe_result *r)
+static void json_probe(FILE *out, const struct probe_result *r, const char *error)
 {
 	const struct probe_facts *f = &r->facts;
 	struct json_writer w;
@@ -75,6 +75,7 @@ static void json_probe(FILE *out, const struct probe_result *r)
 		json_string(&w, NULL, r->diag.advice[i]);
 	json_end_array(&w);
 	json_ms(&w, "elapsed_ms", r->elapsed_us);
+	json_string(&w, "error", error);
 	json_end_object(&w);
 	json_finish(&w);
 }
@@ -149,10 +150,11 @@ static void text_probe(FILE *out, const struct probe_result *r, bool color)
 		fprintf(out, "%s- %s\n", i == 0 ? "advice:\n  " : "  ", r->diag.advice[i]);
 }
 
-void render_probe(const struct output *o, const struct probe_result *r, bool color)
+void render_probe(const struct output *o, const struct probe_result *r, bool color,
+		  const char *error)
 {
 	if (o->json)
-		json_probe(o->f, r);
-	else
-		text_probe(o->f, r, color);
+		json_probe(o->f, r, error);
+	else if (!error)
+		text_probe(o->f, r, color); /* an error went to stderr */
 }

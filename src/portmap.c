@@ -31,33 +31,6 @@ const char *map_protocol_name(int protocol)
 	return protocol == IPPROTO_UDP ? "udp" : "tcp";
 }
 
-/* Where each method stands in one run. */
-enum mstate {
-	MS_OFF,     /* not selected */
-	MS_PROBING, /* asked whether it is there */
-	MS_PRESENT, /* answered; not used yet */
-	MS_ABSENT,  /* not there (why: errors[]) */
-	MS_WORKING, /* doing the operation */
-	MS_OK,
-	MS_FAILED,
-};
-
-struct run {
-	struct portmap *pm;
-	struct map_result *r;
-	enum map_op op;
-	int64_t start, deadline, window_end;
-	enum mstate st[MAP_N_METHODS];
-	int64_t present_at[MAP_N_METHODS];
-	int step[MAP_N_METHODS];
-	bool prefer_failure;      /* PCP: PREFER_FAILURE still sent */
-	uint16_t offered;         /* a port the gateway gave instead of ours */
-	char why[MAP_N_METHODS][MAP_TEXT_MAX];
-	bool finished;
-	bool found;               /* DELETE: something was removed */
-	bool not_found[MAP_N_METHODS]; /* DELETE: the method had no such mapping */
-};
-
 /* ------------------------------------------------------------ results */
 
 /* Copies src into dst, cut to fit (router text can be longer than ours). */
@@ -80,9 +53,9 @@ static void add_warning(struct map_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void set_why(struct run *run, enum map_method m, enum mstate st, const char *fmt, ...)
+static void set_why(struct map_run *run, enum map_method m, enum map_mstate st, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-static void set_why(struct run *run, enum map_method m, enum mstate st, const char *fmt, ...)
+static void set_why(struct map_run *run, enum map_method m, enum map_mstate st, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -116,7 +89,7 @@ static void warn_external(struct map_result *r)
 			    endpoint_format_ip(&r->external, ip));
 }
 
-static void fill_common(struct run *run, enum map_method m)
+static void fill_common(struct map_run *run, enum map_method m)
 {
 	struct map_result *r = run->r;
 	const struct portmap *pm = run->pm;
@@ -134,7 +107,7 @@ static bool for_other_host(const struct portmap *pm)
 	return endpoint_is_set(&pm->p.internal) && !endpoint_same_ip(&pm->p.internal, &pm->local);
 }
 
-static void pcp_request_for(const struct run *run, uint32_t lifetime, uint16_t eport,
+static void pcp_request_for(const struct map_run *run, uint32_t lifetime, uint16_t eport,
 			    struct pcp_request *q)
 {
 	const struct portmap *pm = run->pm;
@@ -158,7 +131,7 @@ static uint32_t wire_lifetime(const struct portmap *pm)
 	return pm->p.lifetime ? pm->p.lifetime : MAP_LONGEST_LIFETIME;
 }
 
-static void pcp_start_add(struct run *run)
+static void pcp_start_add(struct map_run *run)
 {
 	struct pcp_request q;
 	pcp_request_for(run, wire_lifetime(run->pm), run->pm->p.external_port, &q);
@@ -168,14 +141,14 @@ static void pcp_start_add(struct run *run)
 	pcp_client_start(&run->pm->pcp, &q);
 }
 
-static void pcp_start_delete(struct run *run, uint16_t eport)
+static void pcp_start_delete(struct map_run *run, uint16_t eport)
 {
 	struct pcp_request q;
 	pcp_request_for(run, 0, eport, &q); /* §15: lifetime 0 deletes */
 	pcp_client_start(&run->pm->pcp, &q);
 }
 
-static bool pcp_epoch_ok(struct run *run, const struct pcp_response *resp)
+static bool pcp_epoch_ok(struct map_run *run, const struct pcp_response *resp)
 {
 	bool ok = epoch_observe(&run->pm->epochs[0], resp->epoch, clock_now_us());
 	if (!ok)
@@ -183,60 +156,60 @@ static bool pcp_epoch_ok(struct run *run, const struct pcp_response *resp)
 	return ok;
 }
 
-static void pcp_probe_update(struct run *run, int64_t now)
+static void pcp_probe_update(struct map_run *run, int64_t now)
 {
 	struct pcp_client *c = &run->pm->pcp;
 	char gw[ENDPOINT_STRLEN];
 	if (c->state == PCP_TXN_PENDING) {
 		if (now >= run->window_end) {
 			pcp_client_cancel(c);
-			set_why(run, MAP_PCP, MS_ABSENT, "no answer from %s:%u", gw_text(run->pm, gw),
+			set_why(run, MAP_PCP, MAP_MS_ABSENT, "no answer from %s:%u", gw_text(run->pm, gw),
 				PCP_SERVER_PORT);
 		}
 		return;
 	}
 	if (c->state == PCP_TXN_FAILED) {
-		set_why(run, MAP_PCP, MS_ABSENT, "%s:%u: %s", gw_text(run->pm, gw), PCP_SERVER_PORT,
+		set_why(run, MAP_PCP, MAP_MS_ABSENT, "%s:%u: %s", gw_text(run->pm, gw), PCP_SERVER_PORT,
 			c->sys_error == -ECONNREFUSED ? "port unreachable (no PCP server)"
 						      : strerror(-c->sys_error));
 	} else if (c->resp.natpmp) {
-		set_why(run, MAP_PCP, MS_ABSENT, "%s speaks NAT-PMP, not PCP", gw_text(run->pm, gw));
+		set_why(run, MAP_PCP, MAP_MS_ABSENT, "%s speaks NAT-PMP, not PCP", gw_text(run->pm, gw));
 	} else if (c->resp.result == PCP_RESULT_UNSUPP_VERSION) {
-		set_why(run, MAP_PCP, MS_ABSENT, "%s speaks PCP version %u only", gw_text(run->pm, gw),
+		set_why(run, MAP_PCP, MAP_MS_ABSENT, "%s speaks PCP version %u only", gw_text(run->pm, gw),
 			c->resp.version);
 	} else {
 		pcp_epoch_ok(run, &c->resp);
-		run->st[MAP_PCP] = MS_PRESENT;
+		run->st[MAP_PCP] = MAP_MS_PRESENT;
 		run->present_at[MAP_PCP] = now;
 	}
 }
 
-static void pcp_success(struct run *run, const struct pcp_response *resp)
+static void pcp_success(struct map_run *run, const struct pcp_response *resp)
 {
 	struct map_result *r = run->r;
 	fill_common(run, MAP_PCP);
 	r->external = resp->external;
 	r->external.port = resp->external_port;
 	r->lifetime = resp->lifetime;
-	run->st[MAP_PCP] = MS_OK;
+	run->st[MAP_PCP] = MAP_MS_OK;
 	if (!run->pm->p.lifetime)
 		add_warning(r, "PCP has no permanent mappings: the gateway granted %u s", resp->lifetime);
 }
 
-static void pcp_add_update(struct run *run)
+static void pcp_add_update(struct map_run *run)
 {
 	struct pcp_client *c = &run->pm->pcp;
 	const struct map_params *p = &run->pm->p;
 	const char *proto = map_protocol_name(p->protocol);
 	char text[MAP_TEXT_MAX];
 	if (c->state == PCP_TXN_FAILED) {
-		set_why(run, MAP_PCP, MS_FAILED, "%s", strerror(-c->sys_error));
+		set_why(run, MAP_PCP, MAP_MS_FAILED, "%s", strerror(-c->sys_error));
 		return;
 	}
 	const struct pcp_response *resp = &c->resp;
 	pcp_epoch_ok(run, resp);
 	if (run->step[MAP_PCP] == 2) { /* the unwanted port is gone again */
-		set_why(run, MAP_PCP, MS_FAILED,
+		set_why(run, MAP_PCP, MAP_MS_FAILED,
 			"external port %u/%s is taken: the gateway offered %u (--any accepts it)",
 			p->external_port, proto, run->offered);
 		return;
@@ -247,13 +220,14 @@ static void pcp_add_update(struct run *run)
 		return;
 	}
 	if (resp->result == PCP_RESULT_UNSUPP_OPTION && for_other_host(run->pm)) {
-		set_why(run, MAP_PCP, MS_FAILED,
+		set_why(run, MAP_PCP, MAP_MS_FAILED,
 			"UNSUPP_OPTION: the gateway does not map for other hosts (THIRD_PARTY)");
 		return;
 	}
 	if (resp->result != PCP_RESULT_SUCCESS) {
+		run->code[MAP_PCP] = (int)resp->result;
 		map_pcp_result_text(resp->result, p->external_port, proto, text, sizeof(text));
-		set_why(run, MAP_PCP, MS_FAILED, "%s", text);
+		set_why(run, MAP_PCP, MAP_MS_FAILED, "%s", text);
 		return;
 	}
 	if (!p->any && resp->external_port != p->external_port) {
@@ -265,56 +239,57 @@ static void pcp_add_update(struct run *run)
 	pcp_success(run, resp);
 }
 
-static void pcp_delete_update(struct run *run)
+static void pcp_delete_update(struct map_run *run)
 {
 	struct pcp_client *c = &run->pm->pcp;
 	char text[MAP_TEXT_MAX];
 	const struct map_params *p = &run->pm->p;
 	if (c->state == PCP_TXN_FAILED) {
-		set_why(run, MAP_PCP, MS_FAILED, "%s", strerror(-c->sys_error));
+		set_why(run, MAP_PCP, MAP_MS_FAILED, "%s", strerror(-c->sys_error));
 		return;
 	}
 	pcp_epoch_ok(run, &c->resp);
 	if (c->resp.result == PCP_RESULT_SUCCESS) {
-		run->st[MAP_PCP] = MS_OK;
+		run->st[MAP_PCP] = MAP_MS_OK;
 		return;
 	}
 	/* miniupnpd answers NO_RESOURCES to the deletion of a mapping it does not have. */
 	if (c->resp.result == PCP_RESULT_NO_RESOURCES) {
 		run->not_found[MAP_PCP] = true;
-		set_why(run, MAP_PCP, MS_FAILED, "no PCP mapping for %u/%s", p->internal_port,
+		set_why(run, MAP_PCP, MAP_MS_FAILED, "no PCP mapping for %u/%s", p->internal_port,
 			map_protocol_name(p->protocol));
 	}
 	else {
+		run->code[MAP_PCP] = (int)c->resp.result;
 		map_pcp_result_text(c->resp.result, p->external_port, map_protocol_name(p->protocol),
 				    text, sizeof(text));
-		set_why(run, MAP_PCP, MS_FAILED, "%s", text);
+		set_why(run, MAP_PCP, MAP_MS_FAILED, "%s", text);
 	}
 }
 
 /* ------------------------------------------------------------ NAT-PMP */
 
-static void natpmp_probe_update(struct run *run, int64_t now)
+static void natpmp_probe_update(struct map_run *run, int64_t now)
 {
 	struct natpmp_client *c = &run->pm->pmp;
 	char gw[ENDPOINT_STRLEN];
 	if (c->state == NATPMP_TXN_PENDING) {
 		if (now >= run->window_end) {
 			natpmp_client_cancel(c);
-			set_why(run, MAP_NATPMP, MS_ABSENT, "no answer from %s:%u", gw_text(run->pm, gw),
+			set_why(run, MAP_NATPMP, MAP_MS_ABSENT, "no answer from %s:%u", gw_text(run->pm, gw),
 				NATPMP_SERVER_PORT);
 		}
 		return;
 	}
 	if (c->state == NATPMP_TXN_FAILED) {
-		set_why(run, MAP_NATPMP, MS_ABSENT, "%s:%u: %s", gw_text(run->pm, gw),
+		set_why(run, MAP_NATPMP, MAP_MS_ABSENT, "%s:%u: %s", gw_text(run->pm, gw),
 			NATPMP_SERVER_PORT,
 			c->sys_error == -ECONNREFUSED ? "port unreachable (no NAT-PMP server)"
 						      : strerror(-c->sys_error));
 		return;
 	}
 	if (c->result == NATPMP_RESULT_UNSUPPORTED_VERSION) {
-		set_why(run, MAP_NATPMP, MS_ABSENT, "%s does not speak NAT-PMP version 0",
+		set_why(run, MAP_NATPMP, MAP_MS_ABSENT, "%s does not speak NAT-PMP version 0",
 			gw_text(run->pm, gw));
 		return;
 	}
@@ -325,45 +300,47 @@ static void natpmp_probe_update(struct run *run, int64_t now)
 		run->pm->natpmp_external.family = AF_INET;
 		memcpy(run->pm->natpmp_external.ip, &c->resp.pnu.publicaddress.addr, 4);
 	} else {
+		run->code[MAP_NATPMP] = c->result;
 		map_natpmp_result_text((unsigned)c->result, run->why[MAP_NATPMP], MAP_TEXT_MAX);
 	}
-	run->st[MAP_NATPMP] = MS_PRESENT;
+	run->st[MAP_NATPMP] = MAP_MS_PRESENT;
 	run->present_at[MAP_NATPMP] = now;
 }
 
-static void natpmp_success(struct run *run, const natpmpresp_t *resp)
+static void natpmp_success(struct map_run *run, const natpmpresp_t *resp)
 {
 	struct map_result *r = run->r;
 	fill_common(run, MAP_NATPMP);
 	r->external = run->pm->natpmp_external;
 	r->external.port = resp->pnu.newportmapping.mappedpublicport;
 	r->lifetime = resp->pnu.newportmapping.lifetime;
-	run->st[MAP_NATPMP] = MS_OK;
+	run->st[MAP_NATPMP] = MAP_MS_OK;
 	if (!run->pm->p.lifetime)
 		add_warning(r, "NAT-PMP has no permanent mappings: the gateway granted %u s",
 			    r->lifetime);
 }
 
-static void natpmp_add_update(struct run *run)
+static void natpmp_add_update(struct map_run *run)
 {
 	struct natpmp_client *c = &run->pm->pmp;
 	const struct map_params *p = &run->pm->p;
 	char text[MAP_TEXT_MAX];
 	if (c->state == NATPMP_TXN_FAILED) {
-		set_why(run, MAP_NATPMP, MS_FAILED, "%s", strerror(-c->sys_error));
+		set_why(run, MAP_NATPMP, MAP_MS_FAILED, "%s", strerror(-c->sys_error));
 		return;
 	}
 	if (!epoch_observe(&run->pm->epochs[1], c->resp.epoch, clock_now_us()))
 		run->pm->epoch_reset = true;
 	if (run->step[MAP_NATPMP] == 2) {
-		set_why(run, MAP_NATPMP, MS_FAILED,
+		set_why(run, MAP_NATPMP, MAP_MS_FAILED,
 			"external port %u/%s is taken: the gateway offered %u (--any accepts it)",
 			p->external_port, map_protocol_name(p->protocol), run->offered);
 		return;
 	}
 	if (c->result != NATPMP_RESULT_SUCCESS) {
+		run->code[MAP_NATPMP] = c->result;
 		map_natpmp_result_text((unsigned)c->result, text, sizeof(text));
-		set_why(run, MAP_NATPMP, MS_FAILED, "%s", text);
+		set_why(run, MAP_NATPMP, MAP_MS_FAILED, "%s", text);
 		return;
 	}
 	uint16_t given = c->resp.pnu.newportmapping.mappedpublicport;
@@ -378,44 +355,45 @@ static void natpmp_add_update(struct run *run)
 	natpmp_success(run, &c->resp);
 }
 
-static void natpmp_delete_update(struct run *run)
+static void natpmp_delete_update(struct map_run *run)
 {
 	struct natpmp_client *c = &run->pm->pmp;
 	char text[MAP_TEXT_MAX];
 	if (c->state == NATPMP_TXN_FAILED) {
-		set_why(run, MAP_NATPMP, MS_FAILED, "%s", strerror(-c->sys_error));
+		set_why(run, MAP_NATPMP, MAP_MS_FAILED, "%s", strerror(-c->sys_error));
 		return;
 	}
 	if (c->result == NATPMP_RESULT_SUCCESS) {
-		run->st[MAP_NATPMP] = MS_OK;
+		run->st[MAP_NATPMP] = MAP_MS_OK;
 		return;
 	}
+	run->code[MAP_NATPMP] = c->result;
 	map_natpmp_result_text((unsigned)c->result, text, sizeof(text));
-	set_why(run, MAP_NATPMP, MS_FAILED, "%s", text);
+	set_why(run, MAP_NATPMP, MAP_MS_FAILED, "%s", text);
 }
 
 /* ------------------------------------------------------------ UPnP */
 
-static void upnp_probe_update(struct run *run, int64_t now)
+static void upnp_probe_update(struct map_run *run, int64_t now)
 {
 	struct upnp_client *c = &run->pm->upnp;
 	if (c->state == UPNP_SEARCHING || c->state == UPNP_DESCRIBING)
 		return;
 	if (c->have_igd) {
-		run->st[MAP_UPNP] = MS_PRESENT;
+		run->st[MAP_UPNP] = MAP_MS_PRESENT;
 		run->present_at[MAP_UPNP] = now;
 	} else if (c->sys_error) {
-		set_why(run, MAP_UPNP, MS_ABSENT, "SSDP search failed: %s", strerror(-c->sys_error));
+		set_why(run, MAP_UPNP, MAP_MS_ABSENT, "SSDP search failed: %s", strerror(-c->sys_error));
 	} else if (c->n_answers) {
-		set_why(run, MAP_UPNP, MS_ABSENT, "%s: no usable IGD description",
+		set_why(run, MAP_UPNP, MAP_MS_ABSENT, "%s: no usable IGD description",
 			c->answers[0].location);
 	} else {
-		set_why(run, MAP_UPNP, MS_ABSENT, "no IGD answered the SSDP search%s",
+		set_why(run, MAP_UPNP, MAP_MS_ABSENT, "no IGD answered the SSDP search%s",
 			c->dropped ? " (malformed answers dropped; -v shows them)" : "");
 	}
 }
 
-static void upnp_fill_job(struct run *run, enum upnp_job_kind kind, struct upnp_job *j)
+static void upnp_fill_job(struct map_run *run, enum upnp_job_kind kind, struct upnp_job *j)
 {
 	const struct portmap *pm = run->pm;
 	const struct upnp_client *c = &pm->upnp;
@@ -437,13 +415,13 @@ static void upnp_fill_job(struct run *run, enum upnp_job_kind kind, struct upnp_
 		 pm->p.description ? pm->p.description : "natctl");
 }
 
-static int upnp_start(struct run *run, enum upnp_job_kind kind)
+static int upnp_start(struct map_run *run, enum upnp_job_kind kind)
 {
 	struct upnp_job j;
 	upnp_fill_job(run, kind, &j);
 	int rc = upnp_client_job(&run->pm->upnp, &j);
 	if (rc < 0)
-		set_why(run, MAP_UPNP, MS_FAILED, "cannot start the SOAP call: %s", strerror(-rc));
+		set_why(run, MAP_UPNP, MAP_MS_FAILED, "cannot start the SOAP call: %s", strerror(-rc));
 	return rc;
 }
 
@@ -465,7 +443,7 @@ static void upnp_quirk_warnings(struct map_result *r, const struct upnp_outcome 
 		add_warning(r, "the gateway lacks AddAnyPortMapping: used AddPortMapping");
 }
 
-static void upnp_failure(struct run *run, const struct upnp_outcome *o)
+static void upnp_failure(struct map_run *run, const struct upnp_outcome *o)
 {
 	const struct upnp_client *c = &run->pm->upnp;
 	struct upnp_job j;
@@ -479,16 +457,17 @@ static void upnp_failure(struct run *run, const struct upnp_outcome *o)
 		.self = c->lanaddr,
 		.external = c->external,
 	};
+	run->code[MAP_UPNP] = o->code;
 	map_upnp_failure_text(&f, text, sizeof(text));
-	set_why(run, MAP_UPNP, MS_FAILED, "%s", text);
+	set_why(run, MAP_UPNP, MAP_MS_FAILED, "%s", text);
 }
 
-static void upnp_add_update(struct run *run)
+static void upnp_add_update(struct map_run *run)
 {
 	const struct upnp_client *c = &run->pm->upnp;
 	const struct upnp_outcome *o = &c->outcome;
 	if (c->job_lost) {
-		set_why(run, MAP_UPNP, MS_FAILED, "no answer to AddPortMapping within the deadline (the mapping may exist: natctl map --list)");
+		set_why(run, MAP_UPNP, MAP_MS_FAILED, "no answer to AddPortMapping within the deadline (the mapping may exist: natctl map --list)");
 		return;
 	}
 	if (o->code != 0) {
@@ -504,85 +483,85 @@ static void upnp_add_update(struct run *run)
 	r->lifetime = o->lifetime;
 	set_text(r->description, sizeof(r->description), c->job.description);
 	upnp_quirk_warnings(r, o, run->pm->p.external_port);
-	run->st[MAP_UPNP] = MS_OK;
+	run->st[MAP_UPNP] = MAP_MS_OK;
 }
 
-static void upnp_delete_update(struct run *run)
+static void upnp_delete_update(struct map_run *run)
 {
 	const struct upnp_client *c = &run->pm->upnp;
 	const struct upnp_outcome *o = &c->outcome;
 	const struct map_params *p = &run->pm->p;
 	const char *proto = map_protocol_name(p->protocol);
 	if (c->job_lost) {
-		set_why(run, MAP_UPNP, MS_FAILED, "no answer to DeletePortMapping within the deadline");
+		set_why(run, MAP_UPNP, MAP_MS_FAILED, "no answer to DeletePortMapping within the deadline");
 	} else if (o->refused_other_host) {
-		set_why(run, MAP_UPNP, MS_FAILED,
+		set_why(run, MAP_UPNP, MAP_MS_FAILED,
 			"%u/%s points at %s:%u (\"%s\"), not this host; --force deletes it",
 			p->external_port, proto, o->holder.client, o->holder.port,
 			o->holder.description);
 	} else if (o->not_found) {
 		run->not_found[MAP_UPNP] = true;
-		set_why(run, MAP_UPNP, MS_FAILED, "no UPnP mapping for external port %u/%s",
+		set_why(run, MAP_UPNP, MAP_MS_FAILED, "no UPnP mapping for external port %u/%s",
 			p->external_port, proto);
 	} else if (o->code != 0) {
 		upnp_failure(run, o);
 	} else {
-		run->st[MAP_UPNP] = MS_OK;
+		run->st[MAP_UPNP] = MAP_MS_OK;
 	}
 }
 
 /* ------------------------------------------------------------ the run */
 
-static bool probing(const struct run *run)
+static bool probing(const struct map_run *run)
 {
 	for (int m = 0; m < MAP_N_METHODS; m++)
-		if (run->st[m] == MS_PROBING)
+		if (run->st[m] == MAP_MS_PROBING)
 			return true;
 	return false;
 }
 
-static void probe_updates(struct run *run, int64_t now)
+static void probe_updates(struct map_run *run, int64_t now)
 {
-	if (run->st[MAP_PCP] == MS_PROBING)
+	if (run->st[MAP_PCP] == MAP_MS_PROBING)
 		pcp_probe_update(run, now);
-	if (run->st[MAP_NATPMP] == MS_PROBING)
+	if (run->st[MAP_NATPMP] == MAP_MS_PROBING)
 		natpmp_probe_update(run, now);
-	if (run->st[MAP_UPNP] == MS_PROBING)
+	if (run->st[MAP_UPNP] == MAP_MS_PROBING)
 		upnp_probe_update(run, now);
 }
 
 /* A present method may go ahead once every better one has settled, or
  * has had its grace: as long again as this one took, 20 ms at least. */
-static int64_t grace_end(const struct run *run, enum map_method m)
+static int64_t grace_end(const struct map_run *run, enum map_method m)
 {
 	int64_t took = run->present_at[m] - run->start;
 	return run->present_at[m] + (took > MAP_GRACE_MIN_US ? took : MAP_GRACE_MIN_US);
 }
 
-static enum map_method next_candidate(const struct run *run, int64_t now)
+static enum map_method next_candidate(const struct map_run *run, int64_t now)
 {
 	for (int m = 0; m < MAP_N_METHODS; m++) {
-		if (run->st[m] == MS_PROBING)
+		if (run->st[m] == MAP_MS_PROBING)
 			continue;
-		if (run->st[m] != MS_PRESENT)
+		if (run->st[m] != MAP_MS_PRESENT)
 			continue;
 		for (int b = 0; b < m; b++)
-			if (run->st[b] == MS_PROBING && now < grace_end(run, (enum map_method)m))
+			if (run->st[b] == MAP_MS_PROBING && now < grace_end(run, (enum map_method)m))
 				return MAP_NONE;
 		return (enum map_method)m;
 	}
 	return MAP_NONE;
 }
 
-static void start_op(struct run *run, enum map_method m)
+static void start_op(struct map_run *run, enum map_method m)
 {
 	const struct map_params *p = &run->pm->p;
 	/* RFC 6886 §3.3: NAT-PMP maps to the address the request came from. */
 	if (m == MAP_NATPMP && for_other_host(run->pm)) {
-		set_why(run, m, MS_FAILED, "NAT-PMP maps only to the host that asks (--internal needs PCP or UPnP)");
+		set_why(run, m, MAP_MS_FAILED, "NAT-PMP maps only to the host that asks (--internal needs PCP or UPnP)");
 		return;
 	}
-	run->st[m] = MS_WORKING;
+	run->st[m] = MAP_MS_WORKING;
 	run->step[m] = 1;
 	trace_log(run->pm->trace, "map: using %s", map_method_name(m));
 	switch (m) {
@@ -609,7 +588,7 @@ static void start_op(struct run *run, enum map_method m)
 	}
 }
 
-static bool op_busy(const struct run *run, enum map_method m)
+static bool op_busy(const struct map_run *run, enum map_method m)
 {
 	switch (m) {
 	case MAP_PCP: return run->pm->pcp.state == PCP_TXN_PENDING;
@@ -619,7 +598,7 @@ static bool op_busy(const struct run *run, enum map_method m)
 	}
 }
 
-static void op_update(struct run *run, enum map_method m)
+static void op_update(struct map_run *run, enum map_method m)
 {
 	bool add = run->op == MAP_OP_ADD;
 	switch (m) {
@@ -631,33 +610,33 @@ static void op_update(struct run *run, enum map_method m)
 		break;
 	case MAP_UPNP:
 		if (run->op == MAP_OP_LIST)
-			run->st[m] = run->pm->upnp.job_lost ? MS_FAILED : MS_OK;
+			run->st[m] = run->pm->upnp.job_lost ? MAP_MS_FAILED : MAP_MS_OK;
 		else
 			add ? upnp_add_update(run) : upnp_delete_update(run);
 		break;
 	default:
 		break;
 	}
-	if (run->op == MAP_OP_DELETE && run->st[m] == MS_OK) {
+	if (run->op == MAP_OP_DELETE && run->st[m] == MAP_MS_OK) {
 		run->found = true;
 		run->r->deleted_by |= MAP_BIT(m);
 	}
 }
 
-static void cancel_all(struct run *run)
+static void cancel_all(struct map_run *run)
 {
 	pcp_client_cancel(&run->pm->pcp);
 	natpmp_client_cancel(&run->pm->pmp);
 	upnp_client_cancel(&run->pm->upnp);
 }
 
-static void finish(struct run *run)
+static void finish(struct map_run *run)
 {
 	run->finished = true;
 	cancel_all(run);
 }
 
-static bool any_state(const struct run *run, enum mstate st)
+static bool any_state(const struct map_run *run, enum map_mstate st)
 {
 	for (int m = 0; m < MAP_N_METHODS; m++)
 		if (run->st[m] == st)
@@ -667,7 +646,7 @@ static bool any_state(const struct run *run, enum mstate st)
 
 static void controller_tick(void *self, int64_t now)
 {
-	struct run *run = self;
+	struct map_run *run = self;
 	if (run->finished)
 		return;
 	probe_updates(run, now);
@@ -677,12 +656,12 @@ static void controller_tick(void *self, int64_t now)
 		return;
 	}
 	for (int m = 0; m < MAP_N_METHODS; m++)
-		if (run->st[m] == MS_WORKING && !op_busy(run, (enum map_method)m))
+		if (run->st[m] == MAP_MS_WORKING && !op_busy(run, (enum map_method)m))
 			op_update(run, (enum map_method)m);
-	if (any_state(run, MS_WORKING))
+	if (any_state(run, MAP_MS_WORKING))
 		return;
 	/* ADD and LIST stop at the first success; DELETE goes through every method there. */
-	if (run->op != MAP_OP_DELETE && any_state(run, MS_OK)) {
+	if (run->op != MAP_OP_DELETE && any_state(run, MAP_MS_OK)) {
 		finish(run);
 		return;
 	}
@@ -691,18 +670,18 @@ static void controller_tick(void *self, int64_t now)
 		start_op(run, m);
 		return;
 	}
-	if (!probing(run) && !any_state(run, MS_PRESENT))
+	if (!probing(run) && !any_state(run, MAP_MS_PRESENT))
 		finish(run);
 }
 
 static int64_t controller_next(void *self)
 {
-	struct run *run = self;
+	struct map_run *run = self;
 	int64_t at = CLOCK_NEVER;
 	if (probing(run))
 		at = run->window_end;
 	for (int m = 0; m < MAP_N_METHODS; m++)
-		if (run->st[m] == MS_PRESENT)
+		if (run->st[m] == MAP_MS_PRESENT)
 			at = clock_min(at, grace_end(run, (enum map_method)m));
 	return at;
 }
@@ -724,35 +703,38 @@ static void controller_readable(void *self, int fd, int64_t now)
 
 static bool controller_done(void *self)
 {
-	const struct run *run = self;
+	const struct map_run *run = self;
 	return run->finished;
 }
 
 /* Methods still busy at the deadline say so. */
-static void settle_at_deadline(struct run *run)
+static void settle_at_deadline(struct map_run *run)
 {
 	char gw[ENDPOINT_STRLEN];
 	for (int m = 0; m < MAP_N_METHODS; m++) {
-		if (run->st[m] == MS_PROBING)
-			set_why(run, (enum map_method)m, MS_ABSENT, "no answer from %s within the deadline",
+		if (run->st[m] == MAP_MS_PROBING)
+			set_why(run, (enum map_method)m, MAP_MS_ABSENT, "no answer from %s within the deadline",
 				m == MAP_UPNP ? "an IGD" : gw_text(run->pm, gw));
-		else if (run->st[m] == MS_WORKING)
-			set_why(run, (enum map_method)m, MS_FAILED,
+		else if (run->st[m] == MAP_MS_WORKING)
+			set_why(run, (enum map_method)m, MAP_MS_FAILED,
 				"the gateway did not finish the request within the deadline");
 	}
 	cancel_all(run);
 }
 
-static void compose_errors(struct run *run)
+static void compose_errors(struct map_run *run)
 {
 	struct map_result *r = run->r;
 	bool any_tried = false;
 	r->n_errors = 0;
 	for (int m = 0; m < MAP_N_METHODS; m++) {
-		if (run->st[m] == MS_FAILED)
+		if (run->st[m] == MAP_MS_FAILED)
 			any_tried = true;
-		if ((run->st[m] == MS_FAILED || run->st[m] == MS_ABSENT) && run->why[m][0]) {
+		if ((run->st[m] == MAP_MS_FAILED || run->st[m] == MAP_MS_ABSENT) && run->why[m][0]) {
 			r->errors[r->n_errors].method = (enum map_method)m;
+			r->errors[r->n_errors].code = run->code[m];
+			r->errors[r->n_errors].double_nat =
+				map_double_nat_symptom((enum map_method)m, run->code[m]);
 			memcpy(r->errors[r->n_errors].text, run->why[m], MAP_TEXT_MAX);
 			r->n_errors++;
 		}
@@ -760,7 +742,7 @@ static void compose_errors(struct run *run)
 	size_t len = 0;
 	r->error[0] = '\0';
 	for (size_t i = 0; i < r->n_errors; i++) {
-		bool tried = run->st[r->errors[i].method] == MS_FAILED;
+		bool tried = run->st[r->errors[i].method] == MAP_MS_FAILED;
 		if (any_tried && !tried)
 			continue;
 		len += (size_t)snprintf(r->error + len, len < sizeof(r->error) ? sizeof(r->error) - len : 0,
@@ -771,7 +753,7 @@ static void compose_errors(struct run *run)
 	}
 }
 
-static struct loop_client controller_loop(struct run *run)
+static struct loop_client controller_loop(struct map_run *run)
 {
 	return (struct loop_client){
 		.self = run,
@@ -783,21 +765,24 @@ static struct loop_client controller_loop(struct run *run)
 	};
 }
 
-static void run_loop(struct run *run)
+size_t portmap_loops(struct map_run *run, struct loop_client out[PORTMAP_LOOPS])
 {
 	struct portmap *pm = run->pm;
-	struct loop_client clients[] = {
-		pcp_client_loop(&pm->pcp),
-		natpmp_client_loop(&pm->pmp),
-		upnp_client_loop(&pm->upnp),
-		controller_loop(run),
-	};
-	enum loop_result lr = loop_run(clients, sizeof(clients) / sizeof(clients[0]), run->deadline);
-	if (lr != LOOP_DONE)
+	out[0] = pcp_client_loop(&pm->pcp);
+	out[1] = natpmp_client_loop(&pm->pmp);
+	out[2] = upnp_client_loop(&pm->upnp);
+	out[3] = controller_loop(run);
+	return PORTMAP_LOOPS;
+}
+
+static void run_loop(struct map_run *run)
+{
+	struct loop_client clients[PORTMAP_LOOPS];
+	if (loop_run(clients, portmap_loops(run, clients), run->deadline) != LOOP_DONE)
 		settle_at_deadline(run);
 }
 
-static void run_init(struct run *run, struct portmap *pm, struct map_result *r, enum map_op op,
+static void run_init(struct map_run *run, struct portmap *pm, struct map_result *r, enum map_op op,
 		     int64_t deadline)
 {
 	memset(run, 0, sizeof(*run));
@@ -812,28 +797,28 @@ static void run_init(struct run *run, struct portmap *pm, struct map_result *r, 
 }
 
 /* Asks every selected method at once whether it is there (no side effects). */
-static void start_probes(struct run *run, unsigned methods)
+static void start_probes(struct map_run *run, unsigned methods)
 {
 	struct portmap *pm = run->pm;
 	char gw[ENDPOINT_STRLEN];
 	for (int m = 0; m < MAP_N_METHODS; m++)
-		run->st[m] = (methods & MAP_BIT(m)) ? MS_PROBING : MS_OFF;
-	if (run->st[MAP_PCP] == MS_PROBING) {
+		run->st[m] = (methods & MAP_BIT(m)) ? MAP_MS_PROBING : MAP_MS_OFF;
+	if (run->st[MAP_PCP] == MAP_MS_PROBING) {
 		if (!pm->pcp_open) {
-			set_why(run, MAP_PCP, MS_ABSENT, "%s", pm->gateway_why);
+			set_why(run, MAP_PCP, MAP_MS_ABSENT, "%s", pm->gateway_why);
 		} else {
 			/* RFC 6887 §14.1: ANNOUNCE asks whether a server is there. */
 			struct pcp_request q = {.opcode = PCP_OP_ANNOUNCE, .client = pm->local};
 			pcp_client_start(&pm->pcp, &q);
 		}
 	}
-	if (run->st[MAP_NATPMP] == MS_PROBING) {
+	if (run->st[MAP_NATPMP] == MAP_MS_PROBING) {
 		if (!pm->pmp_open)
-			set_why(run, MAP_NATPMP, MS_ABSENT, "%s", pm->have_gateway ? "cannot open a socket" : pm->gateway_why);
+			set_why(run, MAP_NATPMP, MAP_MS_ABSENT, "%s", pm->have_gateway ? "cannot open a socket" : pm->gateway_why);
 		else
 			natpmp_client_address(&pm->pmp);
 	}
-	if (run->st[MAP_UPNP] == MS_PROBING) {
+	if (run->st[MAP_UPNP] == MAP_MS_PROBING) {
 		upnp_client_cancel(&pm->upnp);
 		pm->upnp.have_igd = false;
 		pm->upnp.n_answers = pm->upnp.described = 0;
@@ -841,7 +826,7 @@ static void start_probes(struct run *run, unsigned methods)
 		pm->upnp.sys_error = 0;
 		const struct endpoint *target = endpoint_is_set(&pm->p.gateway) ? &pm->gateway : NULL;
 		if (upnp_client_search(&pm->upnp, &pm->local, target, run->window_end, run->deadline) < 0)
-			set_why(run, MAP_UPNP, MS_ABSENT, "SSDP search failed: %s",
+			set_why(run, MAP_UPNP, MAP_MS_ABSENT, "SSDP search failed: %s",
 				strerror(-pm->upnp.sys_error));
 	}
 	(void)gw;
@@ -929,7 +914,7 @@ void portmap_close(struct portmap *pm)
 
 /* ------------------------------------------------------------ operations */
 
-static int conclude(struct run *run)
+static int conclude(struct map_run *run)
 {
 	struct map_result *r = run->r;
 	compose_errors(run);
@@ -951,19 +936,19 @@ static int conclude(struct run *run)
 			/* What other methods said is worth knowing, not fatal; that
 			 * one had nothing left to delete is no news. */
 			for (size_t i = 0; i < r->n_errors; i++)
-				if (run->st[r->errors[i].method] == MS_FAILED &&
+				if (run->st[r->errors[i].method] == MAP_MS_FAILED &&
 				    !run->not_found[r->errors[i].method])
 					add_warning(r, "%s: %s", map_method_name(r->errors[i].method),
 						    r->errors[i].text);
 		}
 	} else if (run->op == MAP_OP_ADD) {
-		r->ok = any_state(run, MS_OK);
+		r->ok = any_state(run, MAP_MS_OK);
 		if (r->ok)
 			warn_external(r);
 	} else {
-		r->ok = any_state(run, MS_OK);
+		r->ok = any_state(run, MAP_MS_OK);
 	}
-	if (!r->ok && !any_state(run, MS_FAILED) && run->op != MAP_OP_EXTERNAL) {
+	if (!r->ok && !any_state(run, MAP_MS_FAILED) && run->op != MAP_OP_EXTERNAL) {
 		/* Nobody answered at all: name every method tried. */
 		char tail[sizeof(r->error)];
 		memcpy(tail, r->error, sizeof(tail));
@@ -976,7 +961,7 @@ static int conclude(struct run *run)
 
 int portmap_run(struct portmap *pm, int64_t deadline, struct map_result *r)
 {
-	struct run run;
+	struct map_run run;
 	run_init(&run, pm, r, pm->p.op, deadline);
 	start_probes(&run, pm->p.methods);
 	run_loop(&run);
@@ -986,15 +971,15 @@ int portmap_run(struct portmap *pm, int64_t deadline, struct map_result *r)
 /* Straight to the operation with the method that made the mapping. */
 static int direct(struct portmap *pm, int64_t deadline, struct map_result *r, enum map_op op)
 {
-	struct run run;
+	struct map_run run;
 	enum map_method m = r->method;
 	struct map_result fresh;
 	memset(&fresh, 0, sizeof(fresh));
 	fresh.method = m;
 	run_init(&run, pm, &fresh, op, deadline);
 	for (int i = 0; i < MAP_N_METHODS; i++)
-		run.st[i] = MS_OFF;
-	run.st[m] = MS_PRESENT;
+		run.st[i] = MAP_MS_OFF;
+	run.st[m] = MAP_MS_PRESENT;
 	run.present_at[m] = run.start;
 	if (op == MAP_OP_ADD) {
 		/* Renew exactly what we have. */
@@ -1030,7 +1015,7 @@ int portmap_unmap(struct portmap *pm, int64_t deadline, struct map_result *r)
 
 int portmap_list(struct portmap *pm, int64_t deadline, struct map_list *l, struct map_result *r)
 {
-	struct run run;
+	struct map_run run;
 	memset(l, 0, sizeof(*l));
 	run_init(&run, pm, r, MAP_OP_LIST, deadline);
 	start_probes(&run, MAP_BIT(MAP_UPNP));
@@ -1071,17 +1056,24 @@ void map_list_free(struct map_list *l)
 	l->n = 0;
 }
 
-int portmap_external(struct portmap *pm, int64_t deadline, struct map_external *x,
-		     struct map_result *r)
+int portmap_external_start(struct portmap *pm, struct map_run *run, int64_t deadline,
+			   struct map_result *r)
 {
-	struct run run;
+	run_init(run, pm, r, MAP_OP_EXTERNAL, deadline);
+	start_probes(run, pm->p.methods);
+	return 0;
+}
+
+int portmap_external_finish(struct map_run *run, struct map_external *x)
+{
+	struct portmap *pm = run->pm;
+	struct map_result *r = run->r;
 	memset(x, 0, sizeof(*x));
-	run_init(&run, pm, r, MAP_OP_EXTERNAL, deadline);
-	start_probes(&run, pm->p.methods);
-	run_loop(&run);
-	compose_errors(&run);
+	if (!run->finished)
+		settle_at_deadline(run);
+	compose_errors(run);
 	for (int m = 0; m < MAP_N_METHODS; m++) {
-		if (run.st[m] != MS_PRESENT)
+		if (run->st[m] != MAP_MS_PRESENT)
 			continue;
 		x->rows[x->n].method = (enum map_method)m;
 		if (m == MAP_NATPMP)
@@ -1093,7 +1085,7 @@ int portmap_external(struct portmap *pm, int64_t deadline, struct map_external *
 				 "PCP has no request for the external address; a mapping reports it");
 		else if (!endpoint_is_set(&x->rows[x->n].address))
 			set_text(x->rows[x->n].note, MAP_TEXT_MAX,
-				 run.why[m][0] ? run.why[m] : "the gateway did not tell");
+				 run->why[m][0] ? run->why[m] : "the gateway did not tell");
 		if (addr_is_behind_nat(&x->rows[x->n].address)) {
 			char ip[IP_STRLEN];
 			add_warning(r, "%s: the gateway's external address %s is %s: mappings only open the inner NAT (double NAT)",
@@ -1111,7 +1103,17 @@ int portmap_external(struct portmap *pm, int64_t deadline, struct map_external *
 		char tail[sizeof(r->error)];
 		memcpy(tail, r->error, sizeof(tail));
 		snprintf(r->error, sizeof(r->error), "no gateway answered within %.1f s (%s)",
-			 (double)(clock_now_us() - run.start) / USEC_PER_SEC, tail);
+			 (double)(clock_now_us() - run->start) / USEC_PER_SEC, tail);
 	}
 	return r->ok ? 0 : -1;
+}
+
+int portmap_external(struct portmap *pm, int64_t deadline, struct map_external *x,
+		     struct map_result *r)
+{
+	struct map_run run;
+	struct loop_client lc[PORTMAP_LOOPS];
+	portmap_external_start(pm, &run, deadline, r);
+	loop_run(lc, portmap_loops(&run, lc), deadline);
+	return portmap_external_finish(&run, x);
 }

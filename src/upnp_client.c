@@ -259,6 +259,7 @@ static void take_igd(struct upnp_client *c)
 	memcpy(c->lanaddr, o->lanaddr, sizeof(c->lanaddr));
 	memcpy(c->external, o->external, sizeof(c->external));
 	c->external_code = o->external_code;
+	memcpy(c->status, o->status, sizeof(c->status));
 	c->state = UPNP_READY;
 	trace_log(c->trace, "upnp: IGD %s: service %s, external address %s%s", c->location,
 		  c->data.first.servicetype, c->external[0] ? c->external : "unknown",

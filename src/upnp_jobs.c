@@ -85,6 +85,13 @@ static void job_describe(const struct upnp_job *j, struct upnp_outcome *o)
 	if (time_left(j, o))
 		o->external_code = UPNP_GetExternalIPAddress(urls.controlURL, o->data.first.servicetype,
 							     o->external);
+	/* "Connected", "Disconnected", ...: probe reports it. */
+	char lasterr[64] = "";
+	unsigned int uptime = 0;
+	if (time_left(j, o) &&
+	    UPNP_GetStatusInfo(urls.controlURL, o->data.first.servicetype, o->status, &uptime,
+			       lasterr) != UPNPCOMMAND_SUCCESS)
+		o->status[0] = '\0';
 	FreeUPNPUrls(&urls);
 }
 
@@ -142,6 +149,13 @@ static void job_several(const struct upnp_job *j, struct upnp_outcome *o)
 	if (time_left(j, o))
 		o->external_code = UPNP_GetExternalIPAddress(urls.controlURL, o->data.first.servicetype,
 							     o->external);
+	/* "Connected", "Disconnected", ...: probe reports it. */
+	char lasterr[64] = "";
+	unsigned int uptime = 0;
+	if (time_left(j, o) &&
+	    UPNP_GetStatusInfo(urls.controlURL, o->data.first.servicetype, o->status, &uptime,
+			       lasterr) != UPNPCOMMAND_SUCCESS)
+		o->status[0] = '\0';
 	FreeUPNPUrls(&urls);
 }
 

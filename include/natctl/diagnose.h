@@ -17,7 +17,7 @@ struct pm_facts {
 	struct endpoint external; /* the external address it reports, if any */
 	enum nat_tri mapping_ok;  /* --test-mapping: accepted, refused, or not tried */
 	bool refused_double_nat;  /* refused the way a double NAT does (UPnP 501, NAT-PMP 3, PCP NO_RESOURCES / ADDRESS_MISMATCH) */
-	char refusal[160];        /* the refusal, named, when mapping_ok is NO */
+	char refusal[320];        /* the refusal, named, when mapping_ok is NO */
 };
 
 struct probe_facts {

@@ -36,8 +36,10 @@ void json_nat_report(struct json_writer *w, const char *key, const struct nat_re
 const char *nat_classic_text(const struct nat_report *r);
 
 struct probe_result;
-/* `natctl probe`; color (text only) when stdout is a terminal and NO_COLOR is unset. */
-void render_probe(const struct output *o, const struct probe_result *r, bool color);
+/* `natctl probe`; color (text only) when stdout is a terminal and NO_COLOR is unset;
+ * error when it could not run (JSON carries it, text prints nothing). */
+void render_probe(const struct output *o, const struct probe_result *r, bool color,
+		  const char *error);
 
 /* Shared pieces for renderers. */
 void json_endpoint(struct json_writer *w, const char *key, const struct endpoint *e);

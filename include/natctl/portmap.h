@@ -9,6 +9,7 @@
 
 #include "natctl/addr.h"
 #include "natctl/epoch.h"
+#include "natctl/loop.h"
 #include "natctl/natpmp_client.h"
 #include "natctl/pcp_client.h"
 #include "natctl/siphash.h"
@@ -66,6 +67,8 @@ struct map_params {
 
 struct map_method_error {
 	enum map_method method;
+	int code;        /* the gateway's result or error code; 0 if none */
+	bool double_nat; /* a refusal typical of a gateway behind another NAT */
 	char text[MAP_TEXT_MAX];
 };
 
@@ -112,6 +115,37 @@ struct map_external {
 	} rows[MAP_N_METHODS];
 };
 
+/* Where each method stands in one run. */
+enum map_mstate {
+	MAP_MS_OFF,     /* not selected */
+	MAP_MS_PROBING, /* asked whether it is there */
+	MAP_MS_PRESENT, /* answered; not used yet */
+	MAP_MS_ABSENT,  /* not there (why: errors[]) */
+	MAP_MS_WORKING, /* doing the operation */
+	MAP_MS_OK,
+	MAP_MS_FAILED,
+};
+
+struct portmap;
+
+/* One operation in progress (discovery, then the operation itself). */
+struct map_run {
+	struct portmap *pm;
+	struct map_result *r;
+	enum map_op op;
+	int64_t start, deadline, window_end;
+	enum map_mstate st[MAP_N_METHODS];
+	int64_t present_at[MAP_N_METHODS];
+	int step[MAP_N_METHODS];
+	bool prefer_failure;      /* PCP: PREFER_FAILURE still sent */
+	uint16_t offered;         /* a port the gateway gave instead of ours */
+	char why[MAP_N_METHODS][MAP_TEXT_MAX];
+	bool finished;
+	bool found;               /* DELETE: something was removed */
+	bool not_found[MAP_N_METHODS]; /* DELETE: the method had no such mapping */
+	int code[MAP_N_METHODS];  /* the last result or error code each method gave */
+};
+
 /* The state kept across operations (a --keep run renews with it). */
 struct portmap {
 	struct map_params p;
@@ -149,7 +183,18 @@ void map_list_free(struct map_list *l);
 int portmap_external(struct portmap *pm, int64_t deadline, struct map_external *x,
 		     struct map_result *r);
 
+/* portmap_external in steps, to share one poll loop (probe): start, run the
+ * loop clients it gives until done or the deadline, finish. */
+#define PORTMAP_LOOPS 4
+int portmap_external_start(struct portmap *pm, struct map_run *run, int64_t deadline,
+			   struct map_result *r);
+size_t portmap_loops(struct map_run *run, struct loop_client out[PORTMAP_LOOPS]);
+int portmap_external_finish(struct map_run *run, struct map_external *x);
+
 const char *map_method_name(enum map_method m);
+/* UPnP 501, NAT-PMP 3 (NETWORK_FAILURE), PCP NO_RESOURCES, NETWORK_FAILURE or
+ * ADDRESS_MISMATCH: what a router behind another NAT answers. */
+bool map_double_nat_symptom(enum map_method m, int code);
 const char *map_protocol_name(int protocol);
 
 #endif

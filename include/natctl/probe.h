@@ -21,4 +21,21 @@ struct probe_result {
 	int64_t elapsed_us;
 };
 
+struct probe_options {
+	const struct endpoint *stun_servers; /* IPv4; none: no STUN */
+	size_t n_stun;
+	bool test_mapping;         /* make, report and delete a short-lived mapping per method */
+	const char *ifname;        /* NULL: the default route's */
+	struct endpoint gateway;   /* unset: the default gateway */
+	int64_t start_us, deadline;
+	const struct trace *trace;
+};
+
+/*
+ * Runs every source at once in one poll loop, then the diagnosis. Returns 0,
+ * or -1 when it could not run at all (no route, no such interface) with the
+ * reason in why.
+ */
+int probe_run(const struct probe_options *o, struct probe_result *r, char *why, size_t whylen);
+
 #endif

@@ -46,6 +46,7 @@ struct upnp_client {
 	char lanaddr[64];
 	char external[64];
 	int external_code;
+	char status[64];              /* GetStatusInfo: "Connected", ... or "" */
 	/* The last job's report. */
 	bool job_done;
 	bool job_lost;                /* killed at the deadline or no report */

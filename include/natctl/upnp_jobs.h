@@ -78,6 +78,7 @@ struct upnp_outcome {
 	char lanaddr[64];
 	char external[64];        /* GetExternalIPAddress, "" if unknown */
 	int external_code;
+	char status[64];          /* GetStatusInfo's NewConnectionStatus, "" if unknown */
 	int valid_igd;            /* SEVERAL: UPNP_GetValidIGD's return */
 	/* ADD */
 	uint16_t external_port;
