@@ -22,6 +22,58 @@ static void json_mapping_test(struct json_writer *w, const struct probe_facts *f
 	json_end_object(w);
 }
 
+static void json_upnp(struct json_writer *w, const struct probe_result *r)
+{
+	const struct probe_facts *f = &r->facts;
+	json_begin_object(w, "upnp");
+	json_bool(w, "available", f->upnp.available);
+	json_ip(w, "external_address", &f->upnp.external);
+	if (r->upnp_igd_version)
+		json_int(w, "igd_version", r->upnp_igd_version);
+	else
+		json_null(w, "igd_version");
+	json_tri(w, "connected", r->upnp_connected);
+	json_mapping_test(w, f, &f->upnp);
+	json_end_object(w);
+}
+
+static void json_natpmp(struct json_writer *w, const struct probe_result *r)
+{
+	const struct probe_facts *f = &r->facts;
+	json_begin_object(w, "natpmp");
+	json_bool(w, "available", f->natpmp.available);
+	json_ip(w, "external_address", &f->natpmp.external);
+	if (r->natpmp_epoch_known)
+		json_uint(w, "epoch", r->natpmp_epoch);
+	else
+		json_null(w, "epoch");
+	json_mapping_test(w, f, &f->natpmp);
+	json_end_object(w);
+}
+
+static void json_pcp(struct json_writer *w, const struct probe_result *r)
+{
+	const struct probe_facts *f = &r->facts;
+	json_begin_object(w, "pcp");
+	json_bool(w, "available", f->pcp.available);
+	json_ip(w, "external_address", &f->pcp.external);
+	json_mapping_test(w, f, &f->pcp);
+	json_end_object(w);
+}
+
+static void json_diagnosis(struct json_writer *w, const struct diagnosis *d)
+{
+	json_bool(w, "double_nat", d->double_nat);
+	json_bool(w, "cgnat", d->cgnat);
+	json_tri(w, "inbound", d->inbound_ok);
+	json_tri(w, "p2p_likely", d->p2p_likely);
+	json_string(w, "verdict", d->verdict);
+	json_begin_array(w, "advice");
+	for (size_t i = 0; i < d->n_advice; i++)
+		json_string(w, NULL, d->advice[i]);
+	json_end_array(w);
+}
+
 static void json_probe(FILE *out, const struct probe_result *r, const char *error)
 {
 	const struct probe_facts *f = &r->facts;
@@ -33,47 +85,14 @@ static void json_probe(FILE *out, const struct probe_result *r, const char *erro
 	json_string(&w, "interface", f->ifname[0] ? f->ifname : NULL);
 	json_end_object(&w);
 	json_ip(&w, "gateway", &f->gateway);
-
-	json_begin_object(&w, "upnp");
-	json_bool(&w, "available", f->upnp.available);
-	json_ip(&w, "external_address", &f->upnp.external);
-	if (r->upnp_igd_version)
-		json_int(&w, "igd_version", r->upnp_igd_version);
-	else
-		json_null(&w, "igd_version");
-	json_tri(&w, "connected", r->upnp_connected);
-	json_mapping_test(&w, f, &f->upnp);
-	json_end_object(&w);
-
-	json_begin_object(&w, "natpmp");
-	json_bool(&w, "available", f->natpmp.available);
-	json_ip(&w, "external_address", &f->natpmp.external);
-	if (r->natpmp_epoch_known)
-		json_uint(&w, "epoch", r->natpmp_epoch);
-	else
-		json_null(&w, "epoch");
-	json_mapping_test(&w, f, &f->natpmp);
-	json_end_object(&w);
-
-	json_begin_object(&w, "pcp");
-	json_bool(&w, "available", f->pcp.available);
-	json_ip(&w, "external_address", &f->pcp.external);
-	json_mapping_test(&w, f, &f->pcp);
-	json_end_object(&w);
-
+	json_upnp(&w, r);
+	json_natpmp(&w, r);
+	json_pcp(&w, r);
 	if (r->stun_ran)
 		json_nat_report(&w, "stun", &r->stun, NULL);
 	else
 		json_null(&w, "stun");
-	json_bool(&w, "double_nat", r->diag.double_nat);
-	json_bool(&w, "cgnat", r->diag.cgnat);
-	json_tri(&w, "inbound", r->diag.inbound_ok);
-	json_tri(&w, "p2p_likely", r->diag.p2p_likely);
-	json_string(&w, "verdict", r->diag.verdict);
-	json_begin_array(&w, "advice");
-	for (size_t i = 0; i < r->diag.n_advice; i++)
-		json_string(&w, NULL, r->diag.advice[i]);
-	json_end_array(&w);
+	json_diagnosis(&w, &r->diag);
 	json_ms(&w, "elapsed_ms", r->elapsed_us);
 	json_string(&w, "error", error);
 	json_end_object(&w);

@@ -122,6 +122,33 @@ static void test_mappings(struct probe_result *r, struct portmap *pm, const stru
 	}
 }
 
+/* The gateway protocols and STUN, at once in one poll loop. */
+static void discover(struct probe_result *r, struct portmap *pm, const struct probe_options *o)
+{
+	struct nat_options nopt = {
+		.servers = o->stun_servers,
+		.n_servers = o->n_stun,
+		.deadline = o->deadline,
+		.tcp = true,
+		.trace = o->trace,
+	};
+	struct nat_discovery nd;
+	struct map_run run;
+	struct map_result mres;
+	struct map_external x;
+	struct loop_client lc[PORTMAP_LOOPS + 2];
+	r->stun_ran = o->n_stun > 0 && nat_discovery_start(&nd, &nopt, &r->stun) == 0;
+	portmap_external_start(pm, &run, o->deadline, &mres);
+	size_t n = portmap_loops(&run, lc);
+	if (r->stun_ran)
+		n += nat_discovery_loops(&nd, lc + n);
+	loop_run(lc, n, o->deadline);
+	portmap_external_finish(&run, &x);
+	if (r->stun_ran)
+		nat_discovery_finish(&nd);
+	fill_methods(r, pm, &x);
+}
+
 int probe_run(const struct probe_options *o, struct probe_result *r, char *why, size_t whylen)
 {
 	struct map_params params = {
@@ -134,46 +161,20 @@ int probe_run(const struct probe_options *o, struct probe_result *r, char *why, 
 	};
 	struct portmap pm;
 	struct map_result mres;
+	int rc = 0;
 	init_facts(r);
 	if (portmap_open(&pm, &params, o->trace, &mres) < 0) {
 		snprintf(why, whylen, "%s", mres.error[0] ? mres.error : "no default route");
-		portmap_close(&pm);
-		diagnose(&r->facts, &r->diag); /* have_route is false: says so */
-		r->elapsed_us = clock_now_us() - o->start_us;
-		return -1;
+		rc = -1;
+	} else {
+		fill_gateway(r, &pm, o->ifname);
+		discover(r, &pm, o);
+		if (o->test_mapping)
+			test_mappings(r, &pm, o);
 	}
-	fill_gateway(r, &pm, o->ifname);
-
-	struct nat_options nopt = {
-		.servers = o->stun_servers,
-		.n_servers = o->n_stun,
-		.deadline = o->deadline,
-		.tcp = true,
-		.trace = o->trace,
-	};
-	struct nat_discovery nd;
-	r->stun_ran = o->n_stun > 0 && nat_discovery_start(&nd, &nopt, &r->stun) == 0;
-
-	struct map_run run;
-	struct loop_client lc[PORTMAP_LOOPS + 2];
-	size_t n = 0;
-	portmap_external_start(&pm, &run, o->deadline, &mres);
-	n += portmap_loops(&run, lc);
-	if (r->stun_ran)
-		n += nat_discovery_loops(&nd, lc + n);
-	loop_run(lc, n, o->deadline);
-
-	struct map_external x;
-	portmap_external_finish(&run, &x);
-	if (r->stun_ran)
-		nat_discovery_finish(&nd);
-	fill_methods(r, &pm, &x);
-	if (o->test_mapping)
-		test_mappings(r, &pm, o);
 	portmap_close(&pm);
-
 	r->facts.stun = r->stun_ran ? &r->stun : NULL;
-	diagnose(&r->facts, &r->diag);
+	diagnose(&r->facts, &r->diag); /* without a route, it says so */
 	r->elapsed_us = clock_now_us() - o->start_us;
-	return 0;
+	return rc;
 }
