@@ -66,6 +66,22 @@ static int lookup_holder(const char *ctl, const char *svc, const char *ext, cons
 	return rc;
 }
 
+/* The WAN side as the IGD sees it: its external address, and "Connected",
+ * "Disconnected"... (probe reports both). */
+static void read_wan_state(const struct upnp_job *j, const struct UPNPUrls *urls,
+			   struct upnp_outcome *o)
+{
+	char lasterr[64] = "";
+	unsigned int uptime = 0;
+	if (time_left(j, o))
+		o->external_code = UPNP_GetExternalIPAddress(urls->controlURL,
+							     o->data.first.servicetype, o->external);
+	if (time_left(j, o) &&
+	    UPNP_GetStatusInfo(urls->controlURL, o->data.first.servicetype, o->status, &uptime,
+			       lasterr) != UPNPCOMMAND_SUCCESS)
+		o->status[0] = '\0';
+}
+
 static void job_describe(const struct upnp_job *j, struct upnp_outcome *o)
 {
 	struct UPNPUrls urls;
@@ -82,16 +98,7 @@ static void job_describe(const struct upnp_job *j, struct upnp_outcome *o)
 	/* 2.2.4's UPNP_GetValidIGD calls an IGD with a private or reserved
 	 * WAN address "not connected"; natctl asks for the address itself and
 	 * classifies it (double NAT) instead. */
-	if (time_left(j, o))
-		o->external_code = UPNP_GetExternalIPAddress(urls.controlURL, o->data.first.servicetype,
-							     o->external);
-	/* "Connected", "Disconnected", ...: probe reports it. */
-	char lasterr[64] = "";
-	unsigned int uptime = 0;
-	if (time_left(j, o) &&
-	    UPNP_GetStatusInfo(urls.controlURL, o->data.first.servicetype, o->status, &uptime,
-			       lasterr) != UPNPCOMMAND_SUCCESS)
-		o->status[0] = '\0';
+	read_wan_state(j, &urls, o);
 	FreeUPNPUrls(&urls);
 }
 
@@ -146,16 +153,7 @@ static void job_several(const struct upnp_job *j, struct upnp_outcome *o)
 		return;
 	}
 	copy_text(o->location, sizeof(o->location), urls.rootdescURL);
-	if (time_left(j, o))
-		o->external_code = UPNP_GetExternalIPAddress(urls.controlURL, o->data.first.servicetype,
-							     o->external);
-	/* "Connected", "Disconnected", ...: probe reports it. */
-	char lasterr[64] = "";
-	unsigned int uptime = 0;
-	if (time_left(j, o) &&
-	    UPNP_GetStatusInfo(urls.controlURL, o->data.first.servicetype, o->status, &uptime,
-			       lasterr) != UPNPCOMMAND_SUCCESS)
-		o->status[0] = '\0';
+	read_wan_state(j, &urls, o);
 	FreeUPNPUrls(&urls);
 }
 
