@@ -2,13 +2,33 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Runs every fuzz target for a bounded time on a copy of its seed corpus.
 # usage: tests/fuzz/run.sh BUILD_DIR SECONDS. Fails on any crash, leak or timeout.
+# Targets are the corpus/<name>/ directories; each needs BUILD_DIR/fuzz_<name>.
+# Each target fuzzes for SECONDS, unless that would take the whole run past
+# FUZZ_TOTAL_SECONDS of wall time (default 90): then that total is split
+# evenly, less about 2 s per target for libFuzzer's start and shutdown.
 set -eu
 bin_dir=$1
 seconds=${2:-30}
+total=${FUZZ_TOTAL_SECONDS:-90}
 src=$(cd "$(dirname "$0")" && pwd)
+targets=()
+for dir in "$src"/corpus/*/; do
+	targets+=("$(basename "$dir")")
+done
+for target in "${targets[@]}"; do
+	if [ ! -x "$bin_dir/fuzz_$target" ]; then
+		echo "fuzz_$target: not built in $bin_dir" >&2
+		exit 1
+	fi
+done
+if [ $(((seconds + 2) * ${#targets[@]})) -gt "$total" ]; then
+	seconds=$((total / ${#targets[@]} - 2))
+	[ "$seconds" -ge 1 ] || seconds=1
+fi
+echo "fuzz: ${#targets[@]} targets, ${seconds} s each"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for target in stun; do
+for target in "${targets[@]}"; do
 	mkdir -p "$work/$target"
 	cp "$src/corpus/$target"/* "$work/$target/"
 	"$bin_dir/fuzz_$target" -max_total_time="$seconds" -max_len=1500 -timeout=5 \
