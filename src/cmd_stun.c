@@ -97,10 +97,7 @@ static int run_discovery(const struct endpoint *servers, size_t n, struct global
 	}
 	char why[256] = "";
 	if (!r.decided) {
-		char srv[ENDPOINT_STRLEN];
-		snprintf(why, sizeof(why), "no response from %s%s within %.3g s",
-			 endpoint_format(&servers[0], srv), n > 1 ? " or the other servers" : "",
-			 (double)(clock_now_us() - g->start_us) / USEC_PER_SEC);
+		nat_report_failure_text(&r, clock_now_us() - g->start_us, why, sizeof(why));
 		cli_error("stun", "%s", why);
 	}
 	struct output o = {stdout, g->json, g->verbose};

@@ -569,6 +569,8 @@ static void report(struct nat_discovery *d)
 		report_udp(d);
 	else if (r->tcp_answered)
 		report_udp_blocked(d);
+	else
+		add_reason(r, "no STUN server answered, over UDP or TCP");
 	record_tests(d);
 }
 
@@ -596,6 +598,7 @@ static void init_report(struct nat_report *r, const struct nat_options *opt)
 	r->nat = r->hairpinning = r->port_preserving = NAT_TRI_UNKNOWN;
 	if (opt->n_servers)
 		r->server = opt->servers[0];
+	r->n_servers = opt->n_servers;
 }
 
 int nat_discovery_start(struct nat_discovery *d, const struct nat_options *opt,

@@ -75,6 +75,13 @@ void render_stun_public(const struct output *o, const struct stun_public_result 
 
 /* ---- behaviour discovery ---- */
 
+void nat_report_failure_text(const struct nat_report *r, int64_t waited_us, char *out, size_t len)
+{
+	char srv[ENDPOINT_STRLEN];
+	snprintf(out, len, "no response from %s%s within %.3g s", endpoint_format(&r->server, srv),
+		 r->n_servers > 1 ? " or the other servers" : "", (double)waited_us / USEC_PER_SEC);
+}
+
 static const char *change_name(uint32_t change)
 {
 	if ((change & STUN_CHANGE_IP) && (change & STUN_CHANGE_PORT))

@@ -73,6 +73,7 @@ struct nat_report {
 	char software[STUN_TEXT_MAX];
 	struct endpoint other;    /* the server's alternate address, when usable */
 	struct endpoint tcp_mapped;
+	size_t n_servers;         /* how many servers were asked */
 
 	enum nat_tri nat;
 	enum nat_dependence mapping, filtering;

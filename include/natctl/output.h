@@ -26,6 +26,9 @@ void stun_public_failure_text(const struct stun_public_result *r, int64_t waited
 void render_stun_public(const struct output *o, const struct stun_public_result *r,
 			const char *error);
 
+/* "no response from 198.51.100.10:3478 within 3 s", for a report with no verdict. */
+void nat_report_failure_text(const struct nat_report *r, int64_t waited_us, char *out, size_t len);
+
 /* `natctl stun` (behaviour discovery); error is NULL when a verdict was reached. */
 void render_nat_report(const struct output *o, const struct nat_report *r, const char *error);
 

@@ -14,6 +14,8 @@ check_eq "nothing answers: the diagnosis still completes, exit 0" "$RC" 0
 check "nothing answers: ends by the 1 s deadline (took ${took} ms)" test "$took" -lt 1800
 check_json "nothing answers: no mapping protocol" "$OUT" '[.upnp, .natpmp, .pcp] | map(.available) | any' false
 check_json "nothing answers: STUN found nothing" "$OUT" .stun.public null
+check_json "nothing answers: the stun object says why" "$OUT" '.stun.error | test("no response from 198.51.100.99:3478")' true
+check_json "nothing answers: and has a reason" "$OUT" '.stun.reasons | any(test("no STUN server answered"))' true
 check_json "nothing answers: a verdict all the same" "$OUT" '.verdict | test("port mapping: none")' true
 
 natctl_in client probe extra
