@@ -26,7 +26,7 @@ mandoc -Tlint -W warning man/natctl.1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-echo "== fuzz: every parser, ${FUZZ_SECONDS:-30} s each"
+echo "== fuzz: every parser (at most ${FUZZ_SECONDS:-30} s each, 90 s in all)"
 bash tests/fuzz/run.sh "$root/build-asan/tests/fuzz" "${FUZZ_SECONDS:-30}"
 
 # Last, so the run ends with CTest's summary.

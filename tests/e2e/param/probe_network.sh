@@ -63,7 +63,12 @@ home)
 	check_eq "home: test mappings deleted again" "$(upnpc_list | wc -l)" 0
 	natctl_in client probe "${stun[@]}"
 	check "home text: verdict first" grep -q "port mapping: PCP, NAT-PMP, UPnP" <<<"$(head -n1 <<<"$OUT")"
-	check "home text: no colour when not a terminal" test "$(grep -c $'\033' <<<"$OUT")" = 0 ;;
+	check "home text: no colour when not a terminal" test "$(grep -c $'\033' <<<"$OUT")" = 0
+	# On a terminal (script(1) gives it a pty): colour, unless NO_COLOR is set.
+	tty_out=$(in_ns client script -qec "$NATCTL probe --stun 198.51.100.10" /dev/null)
+	check "home text: colour on a terminal" grep -q $'\033\[' <<<"$tty_out"
+	tty_out=$(in_ns client env NO_COLOR=1 script -qec "$NATCTL probe --stun 198.51.100.10" /dev/null)
+	check "home text: no colour with NO_COLOR" test "$(grep -c $'\033\[' <<<"$tty_out")" = 0 ;;
 symmetric)
 	want .stun.classic symmetric .p2p_likely false .upnp.available true \
 		'.advice | any(test("symmetric"))' true ;;
