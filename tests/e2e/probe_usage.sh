@@ -29,6 +29,14 @@ natctl_in client probe --stun 198.51.100.10:0
 check_eq "a bad --stun port is a usage error" "$RC" 2
 check_eq "usage errors print nothing on stdout" "$OUT" ""
 
+natctl_in client --json --timeout 1 probe -i eth0 --gateway 192.168.77.1 --stun 198.51.100.99
+check_eq "-i and --gateway: exit 0" "$RC" 0
+check_json "-i: the interface asked for" "$OUT" .local.interface eth0
+check_json "--gateway: the gateway asked for" "$OUT" .gateway 192.168.77.1
+natctl_in client --json probe -i nosuch0 --stun 198.51.100.99
+check_eq "-i with no such interface: exit 1" "$RC" 1
+check "-i with no such interface: names it" grep -q "nosuch0" "$ERR"
+
 in_ns client ip route del default
 natctl_in client --json probe --stun 198.51.100.10
 check_eq "no default route: exit 1" "$RC" 1
