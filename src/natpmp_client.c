@@ -50,9 +50,7 @@ void natpmp_client_close(struct natpmp_client *c)
 static void start(struct natpmp_client *c)
 {
 	c->state = NATPMP_TXN_PENDING;
-	c->sends = 0;
-	c->next_send_us = 0;
-	c->interval_us = NATPMP_RTO_INITIAL_US;
+	retransmit_start(&c->retx, NATPMP_RTO_INITIAL_US);
 	c->result = c->lib_error = c->sys_error = 0;
 	c->dropped = 0;
 	c->last_drop = 0;
@@ -108,21 +106,18 @@ static void send_request(struct natpmp_client *c, int64_t now)
 		  c->opcode == NATPMP_OP_ADDRESS ? "external address"
 		  : c->lifetime                  ? "mapping"
 						 : "delete mapping",
-		  c->sends + 1, rc < 0 ? ", send failed" : "");
+		  c->retx.sends + 1, rc < 0 ? ", send failed" : "");
 	if (rc < 0) {
 		fail(c, -(e ? e : EIO));
 		return;
 	}
-	if (c->sends++ == 0)
-		c->first_send_us = now;
-	c->next_send_us = now + c->interval_us;
-	c->interval_us *= 2;
+	retransmit_sent(&c->retx, now);
 }
 
 static void natpmp_tick(void *self, int64_t now)
 {
 	struct natpmp_client *c = self;
-	if (c->state == NATPMP_TXN_PENDING && now >= c->next_send_us)
+	if (c->state == NATPMP_TXN_PENDING && retransmit_due(&c->retx, now))
 		send_request(c, now);
 }
 
@@ -133,7 +128,7 @@ static void parse_with_libnatpmp(struct natpmp_client *c, int64_t now)
 	int rc = readnatpmpresponseorretry(&c->pmp, &c->resp);
 	if (rc == NATPMP_TRYAGAIN)
 		return;
-	c->rtt_us = now - c->first_send_us;
+	c->rtt_us = now - c->retx.first_us;
 	c->state = NATPMP_TXN_ANSWERED;
 	c->result = (int)c->resp.resultcode;
 	if (rc < 0 && c->result == 0)
@@ -185,7 +180,7 @@ static size_t natpmp_fds(void *self, int *out, size_t max)
 static int64_t natpmp_next(void *self)
 {
 	struct natpmp_client *c = self;
-	return c->state == NATPMP_TXN_PENDING ? c->next_send_us : CLOCK_NEVER;
+	return c->state == NATPMP_TXN_PENDING ? c->retx.next_us : CLOCK_NEVER;
 }
 
 static bool natpmp_done(void *self)

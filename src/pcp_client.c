@@ -52,9 +52,7 @@ int pcp_client_start(struct pcp_client *c, const struct pcp_request *req)
 	c->req = *req;
 	c->wire_len = (size_t)n;
 	c->state = PCP_TXN_PENDING;
-	c->sends = 0;
-	c->next_send_us = 0;
-	c->interval_us = PCP_RTO_INITIAL_US;
+	retransmit_start(&c->retx, PCP_RTO_INITIAL_US);
 	c->sys_error = 0;
 	c->dropped = 0;
 	c->last_drop = 0;
@@ -86,22 +84,19 @@ static void send_request(struct pcp_client *c, int64_t now)
 	char dst[ENDPOINT_STRLEN];
 	ssize_t n = send(c->fd, c->wire, c->wire_len, 0);
 	trace_log(c->trace, "pcp: -> %s %s request (%zu bytes, try %u, lifetime %u)",
-		  endpoint_format(&c->server, dst), op_name(c->req.opcode), c->wire_len, c->sends + 1,
+		  endpoint_format(&c->server, dst), op_name(c->req.opcode), c->wire_len, c->retx.sends + 1,
 		  c->req.lifetime);
 	if (n < 0) {
 		fail(c, -errno);
 		return;
 	}
-	if (c->sends++ == 0)
-		c->first_send_us = now;
-	c->next_send_us = now + c->interval_us;
-	c->interval_us *= 2;
+	retransmit_sent(&c->retx, now);
 }
 
 static void pcp_tick(void *self, int64_t now)
 {
 	struct pcp_client *c = self;
-	if (c->state == PCP_TXN_PENDING && now >= c->next_send_us)
+	if (c->state == PCP_TXN_PENDING && retransmit_due(&c->retx, now))
 		send_request(c, now);
 }
 
@@ -142,7 +137,7 @@ static void handle_datagram(struct pcp_client *c, const uint8_t *data, ssize_t n
 		return;
 	}
 	c->resp = r;
-	c->rtt_us = now - c->first_send_us;
+	c->rtt_us = now - c->retx.first_us;
 	c->state = PCP_TXN_ANSWERED;
 	trace_answer(c);
 }
@@ -181,7 +176,7 @@ static size_t pcp_fds(void *self, int *out, size_t max)
 static int64_t pcp_next(void *self)
 {
 	struct pcp_client *c = self;
-	return c->state == PCP_TXN_PENDING ? c->next_send_us : CLOCK_NEVER;
+	return c->state == PCP_TXN_PENDING ? c->retx.next_us : CLOCK_NEVER;
 }
 
 static bool pcp_done(void *self)

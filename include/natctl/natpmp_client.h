@@ -9,6 +9,7 @@
 
 #include "natctl/addr.h"
 #include "natctl/loop.h"
+#include "natctl/retransmit.h"
 #include "natctl/trace.h"
 
 /* RFC 6886 §3.1: "initially 250 ms, ... doubling"; the deadline cuts it
@@ -31,8 +32,7 @@ struct natpmp_client {
 	uint8_t opcode;          /* enum natpmp_opcode of the request */
 	uint16_t internal_port, external_port;
 	uint32_t lifetime;
-	unsigned sends;
-	int64_t first_send_us, next_send_us, interval_us;
+	struct retransmit retx;
 	natpmpresp_t resp;
 	int result;              /* RFC 6886 result code of the answer (0 = success) */
 	int lib_error;           /* libnatpmp's return for a non-result failure */

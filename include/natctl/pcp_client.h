@@ -8,6 +8,7 @@
 
 #include "natctl/addr.h"
 #include "natctl/loop.h"
+#include "natctl/retransmit.h"
 #include "natctl/pcp.h"
 #include "natctl/trace.h"
 
@@ -34,8 +35,7 @@ struct pcp_client {
 	struct pcp_request req;
 	uint8_t wire[PCP_MAX_MESSAGE];
 	size_t wire_len;
-	unsigned sends;
-	int64_t first_send_us, next_send_us, interval_us;
+	struct retransmit retx;
 	struct pcp_response resp;
 	int64_t rtt_us;
 	int sys_error;           /* -errno for PCP_TXN_FAILED */
