@@ -542,9 +542,7 @@ static void report_udp(struct nat_discovery *d)
 	r->mapped = *probe_mapped(b);
 	r->rtt_us = b->txn.rtt_us;
 	memcpy(r->software, b->txn.response.software, sizeof(r->software));
-	struct endpoint bound;
-	if (socket_local(d->fd[NAT_SOCK_A], &bound) == 0 && net_route_source(&b->txn.dst, &r->local) == 0)
-		r->local.port = bound.port;
+	socket_local_toward(d->fd[NAT_SOCK_A], &b->txn.dst, &r->local);
 	r->nat = endpoint_equal(&r->local, &r->mapped) ? NAT_TRI_NO : NAT_TRI_YES;
 	r->port_preserving = r->local.port == r->mapped.port ? NAT_TRI_YES : NAT_TRI_NO;
 	report_undecided(d);

@@ -85,6 +85,17 @@ int net_route_source(const struct endpoint *dst, struct endpoint *out)
 	return rc;
 }
 
+int socket_local_toward(int fd, const struct endpoint *dst, struct endpoint *out)
+{
+	struct endpoint bound;
+	int rc = socket_local(fd, &bound);
+	if (rc == 0)
+		rc = net_route_source(dst, out);
+	if (rc == 0)
+		out->port = bound.port;
+	return rc;
+}
+
 int random_bytes(void *p, size_t n)
 {
 	uint8_t *q = p;

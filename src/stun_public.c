@@ -37,9 +37,7 @@ static void fill_success(struct stun_public_result *r, const struct stun_txn *t)
 	r->mapped = *stun_msg_mapped(&t->response);
 	r->rtt_us = t->rtt_us;
 	memcpy(r->software, t->response.software, sizeof(r->software));
-	struct endpoint bound;
-	if (socket_local(t->fd, &bound) == 0 && net_route_source(&t->dst, &r->local) == 0)
-		r->local.port = bound.port;
+	socket_local_toward(t->fd, &t->dst, &r->local);
 }
 
 /* No success: say why, the most telling failure first. */

@@ -26,6 +26,10 @@ int socket_local(int fd, struct endpoint *out);
  * nothing is sent). Port is left 0. Returns 0 or -errno. */
 int net_route_source(const struct endpoint *dst, struct endpoint *out);
 
+/* The address a wildcard-bound socket uses toward dst (a routing lookup) with
+ * the socket's own port: what "local" means in a result. 0 or -errno. */
+int socket_local_toward(int fd, const struct endpoint *dst, struct endpoint *out);
+
 /* Fills p with n bytes from getrandom(); 0 or -errno. */
 int random_bytes(void *p, size_t n);
 
