@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "natctl/buf.h"
 #include "natctl/clock.h"
 #include "natctl/gateway.h"
 #include "natctl/map_errors.h"
@@ -34,13 +35,6 @@ const char *map_protocol_name(int protocol)
 /* ------------------------------------------------------------ results */
 
 /* Copies src into dst, cut to fit (router text can be longer than ours). */
-static void set_text(char *dst, size_t cap, const char *src)
-{
-	size_t n = strnlen(src, cap - 1);
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 static void add_warning(struct map_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void add_warning(struct map_result *r, const char *fmt, ...)
@@ -406,12 +400,12 @@ static void upnp_fill_job(struct map_run *run, enum upnp_job_kind kind, struct u
 	j->lifetime = pm->p.lifetime;
 	j->any = pm->p.any;
 	j->force = pm->p.force;
-	set_text(j->self, sizeof(j->self), c->lanaddr);
+	text_copy(j->self, sizeof(j->self), c->lanaddr);
 	if (endpoint_is_set(&pm->p.internal))
 		endpoint_format_ip(&pm->p.internal, j->internal_client);
 	else
-		set_text(j->internal_client, sizeof(j->internal_client), c->lanaddr);
-	set_text(j->description, sizeof(j->description),
+		text_copy(j->internal_client, sizeof(j->internal_client), c->lanaddr);
+	text_copy(j->description, sizeof(j->description),
 		 pm->p.description ? pm->p.description : "natctl");
 }
 
@@ -481,7 +475,7 @@ static void upnp_add_update(struct map_run *run)
 	upnp_external(c, &r->external);
 	r->external.port = o->external_port;
 	r->lifetime = o->lifetime;
-	set_text(r->description, sizeof(r->description), c->job.description);
+	text_copy(r->description, sizeof(r->description), c->job.description);
 	upnp_quirk_warnings(r, o, run->pm->p.external_port);
 	run->st[MAP_UPNP] = MAP_MS_OK;
 }
@@ -1042,8 +1036,8 @@ int portmap_list(struct portmap *pm, int64_t deadline, struct map_list *l, struc
 		m->external.port = e->external_port;
 		m->lifetime = e->lease;
 		m->enabled = e->enabled;
-		set_text(m->description, sizeof(m->description), e->description);
-		set_text(m->remote_host, sizeof(m->remote_host), e->remote_host);
+		text_copy(m->description, sizeof(m->description), e->description);
+		text_copy(m->remote_host, sizeof(m->remote_host), e->remote_host);
 	}
 	r->method = MAP_UPNP;
 	return 0;
@@ -1084,7 +1078,7 @@ int portmap_external_finish(struct map_run *run, struct map_external *x)
 			snprintf(x->rows[x->n].note, MAP_TEXT_MAX,
 				 "PCP has no request for the external address; a mapping reports it");
 		else if (!endpoint_is_set(&x->rows[x->n].address))
-			set_text(x->rows[x->n].note, MAP_TEXT_MAX,
+			text_copy(x->rows[x->n].note, MAP_TEXT_MAX,
 				 run->why[m][0] ? run->why[m] : "the gateway did not tell");
 		if (addr_is_behind_nat(&x->rows[x->n].address)) {
 			char ip[IP_STRLEN];

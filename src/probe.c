@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "natctl/buf.h"
 #include "natctl/clock.h"
 #include "natctl/gateway.h"
 #include "natctl/loop.h"
@@ -63,25 +64,17 @@ static void fill_methods(struct probe_result *r, const struct portmap *pm,
 	}
 }
 
-/* Copies as much of src as fits; the refusal is one line of advice, not a log. */
-static void copy_cut(char *dst, size_t cap, const char *src)
-{
-	size_t n = strnlen(src, cap - 1);
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 static void record_refusal(struct pm_facts *m, const struct map_result *res, enum map_method meth)
 {
 	m->mapping_ok = NAT_TRI_NO;
 	for (size_t i = 0; i < res->n_errors; i++) {
 		if (res->errors[i].method != meth)
 			continue;
-		copy_cut(m->refusal, sizeof(m->refusal), res->errors[i].text);
+		text_copy(m->refusal, sizeof(m->refusal), res->errors[i].text);
 		m->refused_double_nat = res->errors[i].double_nat;
 	}
 	if (!m->refusal[0])
-		copy_cut(m->refusal, sizeof(m->refusal), res->error);
+		text_copy(m->refusal, sizeof(m->refusal), res->error);
 }
 
 /* --test-mapping: one short-lived UDP mapping per method that answered, then

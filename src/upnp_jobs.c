@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "natctl/buf.h"
 #include "natctl/clock.h"
 #include "natctl/net.h"
 #include "natctl/worker.h"
@@ -42,9 +43,10 @@ static uint32_t text_u32(const char *s, uint32_t max)
 	return *end || v > max ? 0 : (uint32_t)v;
 }
 
+/* miniupnpc leaves some answers NULL. */
 static void copy_text(char *dst, size_t cap, const char *src)
 {
-	snprintf(dst, cap, "%s", src ? src : "");
+	text_copy(dst, cap, src ? src : "");
 }
 
 /* GetSpecificPortMappingEntry: who holds ext/proto. Returns the UPnP code. */
