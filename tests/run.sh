@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # The whole test suite, as CI runs it: installs the test dependencies, builds
-# with gcc (warnings are errors) and with clang under AddressSanitizer and
-# UndefinedBehaviorSanitizer, lints the man page, fuzzes every parser briefly,
-# and runs every unit and end-to-end test on the sanitized build.
+# with gcc and with clang under AddressSanitizer and UndefinedBehaviorSanitizer
+# (both with NATCTL_WERROR: warnings are errors), lints the man page, fuzzes
+# every parser briefly, and runs every unit and end-to-end test on the
+# sanitized build.
 # Needs root for the network namespaces (run it with sudo).
 set -eu
 cd "$(dirname "$0")/.."
@@ -12,12 +13,13 @@ root=$(pwd)
 bash tests/deps.sh test
 
 echo "== build: gcc"
-cmake -S . -B build-gcc -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build-gcc -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	-DNATCTL_WERROR=ON >/dev/null
 cmake --build build-gcc -j"$(nproc)"
 
 echo "== build: clang with ASan and UBSan"
 cmake -S . -B build-asan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
-	-DNATCTL_SANITIZE=ON -DNATCTL_FUZZ=ON >/dev/null
+	-DNATCTL_WERROR=ON -DNATCTL_SANITIZE=ON -DNATCTL_FUZZ=ON >/dev/null
 cmake --build build-asan -j"$(nproc)"
 
 echo "== man page"

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "natctl/addr.h"
-#include "natctl/buf.h"
-#include "natctl/natpmp_wire.h"
+#include "natctl/base/addr.h"
+#include "natctl/base/buf.h"
+#include "natctl/map/natpmp_wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "natctl/pcp.h"
+#include "natctl/map/pcp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

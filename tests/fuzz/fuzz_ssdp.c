@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "natctl/ssdp.h"
+#include "natctl/map/ssdp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

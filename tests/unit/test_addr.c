@@ -2,7 +2,7 @@
 // Unit tests for address parsing, formatting and classification.
 #include <arpa/inet.h>
 
-#include "natctl/addr.h"
+#include "natctl/base/addr.h"
 #include "test.h"
 
 static void addr_classify_table(void)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Unit tests for the bounded byte reader/writer.
-#include "natctl/buf.h"
+#include "natctl/base/buf.h"
 #include "test.h"
 
 static void buf_write_read_round_trip(void)

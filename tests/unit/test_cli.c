@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Unit tests for the checked number parsers.
-#include "natctl/cli.h"
+#include "natctl/cli/cli.h"
 #include "test.h"
 
 static void cli_parse_port_table(void)

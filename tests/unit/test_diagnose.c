@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Unit tests for the diagnosis rules: double NAT, CGNAT, inbound, peer-to-peer, advice.
-#include "natctl/diagnose.h"
+#include "natctl/probe/diagnose.h"
 #include "test.h"
 
 static struct endpoint ip(const char *s)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Unit tests for the gateway lookup (/proc/net/route text), epoch checks and NAT-PMP response checks.
-#include "natctl/clock.h"
-#include "natctl/epoch.h"
-#include "natctl/gateway.h"
-#include "natctl/natpmp_wire.h"
+#include "natctl/base/clock.h"
+#include "natctl/map/epoch.h"
+#include "natctl/net/gateway.h"
+#include "natctl/map/natpmp_wire.h"
 #include "test.h"
 
 /* As a little-endian kernel prints it: 192.168.77.1 is 014DA8C0. */

@@ -3,8 +3,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "natctl/json.h"
-#include "natctl/output.h"
+#include "natctl/base/json.h"
+#include "natctl/cli/output.h"
 #include "test.h"
 
 /* Runs fill() against a memory stream and returns what it wrote (caller frees). */

@@ -2,9 +2,9 @@
 // Unit tests for the PCP codec (RFC 6887 layouts both ways, hostile responses) and the nonce derivation.
 #include <netinet/in.h>
 
-#include "natctl/buf.h"
-#include "natctl/pcp.h"
-#include "natctl/pcp_nonce.h"
+#include "natctl/base/buf.h"
+#include "natctl/map/pcp.h"
+#include "natctl/map/pcp_nonce.h"
 #include "test.h"
 
 static struct endpoint ip4(const char *s)

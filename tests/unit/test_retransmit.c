@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Unit tests for the doubling retransmission schedule of NAT-PMP and PCP.
-#include "natctl/retransmit.h"
+#include "natctl/net/retransmit.h"
 #include "test.h"
 
 /* RFC 6886 §3.1: 250 ms, then doubling: sends at 0, 250, 750, 1750 ms. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Unit tests for SSDP: the M-SEARCH we send and the parsing of (hostile) search responses.
-#include "natctl/ssdp.h"
+#include "natctl/map/ssdp.h"
 #include "test.h"
 
 static const char miniupnpd_answer[] =

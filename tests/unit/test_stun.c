@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Unit tests for the STUN codec: RFC 5769 vectors both ways, round trips, malformed input.
-#include "natctl/stun.h"
+#include "natctl/stun/stun.h"
 #include "test.h"
 
 /* RFC 5769 §2.1 Sample Request (software "STUN test client", username

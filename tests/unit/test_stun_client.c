@@ -3,9 +3,9 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "natctl/clock.h"
-#include "natctl/net.h"
-#include "natctl/stun_client.h"
+#include "natctl/base/clock.h"
+#include "natctl/net/net.h"
+#include "natctl/stun/stun_client.h"
 #include "test.h"
 
 enum fake_mode {

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* `map --keep`: hold a mapping in the foreground, renew it, and delete it when a signal comes. */
+#ifndef NATCTL_MAP_KEEP_H
+#define NATCTL_MAP_KEEP_H
+
+#include <stdint.h>
+
+#include "natctl/map/portmap.h"
+#include "natctl/net/sigwatch.h"
+
+enum map_event {
+	MAP_EVENT_MAPPED,
+	MAP_EVENT_RENEWED,
+	MAP_EVENT_REMAPPED,  /* the gateway restarted (epoch went back): mapped again */
+	MAP_EVENT_FAILED,    /* a renewal failed; natctl retries */
+	MAP_EVENT_DELETED,
+};
+
+const char *map_event_name(enum map_event e);
+
+/* Called for every event; the command renders it. */
+typedef void (*map_event_fn)(void *ctx, enum map_event e, const struct map_result *r);
+
+/* After a failed renewal, natctl tries again after half the time left, within these bounds. */
+#define MAP_RETRY_MIN_US (2 * 1000 * 1000)
+#define MAP_RETRY_MAX_US (60 * 1000 * 1000)
+
+/*
+ * Keeps r's mapping until SIGINT, SIGTERM or SIGHUP (sw must be open):
+ * renews it at half its lifetime (RFC 6886 §3.3, RFC 6887 §11.2.1), and at
+ * once when a NAT-PMP or PCP answer or unsolicited announcement shows the
+ * gateway restarted. Each operation gets timeout_us. Then deletes the
+ * mapping. Returns 0 if the deletion succeeded, -1 if not.
+ */
+int map_keep(struct portmap *pm, struct map_result *r, int64_t timeout_us, struct sigwatch *sw,
+	     bool *wake, map_event_fn emit, void *ctx);
+
+#endif

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* NAT-PMP (RFC 6886) through libnatpmp, with the timing owned by the poll loop and the command's deadline. */
+#ifndef NATCTL_NATPMP_CLIENT_H
+#define NATCTL_NATPMP_CLIENT_H
+
+#include <natpmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "natctl/base/addr.h"
+#include "natctl/net/loop.h"
+#include "natctl/net/retransmit.h"
+#include "natctl/base/trace.h"
+
+/* RFC 6886 §3.1: "initially 250 ms, ... doubling"; the deadline cuts it
+ * long before libnatpmp's own ladder of 9 tries (about 128 s) would. */
+#define NATPMP_RTO_INITIAL_US (250 * 1000)
+
+enum natpmp_txn_state {
+	NATPMP_TXN_IDLE,
+	NATPMP_TXN_PENDING,
+	NATPMP_TXN_ANSWERED, /* libnatpmp parsed a response; see error and resp */
+	NATPMP_TXN_FAILED,   /* unreachable (ICMP), or a send or socket error */
+};
+
+struct natpmp_client {
+	natpmp_t pmp;
+	bool open;
+	struct endpoint gateway;
+	const struct trace *trace;
+	enum natpmp_txn_state state;
+	uint8_t opcode;          /* enum natpmp_opcode of the request */
+	uint16_t internal_port, external_port;
+	uint32_t lifetime;
+	struct retransmit retx;
+	natpmpresp_t resp;
+	int result;              /* RFC 6886 result code of the answer (0 = success) */
+	int lib_error;           /* libnatpmp's return for a non-result failure */
+	int sys_error;           /* -errno for NATPMP_TXN_FAILED */
+	int64_t rtt_us;
+	unsigned dropped;
+	int last_drop;           /* enum natpmp_check */
+};
+
+/* Opens libnatpmp's socket toward gateway:5351; 0 or -1 (trace says why). */
+int natpmp_client_open(struct natpmp_client *c, const struct endpoint *gateway,
+		       const struct trace *trace);
+void natpmp_client_close(struct natpmp_client *c);
+
+/* Starts an external-address request, or a mapping request (lifetime 0 deletes). */
+void natpmp_client_address(struct natpmp_client *c);
+void natpmp_client_map(struct natpmp_client *c, int protocol, uint16_t internal_port,
+		       uint16_t external_port, uint32_t lifetime);
+void natpmp_client_cancel(struct natpmp_client *c);
+
+struct loop_client natpmp_client_loop(struct natpmp_client *c);
+
+#endif

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The default IPv4 gateway (from /proc/net/route) and an interface's IPv4 address. */
+#ifndef NATCTL_GATEWAY_H
+#define NATCTL_GATEWAY_H
+
+#include <net/if.h>
+#include <stdint.h>
+
+#include "natctl/base/addr.h"
+
+struct gateway_route {
+	struct endpoint gateway; /* port 0 */
+	char ifname[IF_NAMESIZE];
+	unsigned long metric;
+};
+
+/*
+ * Finds the default route with a gateway in the text of /proc/net/route,
+ * on interface ifname if not NULL; the lowest metric wins. Returns 0, or -1
+ * if there is none (malformed lines are skipped).
+ */
+int gateway_parse_proc_route(const char *text, const char *ifname, struct gateway_route *out);
+
+/* Reads /proc/net/route; 0, -1 if no default gateway, or -errno. */
+int gateway_default_v4(const char *ifname, struct gateway_route *out);
+
+/* The first IPv4 address of interface ifname; 0, -ENODEV or -EADDRNOTAVAIL. */
+int interface_ipv4(const char *ifname, struct endpoint *out);
+
+#endif

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* `natctl probe`'s result: every source's findings and the diagnosis, filled by the probe and rendered by output_probe.c. */
+#ifndef NATCTL_PROBE_H
+#define NATCTL_PROBE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "natctl/probe/diagnose.h"
+#include "natctl/stun/nat_behavior.h"
+
+struct probe_result {
+	struct probe_facts facts;
+	int upnp_igd_version;        /* 1 or 2; 0 unknown */
+	enum nat_tri upnp_connected; /* GetStatusInfo says Connected */
+	bool natpmp_epoch_known;
+	uint32_t natpmp_epoch;       /* seconds since the gateway started (RFC 6886 §3.2) */
+	bool stun_ran;
+	struct nat_report stun;
+	struct diagnosis diag;
+	int64_t elapsed_us;
+};
+
+struct probe_options {
+	const struct endpoint *stun_servers; /* IPv4; none: no STUN */
+	size_t n_stun;
+	bool test_mapping;         /* make, report and delete a short-lived mapping per method */
+	const char *ifname;        /* NULL: the default route's */
+	struct endpoint gateway;   /* unset: the default gateway */
+	int64_t start_us, deadline;
+	const struct trace *trace;
+};
+
+/*
+ * Runs every source at once in one poll loop, then the diagnosis. Returns 0,
+ * or -1 when it could not run at all (no route, no such interface) with the
+ * reason in why.
+ */
+int probe_run(const struct probe_options *o, struct probe_result *r, char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Gateway refusals explained in one line each: the code by name and what usually causes it.
+#include "natctl/map/map_errors.h"
+
+#include <miniupnpc/upnpcommands.h>
+#include <miniupnpc/upnperrors.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "natctl/map/natpmp_wire.h"
+#include "natctl/map/pcp.h"
+#include "natctl/map/portmap.h"
+
+static const char double_nat_hint[] =
+	"usually a double NAT: the gateway's own WAN address is private or carrier-grade NAT";
+
+void map_pcp_result_text(unsigned result, uint16_t port, const char *proto, char *out, size_t len)
+{
+	const char *name = pcp_result_name(result);
+	switch (result) {
+	case PCP_RESULT_NOT_AUTHORIZED:
+		snprintf(out, len, "%s: the gateway's policy refuses this mapping", name);
+		break;
+	case PCP_RESULT_ADDRESS_MISMATCH:
+		/* RFC 6887 §8.3 ADDRESS_MISMATCH: the source address the server saw
+		 * is not the one the client wrote: something translated it. */
+		snprintf(out, len, "%s: the gateway saw another source address than this host's; %s",
+			 name, "another NAT between this host and the gateway (double NAT) is the usual cause");
+		break;
+	case PCP_RESULT_NO_RESOURCES:
+	case PCP_RESULT_NETWORK_FAILURE:
+		snprintf(out, len, "%s: the gateway cannot map now; %s", name, double_nat_hint);
+		break;
+	case PCP_RESULT_CANNOT_PROVIDE_EXTERNAL:
+		snprintf(out, len, "%s: external port %u/%s is taken (--any lets the gateway choose)",
+			 name, port, proto);
+		break;
+	case PCP_RESULT_USER_EX_QUOTA:
+		snprintf(out, len, "%s: this host has as many mappings as the gateway allows", name);
+		break;
+	default:
+		snprintf(out, len, "%s (result code %u)", name, result);
+		break;
+	}
+}
+
+void map_natpmp_result_text(unsigned result, char *out, size_t len)
+{
+	const char *name = natpmp_result_name(result);
+	switch (result) {
+	case NATPMP_RESULT_NOT_AUTHORIZED:
+		snprintf(out, len, "%s: the gateway refuses mappings (NAT-PMP disabled or forbidden)",
+			 name);
+		break;
+	case NATPMP_RESULT_NETWORK_FAILURE:
+		/* RFC 6886 §3.5: "e.g., NAT box itself has not obtained a DHCP lease". */
+		snprintf(out, len, "%s: the gateway has no usable public address; %s", name,
+			 double_nat_hint);
+		break;
+	case NATPMP_RESULT_OUT_OF_RESOURCES:
+		snprintf(out, len, "%s: the gateway cannot create more mappings", name);
+		break;
+	default:
+		snprintf(out, len, "%s (result code %u)", name, result);
+		break;
+	}
+}
+
+void map_upnp_code_text(int code, char *out, size_t len)
+{
+	const char *name = code > 0 ? strupnperror(code) : NULL;
+	switch (code) {
+	case UPNPCOMMAND_HTTP_ERROR:
+		snprintf(out, len, "no valid HTTP answer");
+		return;
+	case UPNPCOMMAND_INVALID_RESPONSE:
+		snprintf(out, len, "an unreadable SOAP answer");
+		return;
+	case UPNPCOMMAND_INVALID_ARGS:
+		snprintf(out, len, "invalid arguments");
+		return;
+	case UPNPCOMMAND_UNKNOWN_ERROR:
+		snprintf(out, len, "an unknown error");
+		return;
+	}
+	if (name)
+		snprintf(out, len, "%d %s", code, name);
+	else
+		snprintf(out, len, "error %d", code);
+}
+
+static void holder_text(const struct upnp_holder *h, char *out, size_t len)
+{
+	/* The description comes from the network: keep it printable. */
+	char desc[UPNP_DESC_MAX];
+	size_t i;
+	for (i = 0; h->description[i] && i < sizeof(desc) - 1; i++) {
+		unsigned char c = (unsigned char)h->description[i];
+		desc[i] = c >= ' ' && c < 0x7f && c != '"' ? (char)c : '?';
+	}
+	desc[i] = '\0';
+	snprintf(out, len, "%s:%u (\"%s\")", h->client, h->port, desc);
+}
+
+void map_upnp_failure_text(const struct upnp_failure *f, char *out, size_t len)
+{
+	const struct upnp_outcome *o = f->o;
+	char code[96], holder[160];
+	map_upnp_code_text(o->code, code, sizeof(code));
+	bool other_host = strcmp(f->internal, f->self) != 0;
+	if (o->code == 718 && o->holder.known && strcmp(o->holder.client, f->internal) != 0) {
+		holder_text(&o->holder, holder, sizeof(holder));
+		snprintf(out, len, "external port %u/%s is held by %s (%s)", f->external_port,
+			 f->proto, holder, code);
+	} else if ((o->code == 718 || o->code == 606 || o->code == 729) && other_host) {
+		/* miniupnpd's secure_mode, and many routers, map only to the
+		 * host that asks, and say so with 718 or 606. */
+		snprintf(out, len,
+			 "the gateway maps only to the host that asks (secure mode): %s is not this host's address %s (%s %s)",
+			 f->internal, f->self, o->action, code);
+	} else if (o->code == 718) {
+		snprintf(out, len, "external port %u/%s is taken (%s)", f->external_port, f->proto,
+			 code);
+	} else if (o->code == 606 || o->code == 729) {
+		snprintf(out, len, "not authorized: the gateway refuses this mapping (%s %s)", o->action,
+			 code);
+	} else if (o->code == 501 && (!f->external[0])) {
+		snprintf(out, len, "%s failed (%s): the gateway reports no external address; %s",
+			 o->action, code, double_nat_hint);
+	} else if (o->code == 0 && o->out_of_time) {
+		snprintf(out, len, "no time left for %s before the deadline",
+			 o->action[0] ? o->action : "the SOAP call");
+	} else {
+		snprintf(out, len, "%s failed (%s)", o->action[0] ? o->action : "the request", code);
+	}
+}
+
+bool map_double_nat_symptom(enum map_method m, int code)
+{
+	switch (m) {
+	case MAP_PCP:
+		return code == PCP_RESULT_NO_RESOURCES || code == PCP_RESULT_NETWORK_FAILURE ||
+		       code == PCP_RESULT_ADDRESS_MISMATCH;
+	case MAP_NATPMP:
+		return code == NATPMP_RESULT_NETWORK_FAILURE;
+	case MAP_UPNP:
+		return code == 501;
+	default:
+		return false;
+	}
+}

@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// UPnP IGD calls through miniupnpc, run in a worker child; router quirks handled here.
+#include "natctl/map/upnp_jobs.h"
+
+#include <miniupnpc/upnpcommands.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "natctl/base/buf.h"
+#include "natctl/base/clock.h"
+#include "natctl/net/net.h"
+#include "natctl/net/worker.h"
+
+bool upnp_igd_v2(const struct IGDdatas *d)
+{
+	static const char v2[] = "urn:schemas-upnp-org:service:WANIPConnection:2";
+	return strcmp(d->first.servicetype, v2) == 0;
+}
+
+/* Checks that a call can still finish before the deadline. */
+static bool time_left(const struct upnp_job *j, struct upnp_outcome *o)
+{
+	if (clock_now_us() + UPNP_MIN_CALL_US <= j->deadline)
+		return true;
+	o->out_of_time = true;
+	return false;
+}
+
+static void set_action(struct upnp_outcome *o, const char *action, int code)
+{
+	snprintf(o->action, sizeof(o->action), "%s", action);
+	o->code = code;
+}
+
+/* Numbers from the router are text; anything but a clean decimal is 0. */
+static uint32_t text_u32(const char *s, uint32_t max)
+{
+	if (!s || *s < '0' || *s > '9')
+		return 0;
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+	return *end || v > max ? 0 : (uint32_t)v;
+}
+
+/* miniupnpc leaves some answers NULL. */
+static void copy_text(char *dst, size_t cap, const char *src)
+{
+	text_copy(dst, cap, src ? src : "");
+}
+
+/* GetSpecificPortMappingEntry: who holds ext/proto. Returns the UPnP code. */
+static int lookup_holder(const char *ctl, const char *svc, const char *ext, const char *proto,
+			 struct upnp_holder *h)
+{
+	/* miniupnpc writes at most 16, 6, 80, 4 and 16 bytes; the buffers are larger. */
+	char client[64] = "", port[16] = "", desc[128] = "", enabled[16] = "", lease[32] = "";
+	memset(h, 0, sizeof(*h));
+	int rc = UPNP_GetSpecificPortMappingEntry(ctl, svc, ext, proto, NULL, client, port, desc,
+						  enabled, lease);
+	if (rc != UPNPCOMMAND_SUCCESS)
+		return rc;
+	h->known = true;
+	copy_text(h->client, sizeof(h->client), client);
+	h->port = (uint16_t)text_u32(port, 65535);
+	copy_text(h->description, sizeof(h->description), desc);
+	h->lease = text_u32(lease, UINT32_MAX);
+	return rc;
+}
+
+/* The WAN side as the IGD sees it: its external address, and "Connected",
+ * "Disconnected"... (probe reports both). */
+static void read_wan_state(const struct upnp_job *j, const struct UPNPUrls *urls,
+			   struct upnp_outcome *o)
+{
+	char lasterr[64] = "";
+	unsigned int uptime = 0;
+	if (time_left(j, o))
+		o->external_code = UPNP_GetExternalIPAddress(urls->controlURL,
+							     o->data.first.servicetype, o->external);
+	if (time_left(j, o) &&
+	    UPNP_GetStatusInfo(urls->controlURL, o->data.first.servicetype, o->status, &uptime,
+			       lasterr) != UPNPCOMMAND_SUCCESS)
+		o->status[0] = '\0';
+}
+
+static void job_describe(const struct upnp_job *j, struct upnp_outcome *o)
+{
+	struct UPNPUrls urls;
+	memset(&urls, 0, sizeof(urls));
+	copy_text(o->location, sizeof(o->location), j->location);
+	if (!time_left(j, o))
+		return;
+	if (UPNP_GetIGDFromUrl(j->location, &urls, &o->data, o->lanaddr, sizeof(o->lanaddr)) != 1 ||
+	    !urls.controlURL || !o->data.first.servicetype[0]) {
+		set_action(o, "description", UPNPCOMMAND_HTTP_ERROR);
+		FreeUPNPUrls(&urls);
+		return;
+	}
+	/* 2.2.4's UPNP_GetValidIGD calls an IGD with a private or reserved
+	 * WAN address "not connected"; natctl asks for the address itself and
+	 * classifies it (double NAT) instead. */
+	read_wan_state(j, &urls, o);
+	FreeUPNPUrls(&urls);
+}
+
+/* A device list as upnpDiscover() would return it, from our own SSDP answers. */
+static struct UPNPDev *make_devlist(const struct upnp_job *j)
+{
+	struct UPNPDev *head = NULL;
+	for (size_t i = j->n_locations; i-- > 0;) {
+		size_t n = strlen(j->locations[i]) + 1;
+		struct UPNPDev *d = calloc(1, sizeof(*d) + n + 1);
+		if (!d)
+			break;
+		memcpy(d->buffer, j->locations[i], n);
+		d->descURL = d->buffer;
+		d->st = d->buffer + n - 1; /* "" */
+		d->usn = d->st;
+		d->pNext = head;
+		head = d;
+	}
+	return head;
+}
+
+/* Several IGDs answered (a double NAT with UPnP on both, a repeater...):
+ * miniupnpc's UPNP_GetValidIGD picks the best, connected ones first. */
+static void job_several(const struct upnp_job *j, struct upnp_outcome *o)
+{
+	struct UPNPUrls urls;
+	memset(&urls, 0, sizeof(urls));
+	struct UPNPDev *devs = make_devlist(j);
+	if (!devs || !time_left(j, o)) {
+		set_action(o, "description", UPNPCOMMAND_MEM_ALLOC_ERROR);
+		freeUPNPDevlist(devs);
+		return;
+	}
+#if MINIUPNPC_API_VERSION >= 18
+	char wan[64] = "";
+	int rc = UPNP_GetValidIGD(devs, &urls, &o->data, o->lanaddr, sizeof(o->lanaddr), wan,
+				  sizeof(wan));
+	/* 1 connected, 2 connected with a reserved WAN address, 3 not connected, 4 not an IGD */
+	bool usable = rc >= 1 && rc <= 3;
+#else
+	int rc = UPNP_GetValidIGD(devs, &urls, &o->data, o->lanaddr, sizeof(o->lanaddr));
+	/* 1 connected, 2 "not connected" (also said of link down, an unknown
+	 * external address or a private or reserved one), 3 not an IGD */
+	bool usable = rc == 1 || rc == 2;
+#endif
+	o->valid_igd = rc;
+	freeUPNPDevlist(devs);
+	if (!usable || !urls.controlURL || !urls.rootdescURL) {
+		set_action(o, "description", UPNPCOMMAND_HTTP_ERROR);
+		FreeUPNPUrls(&urls);
+		return;
+	}
+	copy_text(o->location, sizeof(o->location), urls.rootdescURL);
+	read_wan_state(j, &urls, o);
+	FreeUPNPUrls(&urls);
+}
+
+/* A port for a retry of --any on IGDv1, where the gateway cannot choose. */
+static uint16_t random_port(void)
+{
+	uint16_t r = 0;
+	if (random_bytes(&r, sizeof(r)) < 0)
+		r = (uint16_t)clock_now_us();
+	return (uint16_t)(1024 + r % (65536 - 1024));
+}
+
+struct add_state {
+	const char *ctl, *svc, *proto;
+	uint16_t eport;
+	uint32_t lifetime;
+	bool use_any;
+	int other_ports;
+};
+
+static int add_once(const struct upnp_job *j, struct add_state *s, struct upnp_outcome *o)
+{
+	char ext[8], in[8], lease[16], reserved[16] = "";
+	snprintf(ext, sizeof(ext), "%u", s->eport);
+	snprintf(in, sizeof(in), "%u", j->internal_port);
+	snprintf(lease, sizeof(lease), "%u", s->lifetime);
+	const char *desc = j->description[0] ? j->description : "natctl";
+	if (!s->use_any) {
+		int rc = UPNP_AddPortMapping(s->ctl, s->svc, ext, in, j->internal_client, desc, s->proto,
+					     NULL, lease);
+		set_action(o, "AddPortMapping", rc);
+		return rc;
+	}
+	int rc = UPNP_AddAnyPortMapping(s->ctl, s->svc, ext, in, j->internal_client, desc, s->proto,
+					NULL, lease, reserved);
+	set_action(o, "AddAnyPortMapping", rc);
+	if (rc == UPNPCOMMAND_SUCCESS) {
+		uint32_t given = text_u32(reserved, 65535);
+		if (given)
+			s->eport = (uint16_t)given;
+	}
+	return rc;
+}
+
+/* The router quirks: each answer that has a known remedy gets one retry. */
+static bool retry_quirk(const struct upnp_job *j, struct add_state *s, int rc,
+			struct upnp_outcome *o)
+{
+	if (s->use_any && (rc == 401 || rc == 602)) { /* no AddAnyPortMapping after all */
+		s->use_any = false;
+		o->quirks |= UPNP_QUIRK_NO_ANY;
+		return true;
+	}
+	if ((rc == 725 || rc == 402) && s->lifetime != 0) { /* OnlyPermanentLeasesSupported */
+		s->lifetime = 0;
+		o->quirks |= UPNP_QUIRK_PERMANENT_ONLY;
+		return true;
+	}
+	if (rc == 724 && s->eport != j->internal_port) { /* SamePortValuesRequired */
+		s->eport = j->internal_port;
+		o->quirks |= UPNP_QUIRK_SAME_PORT;
+		return true;
+	}
+	if (rc == 718 && j->any && !s->use_any && s->other_ports < 3) {
+		s->eport = random_port();
+		s->other_ports++;
+		o->quirks |= UPNP_QUIRK_OTHER_PORT;
+		return true;
+	}
+	return false;
+}
+
+static void job_add(const struct upnp_job *j, struct upnp_outcome *o)
+{
+	struct IGDdatas data = j->data;
+	struct UPNPUrls urls;
+	GetUPNPUrls(&urls, &data, j->location, 0);
+	struct add_state s = {
+		.ctl = urls.controlURL,
+		.svc = data.first.servicetype,
+		.proto = j->udp ? "UDP" : "TCP", /* upper case: some routers reject "tcp" */
+		.eport = j->external_port,
+		.lifetime = j->lifetime,
+		.use_any = j->any && upnp_igd_v2(&data),
+	};
+	int rc = UPNPCOMMAND_UNKNOWN_ERROR;
+	for (int attempt = 0; attempt < 8 && time_left(j, o); attempt++) {
+		rc = add_once(j, &s, o);
+		if (rc == UPNPCOMMAND_SUCCESS || !retry_quirk(j, &s, rc, o))
+			break;
+	}
+	char ext[8];
+	snprintf(ext, sizeof(ext), "%u", s.eport);
+	if (rc == UPNPCOMMAND_SUCCESS) {
+		o->external_port = s.eport;
+		o->lifetime = s.lifetime;
+		/* Read back what the router granted: some shorten the lease. */
+		struct upnp_holder h;
+		if (time_left(j, o) && lookup_holder(s.ctl, s.svc, ext, s.proto, &h) == 0 && h.lease &&
+		    (s.lifetime == 0 || h.lease <= s.lifetime))
+			o->lifetime = h.lease;
+		o->out_of_time = false;
+	} else if ((rc == 718 || rc == 606 || rc == 729) && time_left(j, o)) {
+		int code = o->code;
+		char action[sizeof(o->action)];
+		memcpy(action, o->action, sizeof(action));
+		lookup_holder(s.ctl, s.svc, ext, s.proto, &o->holder);
+		o->external_port = s.eport;
+		set_action(o, action, code);
+	}
+	FreeUPNPUrls(&urls);
+}
+
+static void job_delete(const struct upnp_job *j, struct upnp_outcome *o)
+{
+	struct IGDdatas data = j->data;
+	struct UPNPUrls urls;
+	GetUPNPUrls(&urls, &data, j->location, 0);
+	const char *svc = data.first.servicetype, *proto = j->udp ? "UDP" : "TCP";
+	char ext[8];
+	snprintf(ext, sizeof(ext), "%u", j->external_port);
+	if (time_left(j, o)) {
+		int rc = lookup_holder(urls.controlURL, svc, ext, proto, &o->holder);
+		set_action(o, "GetSpecificPortMappingEntry", rc);
+		if (rc == 714 || rc == 402) {
+			o->not_found = true;
+		} else if (rc == 0 && strcmp(o->holder.client, j->internal_client) != 0 && !j->force) {
+			o->refused_other_host = true;
+		} else if (time_left(j, o)) {
+			/* A lookup error (606 in secure mode, 501...) does not stop the
+			 * delete: the router decides what we may remove. */
+			rc = UPNP_DeletePortMapping(urls.controlURL, svc, ext, proto, NULL);
+			set_action(o, "DeletePortMapping", rc);
+			o->not_found = rc == 714;
+		}
+	}
+	FreeUPNPUrls(&urls);
+}
+
+#define UPNP_LIST_MAX 1024
+
+static bool fill_entry(struct upnp_entry *e, const char *ext, const char *client, const char *in,
+		       const char *proto, const char *desc, const char *enabled, const char *rhost,
+		       const char *lease)
+{
+	memset(e, 0, sizeof(*e));
+	e->magic = UPNP_ENTRY_MAGIC;
+	copy_text(e->protocol, sizeof(e->protocol), proto);
+	e->external_port = (uint16_t)text_u32(ext, 65535);
+	copy_text(e->internal_client, sizeof(e->internal_client), client);
+	e->internal_port = (uint16_t)text_u32(in, 65535);
+	copy_text(e->description, sizeof(e->description), desc);
+	e->enabled = strcmp(enabled, "1") == 0;
+	copy_text(e->remote_host, sizeof(e->remote_host), rhost);
+	e->lease = text_u32(lease, UINT32_MAX);
+	return e->external_port != 0;
+}
+
+static void job_list(const struct upnp_job *j, struct upnp_outcome *o, int fd)
+{
+	struct IGDdatas data = j->data;
+	struct UPNPUrls urls;
+	GetUPNPUrls(&urls, &data, j->location, 0);
+	for (int i = 0; i < UPNP_LIST_MAX && time_left(j, o); i++) {
+		char idx[16], ext[16] = "", client[64] = "", in[16] = "", proto[16] = "",
+			      desc[128] = "", enabled[16] = "", rhost[128] = "", lease[32] = "";
+		snprintf(idx, sizeof(idx), "%d", i);
+		int rc = UPNP_GetGenericPortMappingEntry(urls.controlURL, data.first.servicetype, idx,
+							 ext, client, in, proto, desc, enabled,
+							 rhost, lease);
+		set_action(o, "GetGenericPortMappingEntry", rc);
+		/* 713 SpecifiedArrayIndexInvalid ends the table; some routers say 402. */
+		if (rc == 713 || (rc == 402 && i > 0)) {
+			o->code = 0;
+			break;
+		}
+		if (rc != 0)
+			break;
+		struct upnp_entry e;
+		if (fill_entry(&e, ext, client, in, proto, desc, enabled, rhost, lease) &&
+		    worker_write(fd, &e, sizeof(e)) < 0)
+			break;
+	}
+	FreeUPNPUrls(&urls);
+}
+
+void upnp_job_run(void *arg, int fd)
+{
+	const struct upnp_job *j = arg;
+	struct upnp_outcome o;
+	memset(&o, 0, sizeof(o));
+	o.magic = UPNP_OUTCOME_MAGIC;
+	o.kind = j->kind;
+	switch (j->kind) {
+	case UPNP_JOB_DESCRIBE: job_describe(j, &o); break;
+	case UPNP_JOB_SEVERAL: job_several(j, &o); break;
+	case UPNP_JOB_ADD: job_add(j, &o); break;
+	case UPNP_JOB_DELETE: job_delete(j, &o); break;
+	case UPNP_JOB_LIST: job_list(j, &o, fd); break;
+	}
+	worker_write(fd, &o, sizeof(o));
+}

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The diagnosis: double NAT, carrier-grade NAT, whether inbound and peer-to-peer can work, and advice.
+#include "natctl/probe/diagnose.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static void advise(struct diagnosis *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void advise(struct diagnosis *d, const char *fmt, ...)
+{
+	if (d->n_advice >= DIAG_MAX_ADVICE)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(d->advice[d->n_advice++], DIAG_TEXT_MAX, fmt, ap);
+	va_end(ap);
+}
+
+static const struct pm_facts *method_facts(const struct probe_facts *f, size_t i)
+{
+	const struct pm_facts *all[3] = {&f->pcp, &f->natpmp, &f->upnp};
+	return all[i];
+}
+
+static const char *const method_names[3] = {"PCP", "NAT-PMP", "UPnP"};
+
+/* The public address STUN saw, if it saw one. */
+static const struct endpoint *stun_public(const struct probe_facts *f)
+{
+	if (!f->stun || (!f->stun->udp_answered && !f->stun->tcp_answered))
+		return NULL;
+	return &f->stun->mapped;
+}
+
+/* The gateway's external address: the first protocol that reported one. */
+static const struct endpoint *gateway_external(const struct probe_facts *f, const char **by)
+{
+	for (size_t i = 0; i < 3; i++) {
+		const struct pm_facts *m = method_facts(f, i);
+		if (m->available && endpoint_is_set(&m->external)) {
+			*by = method_names[i];
+			return &m->external;
+		}
+	}
+	return NULL;
+}
+
+static bool any_refused_double_nat(const struct probe_facts *f)
+{
+	for (size_t i = 0; i < 3; i++)
+		if (method_facts(f, i)->refused_double_nat)
+			return true;
+	return false;
+}
+
+static bool any_mapping(const struct probe_facts *f, enum nat_tri v)
+{
+	for (size_t i = 0; i < 3; i++) {
+		const struct pm_facts *m = method_facts(f, i);
+		if (m->available && m->mapping_ok == v)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Double NAT: the gateway's own WAN address is private or RFC 6598 shared
+ * space, or differs from the address the internet sees, or we ourselves sit
+ * in 100.64/10. Carrier-grade NAT: 100.64/10 anywhere on the path, or a
+ * gateway that reports the public address (learnt by STUN) yet refuses
+ * every mapping the way a router behind another NAT does.
+ */
+static void find_double_nat(const struct probe_facts *f, struct diagnosis *d)
+{
+	const char *by = NULL;
+	const struct endpoint *ext = gateway_external(f, &by), *pub = stun_public(f);
+	char e[IP_STRLEN], p[IP_STRLEN];
+	bool local_cgnat = addr_classify(&f->local) == ADDR_CLASS_CGNAT;
+	bool ext_cgnat = ext && addr_classify(ext) == ADDR_CLASS_CGNAT;
+	if (ext && addr_is_behind_nat(ext)) {
+		d->double_nat = true;
+		advise(d, "%s works, but your router's WAN address %s is %s: a port forward will "
+			  "not be reachable from the internet; %s",
+		       by, endpoint_format_ip(ext, e),
+		       ext_cgnat ? "carrier-grade NAT" : "a private address (another router is in front of it)",
+		       ext_cgnat ? "ask your ISP for a public IPv4 address, or use IPv6 or a relay."
+				 : "forward the port on the outer router too, or put this router in bridge mode.");
+	} else if (ext && pub && !endpoint_same_ip(ext, pub)) {
+		d->double_nat = true;
+		advise(d, "The router says its WAN address is %s, but the internet sees %s: there is "
+			  "another NAT in between; a port forward will not be reachable from the internet.",
+		       endpoint_format_ip(ext, e), endpoint_format_ip(pub, p));
+	}
+	if (local_cgnat) {
+		d->double_nat = true;
+		advise(d, "This host's own address %s is carrier-grade NAT space (100.64.0.0/10): "
+			  "inbound connections cannot reach it; use IPv6 or a relay.",
+		       endpoint_format_ip(&f->local, e));
+	}
+	bool stun_learnt = ext && pub && endpoint_same_ip(ext, pub) && any_refused_double_nat(f) &&
+			   !any_mapping(f, NAT_TRI_YES);
+	if (stun_learnt) {
+		d->double_nat = true;
+		advise(d, "The router knows the public address %s but refuses every mapping, as "
+			  "routers behind another NAT do (it learnt the address by STUN): likely "
+			  "carrier-grade NAT; ask your ISP for a public IPv4 address, or use IPv6 or a relay.",
+		       endpoint_format_ip(ext, e));
+	}
+	d->cgnat = local_cgnat || ext_cgnat || stun_learnt;
+}
+
+static void find_methods(const struct probe_facts *f, struct diagnosis *d)
+{
+	static const unsigned bits[3] = {DIAG_PCP, DIAG_NATPMP, DIAG_UPNP};
+	for (size_t i = 0; i < 3; i++)
+		if (method_facts(f, i)->available)
+			d->methods |= bits[i];
+}
+
+static void judge_inbound(const struct probe_facts *f, struct diagnosis *d)
+{
+	if (d->double_nat)
+		d->inbound_ok = NAT_TRI_NO;
+	else if (f->tested_mapping)
+		d->inbound_ok = any_mapping(f, NAT_TRI_YES) ? NAT_TRI_YES : NAT_TRI_NO;
+	else
+		d->inbound_ok = d->methods ? NAT_TRI_YES : NAT_TRI_UNKNOWN;
+	if (!d->methods && !d->double_nat && f->stun && f->stun->nat == NAT_TRI_YES)
+		advise(d, "The gateway speaks no port-mapping protocol (UPnP IGD, NAT-PMP, PCP): "
+			  "enable UPnP or NAT-PMP on the router, or forward the port by hand.");
+	for (size_t i = 0; i < 3; i++) {
+		const struct pm_facts *m = method_facts(f, i);
+		if (m->available && m->mapping_ok == NAT_TRI_NO && m->refusal[0] && !d->double_nat)
+			advise(d, "%s refused a test mapping: %s.", method_names[i], m->refusal);
+	}
+}
+
+static void judge_p2p(const struct probe_facts *f, struct diagnosis *d)
+{
+	if (!f->stun) {
+		d->p2p_likely = NAT_TRI_UNKNOWN;
+		return;
+	}
+	switch (f->stun->classic) {
+	case NAT_CLASSIC_OPEN_INTERNET:
+	case NAT_CLASSIC_FULL_CONE:
+	case NAT_CLASSIC_RESTRICTED_CONE:
+	case NAT_CLASSIC_PORT_RESTRICTED_CONE:
+		d->p2p_likely = NAT_TRI_YES;
+		break;
+	case NAT_CLASSIC_SYMMETRIC:
+		d->p2p_likely = NAT_TRI_NO;
+		advise(d, "The NAT is symmetric (a new public port for every destination): direct "
+			  "peer-to-peer usually fails unless the other side is open; expect a relay (TURN), "
+			  "or open a port by mapping.");
+		break;
+	case NAT_CLASSIC_UDP_BLOCKED:
+		d->p2p_likely = NAT_TRI_NO;
+		advise(d, "Outbound UDP is blocked: peer-to-peer and most real-time apps need a relay "
+			  "over TCP or TLS; ask the network's administrator to allow UDP.");
+		break;
+	case NAT_CLASSIC_UNKNOWN:
+		d->p2p_likely = NAT_TRI_UNKNOWN;
+		break;
+	}
+}
+
+static const char *tri_word(enum nat_tri v, const char *yes, const char *no, const char *unknown)
+{
+	return v == NAT_TRI_YES ? yes : v == NAT_TRI_NO ? no : unknown;
+}
+
+static void write_verdict(struct diagnosis *d)
+{
+	char methods[64] = "";
+	for (size_t i = 0; i < 3; i++) {
+		static const unsigned bits[3] = {DIAG_PCP, DIAG_NATPMP, DIAG_UPNP};
+		if (d->methods & bits[i])
+			snprintf(methods + strlen(methods), sizeof(methods) - strlen(methods), "%s%s",
+				 methods[0] ? ", " : "", method_names[i]);
+	}
+	const char *inbound =
+		d->cgnat ? "carrier-grade NAT: inbound connections cannot be opened"
+		: d->double_nat ? "double NAT: a port mapping opens only the inner router"
+		: tri_word(d->inbound_ok, "inbound connections to a mapped port can work",
+			   "inbound connections cannot be opened", "inbound connections: unknown");
+	snprintf(d->verdict, sizeof(d->verdict), "%s; port mapping: %s; direct peer-to-peer %s",
+		 inbound, methods[0] ? methods : "none",
+		 tri_word(d->p2p_likely, "likely", "unlikely", "unknown"));
+}
+
+void diagnose(const struct probe_facts *f, struct diagnosis *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->inbound_ok = d->p2p_likely = NAT_TRI_UNKNOWN;
+	if (!f->have_route) {
+		snprintf(d->verdict, sizeof(d->verdict), "no default route: not connected");
+		advise(d, "Check the network connection: there is no default route.");
+		return;
+	}
+	find_methods(f, d);
+	find_double_nat(f, d);
+	judge_inbound(f, d);
+	judge_p2p(f, d);
+	write_verdict(d);
+}

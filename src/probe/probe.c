@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The probe: gateway, UPnP IGD, NAT-PMP, PCP and STUN behaviour discovery at once, then the diagnosis.
+#include "natctl/probe/probe.h"
+
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "natctl/base/buf.h"
+#include "natctl/base/clock.h"
+#include "natctl/net/gateway.h"
+#include "natctl/net/loop.h"
+#include "natctl/net/net.h"
+#include "natctl/map/portmap.h"
+
+/* A test mapping lives this long if, against every effort, it is not deleted. */
+#define PROBE_TEST_LIFETIME 60
+/* Deleting a test mapping may run this far past the deadline: one is never left behind. */
+#define PROBE_CLEANUP_US (1000 * 1000)
+
+static struct pm_facts *facts_of(struct probe_facts *f, enum map_method m)
+{
+	return m == MAP_PCP ? &f->pcp : m == MAP_NATPMP ? &f->natpmp : &f->upnp;
+}
+
+static void init_facts(struct probe_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->upnp_connected = NAT_TRI_UNKNOWN;
+	r->facts.upnp.mapping_ok = r->facts.natpmp.mapping_ok = r->facts.pcp.mapping_ok =
+		NAT_TRI_UNKNOWN;
+}
+
+static void fill_gateway(struct probe_result *r, const struct portmap *pm, const char *ifname)
+{
+	struct gateway_route route;
+	r->facts.have_route = true;
+	r->facts.local = pm->local;
+	r->facts.gateway = pm->gateway;
+	if (ifname)
+		snprintf(r->facts.ifname, sizeof(r->facts.ifname), "%s", ifname);
+	else if (gateway_default_v4(NULL, &route) == 0)
+		memcpy(r->facts.ifname, route.ifname, sizeof(r->facts.ifname));
+}
+
+/* What the discovery found for each port-mapping protocol. */
+static void fill_methods(struct probe_result *r, const struct portmap *pm,
+			 const struct map_external *x)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		struct pm_facts *m = facts_of(&r->facts, x->rows[i].method);
+		m->available = true;
+		m->external = x->rows[i].address;
+	}
+	if (r->facts.upnp.available && pm->upnp.have_igd) {
+		r->upnp_igd_version = upnp_igd_v2(&pm->upnp.data) ? 2 : 1;
+		if (pm->upnp.status[0])
+			r->upnp_connected = strcmp(pm->upnp.status, "Connected") == 0 ? NAT_TRI_YES
+										: NAT_TRI_NO;
+	}
+	if (r->facts.natpmp.available && pm->epochs[1].seen) {
+		r->natpmp_epoch_known = true;
+		r->natpmp_epoch = pm->epochs[1].server;
+	}
+}
+
+static void record_refusal(struct pm_facts *m, const struct map_result *res, enum map_method meth)
+{
+	m->mapping_ok = NAT_TRI_NO;
+	for (size_t i = 0; i < res->n_errors; i++) {
+		if (res->errors[i].method != meth)
+			continue;
+		text_copy(m->refusal, sizeof(m->refusal), res->errors[i].text);
+		m->refused_double_nat = res->errors[i].double_nat;
+	}
+	if (!m->refusal[0])
+		text_copy(m->refusal, sizeof(m->refusal), res->error);
+}
+
+/* --test-mapping: one short-lived UDP mapping per method that answered, then
+ * deleted again, even if that runs a little past the deadline. */
+static void test_mappings(struct probe_result *r, struct portmap *pm, const struct probe_options *o)
+{
+	uint16_t port;
+	random_bytes(&port, sizeof(port));
+	port = (uint16_t)(49152 + port % 16384); /* RFC 6335 dynamic range */
+	r->facts.tested_mapping = true;
+	for (int i = 0; i < MAP_N_METHODS; i++) {
+		enum map_method meth = (enum map_method)i;
+		struct pm_facts *m = facts_of(&r->facts, meth);
+		if (!m->available)
+			continue;
+		struct map_result res;
+		memset(&res, 0, sizeof(res));
+		res.method = meth;
+		res.external.port = port;
+		pm->p.op = MAP_OP_ADD;
+		pm->p.protocol = IPPROTO_UDP;
+		pm->p.internal_port = pm->p.external_port = port;
+		pm->p.lifetime = PROBE_TEST_LIFETIME;
+		pm->p.description = "natctl probe test";
+		if (portmap_renew(pm, o->deadline, &res) != 0) {
+			record_refusal(m, &res, meth);
+			continue;
+		}
+		m->mapping_ok = NAT_TRI_YES;
+		if (!endpoint_is_set(&m->external) && endpoint_is_set(&res.external)) {
+			m->external = res.external; /* PCP tells it only in a mapping */
+			m->external.port = 0;
+		}
+		int64_t until = clock_now_us() + PROBE_CLEANUP_US;
+		if (portmap_unmap(pm, until > o->deadline ? until : o->deadline, &res) != 0)
+			trace_log(o->trace, "probe: could not delete the %s test mapping of port %u: %s",
+				  map_method_name(meth), port, res.error);
+	}
+}
+
+/* The gateway protocols and STUN, at once in one poll loop. */
+static void discover(struct probe_result *r, struct portmap *pm, const struct probe_options *o)
+{
+	struct nat_options nopt = {
+		.servers = o->stun_servers,
+		.n_servers = o->n_stun,
+		.deadline = o->deadline,
+		.tcp = true,
+		.trace = o->trace,
+	};
+	struct nat_discovery nd;
+	struct map_run run;
+	struct map_result mres;
+	struct map_external x;
+	struct loop_client lc[PORTMAP_LOOPS + 2];
+	r->stun_ran = o->n_stun > 0 && nat_discovery_start(&nd, &nopt, &r->stun) == 0;
+	portmap_external_start(pm, &run, o->deadline, &mres);
+	size_t n = portmap_loops(&run, lc);
+	if (r->stun_ran)
+		n += nat_discovery_loops(&nd, lc + n);
+	loop_run(lc, n, o->deadline);
+	portmap_external_finish(&run, &x);
+	if (r->stun_ran)
+		nat_discovery_finish(&nd);
+	fill_methods(r, pm, &x);
+}
+
+int probe_run(const struct probe_options *o, struct probe_result *r, char *why, size_t whylen)
+{
+	struct map_params params = {
+		.op = MAP_OP_EXTERNAL,
+		.methods = MAP_ALL_METHODS,
+		.protocol = IPPROTO_UDP,
+		.lifetime = PROBE_TEST_LIFETIME,
+		.ifname = o->ifname,
+		.gateway = o->gateway,
+	};
+	struct portmap pm;
+	struct map_result mres;
+	int rc = 0;
+	init_facts(r);
+	if (portmap_open(&pm, &params, o->trace, &mres) < 0) {
+		snprintf(why, whylen, "%s", mres.error[0] ? mres.error : "no default route");
+		rc = -1;
+	} else {
+		fill_gateway(r, &pm, o->ifname);
+		discover(r, &pm, o);
+		if (o->test_mapping)
+			test_mappings(r, &pm, o);
+	}
+	portmap_close(&pm);
+	r->facts.stun = r->stun_ran ? &r->stun : NULL;
+	diagnose(&r->facts, &r->diag); /* without a route, it says so */
+	r->elapsed_us = clock_now_us() - o->start_us;
+	return rc;
+}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The public address by STUN: first good Binding answer among several servers.
+#include "natctl/stun/stun_public.h"
+
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "natctl/net/loop.h"
+#include "natctl/net/net.h"
+#include "natctl/stun/stun_client.h"
+#include "natctl/stun/stun_tcp.h"
+#include "natctl/base/clock.h"
+
+#define MAX_SERVERS STUN_CLIENT_MAX_TXNS
+
+struct query {
+	struct stun_public_result *r;
+	struct stun_txn *winner;
+};
+
+/* Stop at the first success; error responses only count if nothing better comes. */
+static void on_txn_end(struct stun_client *c, struct stun_txn *t, void *ctx)
+{
+	struct query *q = ctx;
+	if (t->state == STUN_TXN_ANSWERED && t->response.cls == STUN_CLASS_SUCCESS &&
+	    stun_msg_mapped(&t->response)) {
+		q->winner = t;
+		c->stop = true;
+	}
+}
+
+static void fill_success(struct stun_public_result *r, const struct stun_txn *t)
+{
+	r->outcome = STUN_PUBLIC_OK;
+	r->server = t->dst;
+	r->mapped = *stun_msg_mapped(&t->response);
+	r->rtt_us = t->rtt_us;
+	memcpy(r->software, t->response.software, sizeof(r->software));
+	socket_local_toward(t->fd, &t->dst, &r->local);
+}
+
+/* No success: say why, the most telling failure first. */
+static void fill_failure(struct stun_public_result *r, const struct stun_txn *txns, size_t n)
+{
+	const struct stun_txn *refused = NULL, *rejected = NULL, *unsent = NULL;
+	size_t n_unsent = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct stun_txn *t = &txns[i];
+		bool answered = t->state == STUN_TXN_ANSWERED;
+		if (answered && t->response.cls == STUN_CLASS_ERROR && !refused)
+			refused = t;
+		/* Refused by §6.3.3, or a success that names no address. */
+		if (((t->state == STUN_TXN_FAILED && t->reject) || answered) && !rejected)
+			rejected = t;
+		if (t->state == STUN_TXN_FAILED && t->send_error) {
+			unsent = unsent ? unsent : t;
+			n_unsent++;
+		}
+	}
+	r->outcome = STUN_PUBLIC_NO_ANSWER;
+	if (refused) {
+		r->outcome = STUN_PUBLIC_REFUSED;
+		r->server = refused->dst;
+		r->error_code = refused->response.error_code;
+		memcpy(r->error_reason, refused->response.error_reason, sizeof(r->error_reason));
+	} else if (rejected) {
+		r->outcome = STUN_PUBLIC_REJECTED;
+		r->server = rejected->dst;
+	} else if (unsent && n_unsent == n) {
+		r->outcome = STUN_PUBLIC_NETWORK;
+		r->server = unsent->dst;
+		r->sys_error = unsent->send_error;
+	}
+}
+
+static int open_family_socket(int fds[2], int family)
+{
+	int slot = family == AF_INET6;
+	if (fds[slot] < 0)
+		fds[slot] = udp_open(family, NULL);
+	return fds[slot];
+}
+
+int stun_public_query(const struct endpoint *servers, size_t n, int64_t deadline,
+		      const struct trace *trace, struct stun_public_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (n > MAX_SERVERS)
+		n = MAX_SERVERS;
+	if (n > 0)
+		r->server = servers[0];
+	struct stun_txn txns[MAX_SERVERS];
+	struct stun_client client;
+	struct query q = {r, NULL};
+	int fds[2] = {-1, -1}, rc = 0;
+	stun_client_init(&client, trace, "natctl " NATCTL_VERSION);
+	client.on_end = on_txn_end;
+	client.ctx = &q;
+	memset(txns, 0, sizeof(txns));
+	for (size_t i = 0; i < n && rc >= 0; i++) {
+		txns[i].fd = open_family_socket(fds, servers[i].family);
+		txns[i].dst = servers[i];
+		rc = txns[i].fd < 0 ? txns[i].fd : stun_client_add(&client, &txns[i]);
+	}
+	if (rc >= 0) {
+		struct loop_client lc = stun_client_loop(&client);
+		loop_run(&lc, 1, deadline);
+		if (q.winner)
+			fill_success(r, q.winner);
+		else
+			fill_failure(r, txns, n);
+	}
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return rc < 0 ? rc : 0;
+}
+
+int stun_public_query_tcp(const struct endpoint *server, int64_t deadline,
+			  const struct trace *trace, struct stun_public_result *r)
+{
+	struct stun_tcp tcp;
+	memset(r, 0, sizeof(*r));
+	r->server = *server;
+	r->outcome = STUN_PUBLIC_NO_ANSWER;
+	if (stun_tcp_start(&tcp, server, trace, clock_now_us()) == 0) {
+		struct loop_client lc = stun_tcp_loop(&tcp);
+		loop_run(&lc, 1, deadline);
+	}
+	if (tcp.state == STUN_TCP_ANSWERED) {
+		r->outcome = STUN_PUBLIC_OK;
+		r->local = tcp.local;
+		r->mapped = *stun_msg_mapped(&tcp.response);
+		r->rtt_us = tcp.rtt_us;
+		memcpy(r->software, tcp.response.software, sizeof(r->software));
+	} else if (tcp.state == STUN_TCP_FAILED && tcp.sys_error) {
+		r->outcome = STUN_PUBLIC_NETWORK;
+		r->sys_error = tcp.sys_error;
+	} else if (tcp.state == STUN_TCP_FAILED) {
+		r->outcome = STUN_PUBLIC_REJECTED;
+	}
+	stun_tcp_close(&tcp);
+	return 0;
+}
