@@ -126,9 +126,3 @@ void buf_skip(struct buf *b, size_t n)
 	(void)buf_take(b, n);
 }
 
-void text_copy(char *dst, size_t cap, const char *src)
-{
-	size_t n = strnlen(src, cap - 1);
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}

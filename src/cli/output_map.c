@@ -5,17 +5,7 @@
 #include <string.h>
 
 #include "natctl/base/json.h"
-
-/* Text from the network is shown with control characters replaced. */
-static void safe_text(const char *in, char *out, size_t cap)
-{
-	size_t i;
-	for (i = 0; in[i] && i < cap - 1; i++) {
-		unsigned char c = (unsigned char)in[i];
-		out[i] = c >= ' ' && c != 0x7f ? (char)c : '?';
-	}
-	out[i] = '\0';
-}
+#include "natctl/base/text.h"
 
 static void json_warnings(struct json_writer *w, const struct map_result *r)
 {
@@ -201,7 +191,7 @@ static void list_text(FILE *f, const struct map_list *l)
 		else
 			snprintf(ext, sizeof(ext), "port %u", e->external.port);
 		lifetime_text(e->lifetime, life, sizeof(life));
-		safe_text(e->description, desc, sizeof(desc));
+		text_sanitize(desc, sizeof(desc), e->description); /* from the network */
 		fprintf(f, "%s %s -> %s %s%s \"%s\"\n", map_protocol_name(e->protocol), ext,
 			endpoint_format(&e->internal, in), life, e->enabled ? "" : " disabled", desc);
 	}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "natctl/base/text.h"
 #include "natctl/map/natpmp_wire.h"
 #include "natctl/map/pcp.h"
 #include "natctl/map/portmap.h"
@@ -91,14 +92,9 @@ void map_upnp_code_text(int code, char *out, size_t len)
 
 static void holder_text(const struct upnp_holder *h, char *out, size_t len)
 {
-	/* The description comes from the network: keep it printable. */
+	/* The description comes from the network. */
 	char desc[UPNP_DESC_MAX];
-	size_t i;
-	for (i = 0; h->description[i] && i < sizeof(desc) - 1; i++) {
-		unsigned char c = (unsigned char)h->description[i];
-		desc[i] = c >= ' ' && c < 0x7f && c != '"' ? (char)c : '?';
-	}
-	desc[i] = '\0';
+	text_sanitize(desc, sizeof(desc), h->description);
 	snprintf(out, len, "%s:%u (\"%s\")", h->client, h->port, desc);
 }
 

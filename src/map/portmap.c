@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "natctl/base/buf.h"
+#include "natctl/base/text.h"
 #include "natctl/base/clock.h"
 #include "natctl/net/gateway.h"
 #include "natctl/map/map_errors.h"
@@ -34,18 +35,8 @@ const char *map_protocol_name(int protocol)
 
 /* ------------------------------------------------------------ results */
 
-/* Copies src into dst, cut to fit (router text can be longer than ours). */
-static void add_warning(struct map_result *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void add_warning(struct map_result *r, const char *fmt, ...)
-{
-	if (r->n_warnings >= MAP_MAX_WARNINGS)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(r->warnings[r->n_warnings++], MAP_TEXT_MAX, fmt, ap);
-	va_end(ap);
-}
+/* A warning, in the result's bounded list. */
+#define add_warning(r, ...) TEXT_LINES_ADD((r)->warnings, (r)->n_warnings, __VA_ARGS__)
 
 static void set_why(struct map_run *run, enum map_method m, enum map_mstate st, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

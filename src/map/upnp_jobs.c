@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "natctl/base/buf.h"
+#include "natctl/base/text.h"
 #include "natctl/base/clock.h"
 #include "natctl/net/net.h"
 #include "natctl/net/worker.h"

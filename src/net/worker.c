@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "natctl/base/clock.h"
+#include "natctl/base/text.h"
 
 void worker_init(struct worker *w, const char *label, const struct trace *trace)
 {
@@ -170,14 +171,15 @@ static void relay_line(struct worker *w, const uint8_t *p, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		char c = (char)p[i];
 		if (c == '\n' || w->line_len == sizeof(w->line) - 1) {
-			w->line[w->line_len] = '\0';
+			char clean[sizeof(w->line)];
+			text_sanitize_bytes(clean, sizeof(clean), w->line, w->line_len);
 			if (w->line_len)
-				trace_log(w->trace, "%s: library: %s", w->label, w->line);
+				trace_log(w->trace, "%s: library: %s", w->label, clean);
 			w->line_len = 0;
 			if (c == '\n')
 				continue;
 		}
-		w->line[w->line_len++] = (c >= ' ' && c < 0x7f) ? c : '?';
+		w->line[w->line_len++] = c;
 	}
 }
 

@@ -2,21 +2,13 @@
 // The diagnosis: double NAT, carrier-grade NAT, whether inbound and peer-to-peer can work, and advice.
 #include "natctl/probe/diagnose.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-static void advise(struct diagnosis *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#include "natctl/base/text.h"
 
-static void advise(struct diagnosis *d, const char *fmt, ...)
-{
-	if (d->n_advice >= DIAG_MAX_ADVICE)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(d->advice[d->n_advice++], DIAG_TEXT_MAX, fmt, ap);
-	va_end(ap);
-}
+/* One piece of advice, in the diagnosis's bounded list. */
+#define advise(d, ...) TEXT_LINES_ADD((d)->advice, (d)->n_advice, __VA_ARGS__)
 
 static const struct pm_facts *method_facts(const struct probe_facts *f, size_t i)
 {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "natctl/base/buf.h"
+#include "natctl/base/text.h"
 #include "natctl/base/clock.h"
 #include "natctl/net/gateway.h"
 #include "natctl/net/loop.h"

@@ -3,12 +3,12 @@
 #include "natctl/stun/nat_behavior.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "natctl/base/clock.h"
+#include "natctl/base/text.h"
 #include "natctl/net/loop.h"
 #include "natctl/net/net.h"
 #include "natctl/stun/stun_tcp.h"
@@ -33,18 +33,8 @@ static const char *const role_names[NAT_ROLE_COUNT] = {
 	[NAT_ROLE_HAIRPIN] = "hairpin",
 };
 
-static void add_reason(struct nat_report *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void add_reason(struct nat_report *r, const char *fmt, ...)
-{
-	if (r->n_reasons >= NAT_MAX_REASONS)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(r->reasons[r->n_reasons++], NAT_REASON_LEN, fmt, ap);
-	va_end(ap);
-}
+/* A reason for the verdict, in the report's bounded list. */
+#define add_reason(r, ...) TEXT_LINES_ADD((r)->reasons, (r)->n_reasons, __VA_ARGS__)
 
 static bool probe_answered(const struct nat_probe *p)
 {

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "natctl/base/text.h"
+
 const char *stun_strerror(int err)
 {
 	switch (err) {
@@ -111,15 +113,6 @@ static void xor_address(struct endpoint *e, const uint8_t tid[STUN_TID_LEN])
 		e->ip[i] ^= key[i];
 }
 
-/* Keeps printable ASCII only, so a hostile server cannot reach a terminal. */
-static void copy_text(char *dst, size_t cap, const uint8_t *src, size_t len)
-{
-	size_t n = len < cap - 1 ? len : cap - 1;
-	for (size_t i = 0; i < n; i++)
-		dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? (char)src[i] : '?';
-	dst[n] = '\0';
-}
-
 static int attr_address(struct attr_ctx *a, struct endpoint *e, enum stun_has bit)
 {
 	int rc = decode_address(a->value, a->len, e);
@@ -188,7 +181,7 @@ static int attr_error_code(struct attr_ctx *a)
 	if (cls < 3 || cls > 6 || num > 99)
 		return STUN_ERR_ATTR_VALUE;
 	a->msg->error_code = (uint16_t)(cls * 100 + num);
-	copy_text(a->msg->error_reason, sizeof(a->msg->error_reason), a->value + 4, a->len - 4);
+	text_sanitize_bytes(a->msg->error_reason, sizeof(a->msg->error_reason), a->value + 4, a->len - 4);
 	a->msg->has |= STUN_HAS_ERROR_CODE;
 	return 0;
 }
@@ -206,14 +199,14 @@ static int attr_unknown_attributes(struct attr_ctx *a)
 
 static int attr_software(struct attr_ctx *a)
 {
-	copy_text(a->msg->software, sizeof(a->msg->software), a->value, a->len);
+	text_sanitize_bytes(a->msg->software, sizeof(a->msg->software), a->value, a->len);
 	a->msg->has |= STUN_HAS_SOFTWARE;
 	return 0;
 }
 
 static int attr_username(struct attr_ctx *a)
 {
-	copy_text(a->msg->username, sizeof(a->msg->username), a->value, a->len);
+	text_sanitize_bytes(a->msg->username, sizeof(a->msg->username), a->value, a->len);
 	a->msg->has |= STUN_HAS_USERNAME;
 	return 0;
 }

@@ -35,9 +35,6 @@ uint32_t buf_get_be32(struct buf *b);
 void buf_get_bytes(struct buf *b, void *p, size_t n);
 void buf_skip(struct buf *b, size_t n);
 
-/* Copies as much of the string src as fits in cap bytes, always terminated. */
-void text_copy(char *dst, size_t cap, const char *src);
-
 /* Big-endian loads and stores on raw pointers, for fields at fixed offsets. */
 uint16_t load_be16(const uint8_t *p);
 uint32_t load_be32(const uint8_t *p);
