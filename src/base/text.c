@@ -68,13 +68,19 @@ void text_sanitize(char *dst, size_t cap, const char *src)
 	text_sanitize_bytes(dst, cap, src, strlen(src));
 }
 
-void text_lines_add(char *lines, size_t width, size_t max, size_t *n, const char *fmt, ...)
+void text_lines_vadd(char *lines, size_t width, size_t max, size_t *n, const char *fmt,
+		     va_list ap)
 {
 	if (*n >= max)
 		return;
+	vsnprintf(lines + *n * width, width, fmt, ap);
+	(*n)++;
+}
+
+void text_lines_add(char *lines, size_t width, size_t max, size_t *n, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(lines + *n * width, width, fmt, ap);
+	text_lines_vadd(lines, width, max, n, fmt, ap);
 	va_end(ap);
-	(*n)++;
 }

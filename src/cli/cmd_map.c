@@ -9,8 +9,8 @@
 
 #include "natctl/cli/cli.h"
 #include "natctl/base/clock.h"
-#include "natctl/map/map_keep.h"
 #include "natctl/cli/output_map.h"
+#include "natctl/map/map_keep.h"
 #include "natctl/map/portmap.h"
 #include "natctl/net/sigwatch.h"
 
@@ -80,23 +80,29 @@ struct map_cli {
 	char ifname[IF_NAMESIZE];
 };
 
+/* "auto, pcp, natpmp or upnp", from the method list. */
+static void via_choices(char *out, size_t cap)
+{
+	size_t len = (size_t)snprintf(out, cap, "auto");
+	for (int m = 0; m < MAP_N_METHODS && len < cap; m++)
+		len += (size_t)snprintf(out + len, cap - len, "%s%s", m == MAP_N_METHODS - 1 ? " or " : ", ",
+					map_method_name((enum map_method)m));
+}
+
 static int parse_via(const char *arg, unsigned *methods)
 {
-	static const struct {
-		const char *name;
-		unsigned bits;
-	} vias[] = {
-		{"auto", MAP_ALL_METHODS},
-		{"pcp", MAP_BIT(MAP_PCP)},
-		{"natpmp", MAP_BIT(MAP_NATPMP)},
-		{"upnp", MAP_BIT(MAP_UPNP)},
-	};
-	for (size_t i = 0; i < sizeof(vias) / sizeof(vias[0]); i++)
-		if (strcmp(arg, vias[i].name) == 0) {
-			*methods = vias[i].bits;
-			return 0;
-		}
-	cli_error("map", "invalid --via '%s': expected auto, pcp, natpmp or upnp", arg);
+	enum map_method m = map_method_by_name(arg);
+	if (strcmp(arg, "auto") == 0) {
+		*methods = MAP_ALL_METHODS;
+		return 0;
+	}
+	if (m != MAP_NONE) {
+		*methods = MAP_BIT(m);
+		return 0;
+	}
+	char choices[80];
+	via_choices(choices, sizeof(choices));
+	cli_error("map", "invalid --via '%s': expected %s", arg, choices);
 	return EXIT_USAGE;
 }
 
@@ -115,8 +121,8 @@ static int parse_description(const char *arg, struct map_cli *m)
 	bool printable = true;
 	for (size_t i = 0; i < n; i++)
 		printable = printable && (unsigned char)arg[i] >= ' ' && arg[i] != 0x7f;
-	if (n == 0 || n >= UPNP_DESC_MAX || !printable) {
-		cli_error("map", "invalid --description: 1 to %d printable characters", UPNP_DESC_MAX - 1);
+	if (n == 0 || n >= MAP_DESC_MAX || !printable) {
+		cli_error("map", "invalid --description: 1 to %d printable characters", MAP_DESC_MAX - 1);
 		return EXIT_USAGE;
 	}
 	m->p.description = arg;
@@ -225,49 +231,19 @@ static int check_combination(struct map_cli *m, const struct global_opts *g, int
 	return 0;
 }
 
-static void print_warnings(const struct output *o, const struct map_result *r)
-{
-	if (o->json)
-		return; /* JSON carries them */
-	for (size_t i = 0; i < r->n_warnings; i++)
-		cli_warn("map", "%s", r->warnings[i]);
-}
-
 static void emit_event(void *ctx, enum map_event e, const struct map_result *r)
 {
-	const struct output *o = ctx;
-	render_map_event(o, e, r);
-	print_warnings(o, r);
-	if (e == MAP_EVENT_FAILED && !o->json)
-		cli_error("map", "renewal failed: %s", r->error);
-}
-
-static int fail(const struct output *o, const char *event, const struct map_result *r)
-{
-	cli_error("map", "%s", r->error[0] ? r->error : "failed");
-	render_map_failure(o, event, r);
-	return EXIT_FAIL;
+	render_map_event(ctx, e, r);
 }
 
 static int do_list(struct portmap *pm, const struct global_opts *g, const struct output *o,
 		   struct map_result *r)
 {
 	struct map_list l;
-	if (portmap_list(pm, g->deadline_us, &l, r) < 0) {
-		map_list_free(&l);
-		if (!o->json) {
-			cli_error("map", "%s", r->error);
-			return EXIT_FAIL;
-		}
-		render_map_list(o, &l, r);
-		cli_error("map", "%s", r->error);
-		return EXIT_FAIL;
-	}
-	if (l.truncated)
-		cli_warn("map", "the listing stopped early (deadline or gateway error): it may be incomplete");
+	int rc = portmap_list(pm, g->deadline_us, &l, r);
 	render_map_list(o, &l, r);
 	map_list_free(&l);
-	return EXIT_OK;
+	return rc < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
 static int do_external(struct portmap *pm, const struct global_opts *g, const struct output *o,
@@ -275,10 +251,7 @@ static int do_external(struct portmap *pm, const struct global_opts *g, const st
 {
 	struct map_external x;
 	int rc = portmap_external(pm, g->deadline_us, &x, r);
-	if (rc < 0)
-		cli_error("map", "%s", r->error);
 	render_map_external(o, &x, r);
-	print_warnings(o, r);
 	return rc < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -292,49 +265,54 @@ static int do_keep(struct portmap *pm, const struct global_opts *g, const struct
 		cli_error("map", "cannot watch for signals: %s", strerror(-rc));
 		return EXIT_FAIL;
 	}
-	int status;
+	int status = EXIT_FAIL;
 	if (portmap_run(pm, g->deadline_us, r) < 0) {
-		status = fail(o, "mapped", r);
+		render_map_failure(o, "mapped", r);
 	} else {
 		emit_event((void *)o, MAP_EVENT_MAPPED, r);
-		status = map_keep(pm, r, g->timeout_us, &sw, &wake, emit_event, (void *)o) == 0
-				 ? EXIT_OK
-				 : fail(o, "deleted", r);
+		if (map_keep(pm, r, g->timeout_us, &sw, &wake, emit_event, (void *)o) == 0)
+			status = EXIT_OK;
+		else
+			render_map_failure(o, "deleted", r);
 	}
 	sigwatch_close(&sw);
 	return status;
 }
 
+static int do_once(struct portmap *pm, const struct global_opts *g, const struct output *o,
+		   struct map_result *r, enum map_event e)
+{
+	if (portmap_run(pm, g->deadline_us, r) < 0) {
+		render_map_failure(o, map_event_name(e), r);
+		return EXIT_FAIL;
+	}
+	render_map_event(o, e, r);
+	return EXIT_OK;
+}
+
 static int run_map(struct map_cli *m, const struct global_opts *g)
 {
-	struct output o = {stdout, g->json, g->verbose};
-	struct portmap pm;
+	struct output o = {.f = stdout, .err = stderr, .json = g->json, .verbose = g->verbose};
+	struct portmap *pm;
 	struct map_result r;
 	m->p.op = m->delete_given ? MAP_OP_DELETE
 		  : m->list_given ? MAP_OP_LIST
 		  : m->external_given ? MAP_OP_EXTERNAL
 				      : MAP_OP_ADD;
-	if (portmap_open(&pm, &m->p, &g->trace, &r) < 0) {
-		portmap_close(&pm);
-		return fail(&o, m->delete_given ? "deleted" : "mapped", &r);
-	}
 	int status;
-	if (m->list_given) {
-		status = do_list(&pm, g, &o, &r);
+	if (portmap_open(&pm, &m->p, &g->trace, &r) < 0) {
+		render_map_failure(&o, m->delete_given ? "deleted" : "mapped", &r);
+		status = EXIT_FAIL;
+	} else if (m->list_given) {
+		status = do_list(pm, g, &o, &r);
 	} else if (m->external_given) {
-		status = do_external(&pm, g, &o, &r);
+		status = do_external(pm, g, &o, &r);
 	} else if (m->keep) {
-		status = do_keep(&pm, g, &o, &r);
+		status = do_keep(pm, g, &o, &r);
 	} else {
-		enum map_event e = m->delete_given ? MAP_EVENT_DELETED : MAP_EVENT_MAPPED;
-		if (portmap_run(&pm, g->deadline_us, &r) < 0) {
-			status = fail(&o, map_event_name(e), &r);
-		} else {
-			emit_event(&o, e, &r);
-			status = EXIT_OK;
-		}
+		status = do_once(pm, g, &o, &r, m->delete_given ? MAP_EVENT_DELETED : MAP_EVENT_MAPPED);
 	}
-	portmap_close(&pm);
+	portmap_close(pm);
 	return status;
 }
 

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "natctl/cli/cli.h"
 #include "natctl/base/json.h"
 #include "natctl/base/text.h"
 
@@ -128,6 +129,15 @@ static void event_text(FILE *f, enum map_event e, const struct map_result *r)
 		map_method_name(r->method), gw, life);
 }
 
+/* In text, warnings go to o->err (JSON carries them). */
+static void text_warnings(const struct output *o, const struct map_result *r)
+{
+	if (o->json)
+		return;
+	for (size_t i = 0; i < r->n_warnings; i++)
+		cli_warn_to(o->err, "map", "%s", r->warnings[i]);
+}
+
 void render_map_event(const struct output *o, enum map_event e, const struct map_result *r)
 {
 	if (o->json)
@@ -135,12 +145,16 @@ void render_map_event(const struct output *o, enum map_event e, const struct map
 	else
 		event_text(o->f, e, r);
 	fflush(o->f); /* with --keep, a reader waits for each line */
+	text_warnings(o, r);
+	if (e == MAP_EVENT_FAILED && !o->json)
+		cli_error_to(o->err, "map", "renewal failed: %s", r->error);
 }
 
 void render_map_failure(const struct output *o, const char *event, const struct map_result *r)
 {
+	cli_error_to(o->err, "map", "%s", r->error[0] ? r->error : "failed");
 	if (!o->json)
-		return; /* the error went to stderr; stdout carries only results */
+		return; /* stdout carries only results */
 	struct json_writer w;
 	json_init(&w, o->f);
 	json_begin_object(&w, NULL);
@@ -185,7 +199,7 @@ static void list_text(FILE *f, const struct map_list *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const struct map_entry *e = &l->entries[i];
-		char ext[ENDPOINT_STRLEN], in[ENDPOINT_STRLEN], life[32], desc[UPNP_DESC_MAX];
+		char ext[ENDPOINT_STRLEN], in[ENDPOINT_STRLEN], life[32], desc[MAP_DESC_MAX];
 		if (endpoint_is_set(&e->external))
 			endpoint_format(&e->external, ext);
 		else
@@ -199,9 +213,14 @@ static void list_text(FILE *f, const struct map_list *l)
 
 void render_map_list(const struct output *o, const struct map_list *l, const struct map_result *r)
 {
+	if (!r->ok)
+		cli_error_to(o->err, "map", "%s", r->error);
+	else if (l->truncated)
+		cli_warn_to(o->err, "map",
+			    "the listing stopped early (deadline or gateway error): it may be incomplete");
 	if (o->json)
 		list_json(o->f, l, r);
-	else
+	else if (r->ok)
 		list_text(o->f, l);
 }
 
@@ -209,7 +228,10 @@ void render_map_external(const struct output *o, const struct map_external *x,
 			 const struct map_result *r)
 {
 	char ip[IP_STRLEN];
+	if (!r->ok)
+		cli_error_to(o->err, "map", "%s", r->error);
 	if (!o->json) {
+		text_warnings(o, r);
 		for (size_t i = 0; i < x->n; i++) {
 			bool known = endpoint_is_set(&x->rows[i].address);
 			fprintf(o->f, "%-6s %s%s%s%s\n", map_method_name(x->rows[i].method),

@@ -22,42 +22,29 @@ static void json_mapping_test(struct json_writer *w, const struct probe_facts *f
 	json_end_object(w);
 }
 
-static void json_upnp(struct json_writer *w, const struct probe_result *r)
+/* The methods in the order people read them: the oldest and commonest first. */
+#define FOR_EACH_METHOD_SHOWN(m) for (int m = MAP_N_METHODS - 1; m >= 0; m--)
+
+static void json_method(struct json_writer *w, const struct probe_result *r, enum map_method m)
 {
 	const struct probe_facts *f = &r->facts;
-	json_begin_object(w, "upnp");
-	json_bool(w, "available", f->upnp.available);
-	json_ip(w, "external_address", &f->upnp.external);
-	if (r->upnp_igd_version)
-		json_int(w, "igd_version", r->upnp_igd_version);
-	else
+	const struct pm_facts *pf = &f->methods[m];
+	const struct map_method_info *info = &r->info[m];
+	unsigned facts = map_method_facts(m);
+	json_begin_object(w, map_method_name(m));
+	json_bool(w, "available", pf->available);
+	json_ip(w, "external_address", &pf->external);
+	if ((facts & MAP_FACT_IGD) && info->igd_version)
+		json_int(w, "igd_version", info->igd_version);
+	else if (facts & MAP_FACT_IGD)
 		json_null(w, "igd_version");
-	json_tri(w, "connected", r->upnp_connected);
-	json_mapping_test(w, f, &f->upnp);
-	json_end_object(w);
-}
-
-static void json_natpmp(struct json_writer *w, const struct probe_result *r)
-{
-	const struct probe_facts *f = &r->facts;
-	json_begin_object(w, "natpmp");
-	json_bool(w, "available", f->natpmp.available);
-	json_ip(w, "external_address", &f->natpmp.external);
-	if (r->natpmp_epoch_known)
-		json_uint(w, "epoch", r->natpmp_epoch);
-	else
+	if (facts & MAP_FACT_IGD)
+		json_tri(w, "connected", (enum nat_tri)info->connected);
+	if ((facts & MAP_FACT_EPOCH) && info->epoch_known)
+		json_uint(w, "epoch", info->epoch);
+	else if (facts & MAP_FACT_EPOCH)
 		json_null(w, "epoch");
-	json_mapping_test(w, f, &f->natpmp);
-	json_end_object(w);
-}
-
-static void json_pcp(struct json_writer *w, const struct probe_result *r)
-{
-	const struct probe_facts *f = &r->facts;
-	json_begin_object(w, "pcp");
-	json_bool(w, "available", f->pcp.available);
-	json_ip(w, "external_address", &f->pcp.external);
-	json_mapping_test(w, f, &f->pcp);
+	json_mapping_test(w, f, pf);
 	json_end_object(w);
 }
 
@@ -85,9 +72,8 @@ static void json_probe(FILE *out, const struct probe_result *r, const char *erro
 	json_string(&w, "interface", f->ifname[0] ? f->ifname : NULL);
 	json_end_object(&w);
 	json_ip(&w, "gateway", &f->gateway);
-	json_upnp(&w, r);
-	json_natpmp(&w, r);
-	json_pcp(&w, r);
+	FOR_EACH_METHOD_SHOWN(m)
+		json_method(&w, r, (enum map_method)m);
 	if (r->stun_ran) {
 		char why[256];
 		nat_report_failure_text(&r->stun, r->elapsed_us, why, sizeof(why));
@@ -136,6 +122,17 @@ static void text_method(FILE *out, const struct paint *p, const char *name, cons
 	fputc('\n', out);
 }
 
+/* "IGD v2, connected" */
+static void method_extra(const struct probe_result *r, enum map_method m, char *out, size_t cap)
+{
+	const struct map_method_info *info = &r->info[m];
+	out[0] = '\0';
+	if ((map_method_facts(m) & MAP_FACT_IGD) && info->igd_version)
+		snprintf(out, cap, "IGD v%d%s", info->igd_version,
+			 info->connected == NAT_TRI_YES ? ", connected"
+			 : info->connected == NAT_TRI_NO ? ", not connected" : "");
+}
+
 static void text_stun(FILE *out, const struct probe_result *r)
 {
 	char pub[ENDPOINT_STRLEN];
@@ -151,20 +148,18 @@ static void text_probe(FILE *out, const struct probe_result *r, bool color)
 {
 	const struct probe_facts *f = &r->facts;
 	struct paint p = paint_for(color);
-	char local[IP_STRLEN], gw[IP_STRLEN], extra[64] = "";
+	char local[IP_STRLEN], gw[IP_STRLEN];
 	bool bad = r->diag.double_nat || r->diag.cgnat || r->diag.inbound_ok == NAT_TRI_NO;
 	fprintf(out, "%s%s%s%s\n", p.bold, bad ? p.bad : p.good, r->diag.verdict, p.off);
 	fprintf(out, "  %-9s %s", "local", endpoint_is_set(&f->local) ? endpoint_format_ip(&f->local, local) : "-");
 	if (f->ifname[0])
 		fprintf(out, " on %s", f->ifname);
 	fprintf(out, ", gateway %s\n", endpoint_is_set(&f->gateway) ? endpoint_format_ip(&f->gateway, gw) : "none");
-	if (r->upnp_igd_version)
-		snprintf(extra, sizeof(extra), "IGD v%d%s", r->upnp_igd_version,
-			 r->upnp_connected == NAT_TRI_YES ? ", connected"
-			 : r->upnp_connected == NAT_TRI_NO ? ", not connected" : "");
-	text_method(out, &p, "UPnP", &f->upnp, extra);
-	text_method(out, &p, "NAT-PMP", &f->natpmp, NULL);
-	text_method(out, &p, "PCP", &f->pcp, NULL);
+	FOR_EACH_METHOD_SHOWN(m) {
+		char extra[64];
+		method_extra(r, (enum map_method)m, extra, sizeof(extra));
+		text_method(out, &p, map_method_title((enum map_method)m), &f->methods[m], extra);
+	}
 	text_stun(out, r);
 	fprintf(out, "  %-9s %s%s\n", "double NAT", r->diag.double_nat ? "yes" : "no",
 		r->diag.cgnat ? " (carrier-grade NAT)" : "");

@@ -10,7 +10,6 @@
 #include "natctl/base/text.h"
 #include "natctl/map/natpmp_wire.h"
 #include "natctl/map/pcp.h"
-#include "natctl/map/portmap.h"
 
 static const char double_nat_hint[] =
 	"usually a double NAT: the gateway's own WAN address is private or carrier-grade NAT";
@@ -100,27 +99,31 @@ static void holder_text(const struct upnp_holder *h, char *out, size_t len)
 
 void map_upnp_failure_text(const struct upnp_failure *f, char *out, size_t len)
 {
-	const struct upnp_outcome *o = f->o;
+	const struct upnp_status *o = f->status;
+	const struct upnp_holder *h = f->holder;
 	char code[96], holder[160];
 	map_upnp_code_text(o->code, code, sizeof(code));
 	bool other_host = strcmp(f->internal, f->self) != 0;
-	if (o->code == 718 && o->holder.known && strcmp(o->holder.client, f->internal) != 0) {
-		holder_text(&o->holder, holder, sizeof(holder));
+	bool taken = o->code == UPNP_CONFLICT_IN_MAPPING_ENTRY;
+	bool refused = o->code == UPNP_ACTION_NOT_AUTHORIZED ||
+		       o->code == UPNP_CONFLICT_WITH_OTHER_MECHANISMS;
+	if (taken && h->known && strcmp(h->client, f->internal) != 0) {
+		holder_text(h, holder, sizeof(holder));
 		snprintf(out, len, "external port %u/%s is held by %s (%s)", f->external_port,
 			 f->proto, holder, code);
-	} else if ((o->code == 718 || o->code == 606 || o->code == 729) && other_host) {
+	} else if ((taken || refused) && other_host) {
 		/* miniupnpd's secure_mode, and many routers, map only to the
 		 * host that asks, and say so with 718 or 606. */
 		snprintf(out, len,
 			 "the gateway maps only to the host that asks (secure mode): %s is not this host's address %s (%s %s)",
 			 f->internal, f->self, o->action, code);
-	} else if (o->code == 718) {
+	} else if (taken) {
 		snprintf(out, len, "external port %u/%s is taken (%s)", f->external_port, f->proto,
 			 code);
-	} else if (o->code == 606 || o->code == 729) {
+	} else if (refused) {
 		snprintf(out, len, "not authorized: the gateway refuses this mapping (%s %s)", o->action,
 			 code);
-	} else if (o->code == 501 && (!f->external[0])) {
+	} else if (o->code == UPNP_ACTION_FAILED && !f->external[0]) {
 		snprintf(out, len, "%s failed (%s): the gateway reports no external address; %s",
 			 o->action, code, double_nat_hint);
 	} else if (o->code == 0 && o->out_of_time) {
@@ -128,20 +131,5 @@ void map_upnp_failure_text(const struct upnp_failure *f, char *out, size_t len)
 			 o->action[0] ? o->action : "the SOAP call");
 	} else {
 		snprintf(out, len, "%s failed (%s)", o->action[0] ? o->action : "the request", code);
-	}
-}
-
-bool map_double_nat_symptom(enum map_method m, int code)
-{
-	switch (m) {
-	case MAP_PCP:
-		return code == PCP_RESULT_NO_RESOURCES || code == PCP_RESULT_NETWORK_FAILURE ||
-		       code == PCP_RESULT_ADDRESS_MISMATCH;
-	case MAP_NATPMP:
-		return code == NATPMP_RESULT_NETWORK_FAILURE;
-	case MAP_UPNP:
-		return code == 501;
-	default:
-		return false;
 	}
 }

@@ -11,6 +11,15 @@
 #include "natctl/base/clock.h"
 #include "natctl/map/natpmp_wire.h"
 
+static int natpmp_send(void *owner, int64_t now);
+static int natpmp_receive(void *owner, int fd, int64_t now);
+
+static const struct request_ops natpmp_request_ops = {
+	.label = "natpmp",
+	.send = natpmp_send,
+	.receive = natpmp_receive,
+};
+
 /*
  * libnatpmp's own timing is not used: getnatpmprequesttimeout() is computed
  * on the wall clock and can come back negative (20150609), and
@@ -36,6 +45,8 @@ int natpmp_client_open(struct natpmp_client *c, const struct endpoint *gateway,
 		return -1;
 	}
 	c->open = true;
+	request_init(&c->rq, &natpmp_request_ops, c, c->pmp.s, &c->gateway, NATPMP_RTO_INITIAL_US,
+		     trace);
 	return 0;
 }
 
@@ -44,17 +55,15 @@ void natpmp_client_close(struct natpmp_client *c)
 	if (c->open)
 		closenatpmp(&c->pmp);
 	c->open = false;
-	c->state = NATPMP_TXN_IDLE;
+	c->rq.fd = -1;
+	c->rq.state = REQUEST_IDLE;
 }
 
 static void start(struct natpmp_client *c)
 {
-	c->state = NATPMP_TXN_PENDING;
-	retransmit_start(&c->retx, NATPMP_RTO_INITIAL_US);
-	c->result = c->lib_error = c->sys_error = 0;
-	c->dropped = 0;
-	c->last_drop = 0;
-	memset(&c->resp, 0, sizeof(c->resp));
+	c->lib_error = 0;
+	memset(&c->answer, 0, sizeof(c->answer));
+	request_start(&c->rq);
 }
 
 void natpmp_client_address(struct natpmp_client *c)
@@ -78,22 +87,15 @@ void natpmp_client_map(struct natpmp_client *c, int protocol, uint16_t internal_
 
 void natpmp_client_cancel(struct natpmp_client *c)
 {
-	if (c->state == NATPMP_TXN_PENDING)
-		c->state = NATPMP_TXN_IDLE;
+	request_cancel(&c->rq);
 }
 
-static void fail(struct natpmp_client *c, int err)
+static int natpmp_send(void *owner, int64_t now)
 {
-	char gw[ENDPOINT_STRLEN];
-	c->sys_error = err;
-	c->state = NATPMP_TXN_FAILED;
-	trace_log(c->trace, "natpmp: %s: %s", endpoint_format(&c->gateway, gw), strerror(-err));
-}
-
-static void send_request(struct natpmp_client *c, int64_t now)
-{
+	struct natpmp_client *c = owner;
 	char gw[ENDPOINT_STRLEN];
 	int rc;
+	(void)now;
 	if (c->opcode == NATPMP_OP_ADDRESS)
 		rc = sendpublicaddressrequest(&c->pmp);
 	else
@@ -106,97 +108,66 @@ static void send_request(struct natpmp_client *c, int64_t now)
 		  c->opcode == NATPMP_OP_ADDRESS ? "external address"
 		  : c->lifetime                  ? "mapping"
 						 : "delete mapping",
-		  c->retx.sends + 1, rc < 0 ? ", send failed" : "");
-	if (rc < 0) {
-		fail(c, -(e ? e : EIO));
-		return;
-	}
-	retransmit_sent(&c->retx, now);
+		  c->rq.retx.sends + 1, rc < 0 ? ", send failed" : "");
+	return rc < 0 ? -(e ? e : EIO) : 0;
 }
 
-static void natpmp_tick(void *self, int64_t now)
+/* libnatpmp's response union, read once into plain fields. */
+static void take_answer(struct natpmp_client *c, const natpmpresp_t *resp)
 {
-	struct natpmp_client *c = self;
-	if (c->state == NATPMP_TXN_PENDING && retransmit_due(&c->retx, now))
-		send_request(c, now);
+	struct natpmp_answer *a = &c->answer;
+	a->result = (int)resp->resultcode;
+	a->epoch = resp->epoch;
+	if (a->result != NATPMP_RESULT_SUCCESS)
+		return;
+	if (c->opcode == NATPMP_OP_ADDRESS) {
+		a->external.family = AF_INET;
+		memcpy(a->external.ip, &resp->pnu.publicaddress.addr, 4);
+	} else {
+		a->mapped_port = resp->pnu.newportmapping.mappedpublicport;
+		a->lifetime = resp->pnu.newportmapping.lifetime;
+	}
 }
 
 /* Hands one checked datagram to libnatpmp; its result code becomes ours. */
-static void parse_with_libnatpmp(struct natpmp_client *c, int64_t now)
+static int parse_with_libnatpmp(struct natpmp_client *c, int64_t now)
 {
 	char gw[ENDPOINT_STRLEN];
-	int rc = readnatpmpresponseorretry(&c->pmp, &c->resp);
+	natpmpresp_t resp;
+	memset(&resp, 0, sizeof(resp));
+	int rc = readnatpmpresponseorretry(&c->pmp, &resp);
 	if (rc == NATPMP_TRYAGAIN)
-		return;
-	c->rtt_us = now - c->retx.first_us;
-	c->state = NATPMP_TXN_ANSWERED;
-	c->result = (int)c->resp.resultcode;
-	if (rc < 0 && c->result == 0)
+		return -EAGAIN;
+	take_answer(c, &resp);
+	if (rc < 0 && c->answer.result == 0)
 		c->lib_error = rc;
+	request_answered(&c->rq, now);
 	trace_log(c->trace, "natpmp: <- %s %s, epoch %u, rtt %.3f ms", endpoint_format(&c->gateway, gw),
-		  natpmp_result_name((unsigned)c->result), c->resp.epoch,
-		  (double)c->rtt_us / USEC_PER_MSEC);
+		  natpmp_result_name((unsigned)c->answer.result), c->answer.epoch,
+		  (double)c->rq.rtt_us / USEC_PER_MSEC);
+	return 0;
 }
 
-static void natpmp_readable(void *self, int fd, int64_t now)
+static int natpmp_receive(void *owner, int fd, int64_t now)
 {
-	struct natpmp_client *c = self;
+	struct natpmp_client *c = owner;
 	char gw[ENDPOINT_STRLEN];
-	for (int i = 0; i < 64 && c->state == NATPMP_TXN_PENDING; i++) {
-		uint8_t data[64];
-		ssize_t n = recv(fd, data, sizeof(data), MSG_PEEK | MSG_TRUNC);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return;
-		if (n < 0) {
-			fail(c, -errno);
-			return;
-		}
-		size_t seen = (size_t)n < sizeof(data) ? (size_t)n : sizeof(data);
-		int check = natpmp_check_response(data, seen, c->opcode, c->internal_port);
-		if (check < 0) {
-			recv(fd, data, sizeof(data), 0); /* consume it */
-			c->dropped++;
-			c->last_drop = check;
-			trace_log(c->trace, "natpmp: <- %s dropped %zd bytes: %s",
-				  endpoint_format(&c->gateway, gw), n, natpmp_check_strerror(check));
-			continue;
-		}
-		parse_with_libnatpmp(c, now);
-		return;
-	}
-}
-
-static size_t natpmp_fds(void *self, int *out, size_t max)
-{
-	struct natpmp_client *c = self;
-	if (max == 0 || !c->open || c->state != NATPMP_TXN_PENDING)
-		return 0;
-	out[0] = c->pmp.s;
-	return 1;
-}
-
-static int64_t natpmp_next(void *self)
-{
-	struct natpmp_client *c = self;
-	return c->state == NATPMP_TXN_PENDING ? c->retx.next_us : CLOCK_NEVER;
-}
-
-static bool natpmp_done(void *self)
-{
-	struct natpmp_client *c = self;
-	return c->state != NATPMP_TXN_PENDING;
+	uint8_t data[64];
+	ssize_t n = recv(fd, data, sizeof(data), MSG_PEEK | MSG_TRUNC);
+	if (n < 0)
+		return -errno;
+	size_t seen = (size_t)n < sizeof(data) ? (size_t)n : sizeof(data);
+	int check = natpmp_check_response(data, seen, c->opcode, c->internal_port);
+	if (check == 0)
+		return parse_with_libnatpmp(c, now);
+	recv(fd, data, sizeof(data), 0); /* consume it */
+	request_drop(&c->rq, check);
+	trace_log(c->trace, "natpmp: <- %s dropped %zd bytes: %s", endpoint_format(&c->gateway, gw), n,
+		  natpmp_check_strerror(check));
+	return 0;
 }
 
 struct loop_client natpmp_client_loop(struct natpmp_client *c)
 {
-	return (struct loop_client){
-		.self = c,
-		.fds = natpmp_fds,
-		.next_wakeup = natpmp_next,
-		.on_readable = natpmp_readable,
-		.on_tick = natpmp_tick,
-		.done = natpmp_done,
-	};
+	return request_loop(&c->rq);
 }

@@ -48,3 +48,12 @@ int natpmp_check_response(const uint8_t *data, size_t len, uint8_t req_opcode,
 		return NATPMP_CHECK_PORT;
 	return NATPMP_CHECK_OK;
 }
+
+bool natpmp_announcement_epoch(const uint8_t *data, size_t len, uint32_t *epoch)
+{
+	/* Version, opcode 128, result (2 bytes), then the epoch (§3.2). */
+	if (natpmp_check_response(data, len, NATPMP_OP_ADDRESS, 0) != 0)
+		return false;
+	*epoch = load_be32(data + 4);
+	return true;
+}

@@ -215,3 +215,12 @@ int pcp_response_matches(const struct pcp_request *req, const struct pcp_respons
 		return PCP_ERR_MISMATCH;
 	return PCP_OK;
 }
+
+bool pcp_announcement_epoch(const uint8_t *data, size_t len, uint32_t *epoch)
+{
+	struct pcp_response r;
+	if (pcp_decode_response(data, len, &r) != 0 || r.natpmp || r.opcode != PCP_OP_ANNOUNCE)
+		return false;
+	*epoch = r.epoch;
+	return true;
+}

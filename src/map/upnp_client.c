@@ -37,13 +37,17 @@ static void close_socket(struct upnp_client *c)
 	c->fd = -1;
 }
 
+static void forget_report(struct upnp_client *c)
+{
+	free(c->report.entries);
+	memset(&c->report, 0, sizeof(c->report));
+}
+
 void upnp_client_close(struct upnp_client *c)
 {
 	close_socket(c);
 	worker_free(&c->worker);
-	free(c->entries);
-	c->entries = NULL;
-	c->n_entries = 0;
+	forget_report(c);
 }
 
 /* TTL 2 (UDA 1.1 §1.1.2) and the interface of our LAN address. */
@@ -70,6 +74,11 @@ static int open_ssdp_socket(const struct endpoint *local)
 int upnp_client_search(struct upnp_client *c, const struct endpoint *local,
 		       const struct endpoint *target, int64_t search_until, int64_t job_deadline)
 {
+	upnp_client_cancel(c);
+	c->have_igd = false;
+	c->n_answers = c->described = 0;
+	c->dropped = 0;
+	c->sys_error = 0;
 	c->fd = open_ssdp_socket(local);
 	if (c->fd < 0) {
 		c->sys_error = c->fd;
@@ -117,6 +126,7 @@ static void send_round(struct upnp_client *c, int64_t now)
 static int start_describe(struct upnp_client *c, bool several)
 {
 	memset(&c->job, 0, sizeof(c->job));
+	forget_report(c);
 	c->job.deadline = c->job_deadline;
 	if (several) {
 		c->job.kind = UPNP_JOB_SEVERAL;
@@ -126,7 +136,7 @@ static int start_describe(struct upnp_client *c, bool several)
 		c->described = c->n_answers;
 	} else {
 		c->job.kind = UPNP_JOB_DESCRIBE;
-		memcpy(c->job.location, c->answers[c->described].location, SSDP_LOCATION_MAX);
+		memcpy(c->job.igd.location, c->answers[c->described].location, SSDP_LOCATION_MAX);
 		c->described++;
 	}
 	c->job_done = c->job_lost = false;
@@ -142,13 +152,10 @@ static int start_describe(struct upnp_client *c, bool several)
 
 int upnp_client_job(struct upnp_client *c, struct upnp_job *job)
 {
-	memcpy(job->location, c->location, sizeof(job->location));
-	job->data = c->data;
+	job->igd = c->igd;
 	c->job = *job;
 	c->job_done = c->job_lost = false;
-	free(c->entries);
-	c->entries = NULL;
-	c->n_entries = 0;
+	forget_report(c);
 	int rc = worker_start(&c->worker, upnp_job_run, &c->job, job->deadline);
 	if (rc < 0)
 		return rc;
@@ -229,52 +236,107 @@ static void ssdp_readable(struct upnp_client *c)
 	}
 }
 
-/* Splits the worker's bytes into entries and the final outcome. */
-static bool parse_job_output(struct upnp_client *c)
+/* One LIST entry more; the list is bounded by what the worker may write. */
+static bool add_entry(struct upnp_report *r, const struct upnp_entry *e)
 {
-	const uint8_t *p = c->worker.data;
-	size_t left = c->worker.len;
-	size_t n_entries = left >= sizeof(struct upnp_outcome)
-				   ? (left - sizeof(struct upnp_outcome)) / sizeof(struct upnp_entry)
-				   : 0;
-	if (left != n_entries * sizeof(struct upnp_entry) + sizeof(struct upnp_outcome))
+	struct upnp_entry *more = realloc(r->entries, (r->n_entries + 1) * sizeof(*more));
+	if (!more)
 		return false;
-	if (n_entries) {
-		c->entries = malloc(n_entries * sizeof(struct upnp_entry));
-		if (!c->entries)
+	r->entries = more;
+	r->entries[r->n_entries++] = *e;
+	return true;
+}
+
+/* Copies a record's payload into its struct, if it has exactly that size. */
+static bool take(void *dst, size_t size, const uint8_t *payload, size_t len)
+{
+	if (len != size)
+		return false;
+	memcpy(dst, payload, size);
+	return true;
+}
+
+static void terminate_service(struct IGDdatas_service *s)
+{
+	s->controlurl[sizeof(s->controlurl) - 1] = '\0';
+	s->eventsuburl[sizeof(s->eventsuburl) - 1] = '\0';
+	s->scpdurl[sizeof(s->scpdurl) - 1] = '\0';
+	s->servicetype[sizeof(s->servicetype) - 1] = '\0';
+}
+
+/* Strings from the child are C strings in fixed arrays: make sure they end. */
+static void terminate_igd(struct upnp_igd *g)
+{
+	terminate_service(&g->data.CIF);
+	terminate_service(&g->data.first);
+	terminate_service(&g->data.second);
+	terminate_service(&g->data.IPv6FC);
+	g->data.urlbase[sizeof(g->data.urlbase) - 1] = '\0';
+	g->location[sizeof(g->location) - 1] = '\0';
+	g->lanaddr[sizeof(g->lanaddr) - 1] = '\0';
+	g->external[sizeof(g->external) - 1] = '\0';
+	g->status[sizeof(g->status) - 1] = '\0';
+}
+
+static bool take_record(struct upnp_client *c, uint32_t type, const uint8_t *p, size_t len,
+			bool *ended)
+{
+	struct upnp_report *r = &c->report;
+	struct upnp_entry e;
+	switch (type) {
+	case UPNP_REC_IGD:
+		if (!take(&c->igd, sizeof(c->igd), p, len))
 			return false;
-		memcpy(c->entries, p, n_entries * sizeof(struct upnp_entry));
-		c->n_entries = n_entries;
+		terminate_igd(&c->igd);
+		return true;
+	case UPNP_REC_ADDED:
+		return r->have_added = take(&r->added, sizeof(r->added), p, len);
+	case UPNP_REC_HOLDER:
+		return take(&r->holder, sizeof(r->holder), p, len);
+	case UPNP_REC_DELETED:
+		return take(&r->deleted, sizeof(r->deleted), p, len);
+	case UPNP_REC_ENTRY:
+		return take(&e, sizeof(e), p, len) && add_entry(r, &e);
+	case UPNP_REC_STATUS:
+		return *ended = take(&r->status, sizeof(r->status), p, len);
+	default:
+		return false;
 	}
-	memcpy(&c->outcome, p + n_entries * sizeof(struct upnp_entry), sizeof(c->outcome));
-	return c->outcome.magic == UPNP_OUTCOME_MAGIC;
+}
+
+/* Reads the job's records; true if they are whole, known and end with the status. */
+static bool read_report(struct upnp_client *c)
+{
+	size_t off = 0, len;
+	uint32_t type;
+	const uint8_t *payload;
+	bool ended = false;
+	int rc;
+	while (!ended && (rc = worker_next_record(&c->worker, &off, &type, &payload, &len)) == 1)
+		if (!take_record(c, type, payload, len, &ended))
+			return false;
+	return ended && off == c->worker.len;
 }
 
 static void take_igd(struct upnp_client *c)
 {
-	const struct upnp_outcome *o = &c->outcome;
 	c->have_igd = true;
-	memcpy(c->location, o->location, sizeof(c->location));
-	c->data = o->data;
-	memcpy(c->lanaddr, o->lanaddr, sizeof(c->lanaddr));
-	memcpy(c->external, o->external, sizeof(c->external));
-	c->external_code = o->external_code;
-	memcpy(c->status, o->status, sizeof(c->status));
 	c->state = UPNP_READY;
-	trace_log(c->trace, "upnp: IGD %s: service %s, external address %s%s", c->location,
-		  c->data.first.servicetype, c->external[0] ? c->external : "unknown",
-		  c->external_code ? " (GetExternalIPAddress failed)" : "");
+	trace_log(c->trace, "upnp: IGD %s: service %s, external address %s%s", c->igd.location,
+		  c->igd.data.first.servicetype, c->igd.external[0] ? c->igd.external : "unknown",
+		  c->igd.external_code ? " (GetExternalIPAddress failed)" : "");
 }
 
 static void describe_finished(struct upnp_client *c, bool ok)
 {
-	if (ok && c->outcome.code == 0) {
+	if (ok && c->report.status.code == 0 && c->igd.location[0]) {
 		take_igd(c);
 		close_socket(c);
 		return;
 	}
+	memset(&c->igd, 0, sizeof(c->igd));
 	trace_log(c->trace, "upnp: %s: no usable IGD description (%d)", c->answers[c->described - 1].location,
-		  c->outcome.code);
+		  c->report.status.code);
 	/* The first answer was no IGD after all: let miniupnpc's
 	 * UPNP_GetValidIGD choose among every device that answered. */
 	if (c->n_answers > c->described && start_describe(c, true) == 0)
@@ -284,7 +346,7 @@ static void describe_finished(struct upnp_client *c, bool ok)
 
 static void job_finished(struct upnp_client *c)
 {
-	bool ok = !c->worker.killed && parse_job_output(c);
+	bool ok = !c->worker.killed && read_report(c);
 	if (c->state == UPNP_DESCRIBING) {
 		describe_finished(c, ok);
 		return;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// UPnP IGD calls through miniupnpc, run in a worker child; router quirks handled here.
+// UPnP IGD calls through miniupnpc, run in a worker child that reports in typed records; router quirks handled here.
 #include "natctl/map/upnp_jobs.h"
 
 #include <miniupnpc/upnpcommands.h>
@@ -20,7 +20,7 @@ bool upnp_igd_v2(const struct IGDdatas *d)
 }
 
 /* Checks that a call can still finish before the deadline. */
-static bool time_left(const struct upnp_job *j, struct upnp_outcome *o)
+static bool time_left(const struct upnp_job *j, struct upnp_status *o)
 {
 	if (clock_now_us() + UPNP_MIN_CALL_US <= j->deadline)
 		return true;
@@ -28,7 +28,7 @@ static bool time_left(const struct upnp_job *j, struct upnp_outcome *o)
 	return false;
 }
 
-static void set_action(struct upnp_outcome *o, const char *action, int code)
+static void set_action(struct upnp_status *o, const char *action, int code)
 {
 	snprintf(o->action, sizeof(o->action), "%s", action);
 	o->code = code;
@@ -72,28 +72,31 @@ static int lookup_holder(const char *ctl, const char *svc, const char *ext, cons
 /* The WAN side as the IGD sees it: its external address, and "Connected",
  * "Disconnected"... (probe reports both). */
 static void read_wan_state(const struct upnp_job *j, const struct UPNPUrls *urls,
-			   struct upnp_outcome *o)
+			   struct upnp_igd *igd, struct upnp_status *o)
 {
 	char lasterr[64] = "";
 	unsigned int uptime = 0;
 	if (time_left(j, o))
-		o->external_code = UPNP_GetExternalIPAddress(urls->controlURL,
-							     o->data.first.servicetype, o->external);
+		igd->external_code = UPNP_GetExternalIPAddress(
+			urls->controlURL, igd->data.first.servicetype, igd->external);
 	if (time_left(j, o) &&
-	    UPNP_GetStatusInfo(urls->controlURL, o->data.first.servicetype, o->status, &uptime,
+	    UPNP_GetStatusInfo(urls->controlURL, igd->data.first.servicetype, igd->status, &uptime,
 			       lasterr) != UPNPCOMMAND_SUCCESS)
-		o->status[0] = '\0';
+		igd->status[0] = '\0';
 }
 
-static void job_describe(const struct upnp_job *j, struct upnp_outcome *o)
+static void job_describe(const struct upnp_job *j, struct upnp_status *o, int fd)
 {
 	struct UPNPUrls urls;
+	struct upnp_igd igd;
 	memset(&urls, 0, sizeof(urls));
-	copy_text(o->location, sizeof(o->location), j->location);
+	memset(&igd, 0, sizeof(igd));
+	copy_text(igd.location, sizeof(igd.location), j->igd.location);
 	if (!time_left(j, o))
 		return;
-	if (UPNP_GetIGDFromUrl(j->location, &urls, &o->data, o->lanaddr, sizeof(o->lanaddr)) != 1 ||
-	    !urls.controlURL || !o->data.first.servicetype[0]) {
+	if (UPNP_GetIGDFromUrl(igd.location, &urls, &igd.data, igd.lanaddr, sizeof(igd.lanaddr)) !=
+		    1 ||
+	    !urls.controlURL || !igd.data.first.servicetype[0]) {
 		set_action(o, "description", UPNPCOMMAND_HTTP_ERROR);
 		FreeUPNPUrls(&urls);
 		return;
@@ -101,8 +104,9 @@ static void job_describe(const struct upnp_job *j, struct upnp_outcome *o)
 	/* 2.2.4's UPNP_GetValidIGD calls an IGD with a private or reserved
 	 * WAN address "not connected"; natctl asks for the address itself and
 	 * classifies it (double NAT) instead. */
-	read_wan_state(j, &urls, o);
+	read_wan_state(j, &urls, &igd, o);
 	FreeUPNPUrls(&urls);
+	worker_put(fd, UPNP_REC_IGD, &igd, sizeof(igd));
 }
 
 /* A device list as upnpDiscover() would return it, from our own SSDP answers. */
@@ -126,10 +130,12 @@ static struct UPNPDev *make_devlist(const struct upnp_job *j)
 
 /* Several IGDs answered (a double NAT with UPnP on both, a repeater...):
  * miniupnpc's UPNP_GetValidIGD picks the best, connected ones first. */
-static void job_several(const struct upnp_job *j, struct upnp_outcome *o)
+static void job_several(const struct upnp_job *j, struct upnp_status *o, int fd)
 {
 	struct UPNPUrls urls;
+	struct upnp_igd igd;
 	memset(&urls, 0, sizeof(urls));
+	memset(&igd, 0, sizeof(igd));
 	struct UPNPDev *devs = make_devlist(j);
 	if (!devs || !time_left(j, o)) {
 		set_action(o, "description", UPNPCOMMAND_MEM_ALLOC_ERROR);
@@ -138,26 +144,26 @@ static void job_several(const struct upnp_job *j, struct upnp_outcome *o)
 	}
 #if MINIUPNPC_API_VERSION >= 18
 	char wan[64] = "";
-	int rc = UPNP_GetValidIGD(devs, &urls, &o->data, o->lanaddr, sizeof(o->lanaddr), wan,
+	int rc = UPNP_GetValidIGD(devs, &urls, &igd.data, igd.lanaddr, sizeof(igd.lanaddr), wan,
 				  sizeof(wan));
 	/* 1 connected, 2 connected with a reserved WAN address, 3 not connected, 4 not an IGD */
 	bool usable = rc >= 1 && rc <= 3;
 #else
-	int rc = UPNP_GetValidIGD(devs, &urls, &o->data, o->lanaddr, sizeof(o->lanaddr));
+	int rc = UPNP_GetValidIGD(devs, &urls, &igd.data, igd.lanaddr, sizeof(igd.lanaddr));
 	/* 1 connected, 2 "not connected" (also said of link down, an unknown
 	 * external address or a private or reserved one), 3 not an IGD */
 	bool usable = rc == 1 || rc == 2;
 #endif
-	o->valid_igd = rc;
 	freeUPNPDevlist(devs);
 	if (!usable || !urls.controlURL || !urls.rootdescURL) {
 		set_action(o, "description", UPNPCOMMAND_HTTP_ERROR);
 		FreeUPNPUrls(&urls);
 		return;
 	}
-	copy_text(o->location, sizeof(o->location), urls.rootdescURL);
-	read_wan_state(j, &urls, o);
+	copy_text(igd.location, sizeof(igd.location), urls.rootdescURL);
+	read_wan_state(j, &urls, &igd, o);
 	FreeUPNPUrls(&urls);
+	worker_put(fd, UPNP_REC_IGD, &igd, sizeof(igd));
 }
 
 /* A port for a retry of --any on IGDv1, where the gateway cannot choose. */
@@ -175,9 +181,10 @@ struct add_state {
 	uint32_t lifetime;
 	bool use_any;
 	int other_ports;
+	unsigned quirks; /* enum upnp_quirk */
 };
 
-static int add_once(const struct upnp_job *j, struct add_state *s, struct upnp_outcome *o)
+static int add_once(const struct upnp_job *j, struct add_state *s, struct upnp_status *o)
 {
 	char ext[8], in[8], lease[16], reserved[16] = "";
 	snprintf(ext, sizeof(ext), "%u", s->eport);
@@ -202,38 +209,68 @@ static int add_once(const struct upnp_job *j, struct add_state *s, struct upnp_o
 }
 
 /* The router quirks: each answer that has a known remedy gets one retry. */
-static bool retry_quirk(const struct upnp_job *j, struct add_state *s, int rc,
-			struct upnp_outcome *o)
+static bool retry_quirk(const struct upnp_job *j, struct add_state *s, int rc)
 {
-	if (s->use_any && (rc == 401 || rc == 602)) { /* no AddAnyPortMapping after all */
-		s->use_any = false;
-		o->quirks |= UPNP_QUIRK_NO_ANY;
+	if (s->use_any && (rc == UPNP_INVALID_ACTION || rc == UPNP_OPTIONAL_ACTION_NOT_IMPLEMENTED)) {
+		s->use_any = false; /* no AddAnyPortMapping after all */
+		s->quirks |= UPNP_QUIRK_NO_ANY;
 		return true;
 	}
-	if ((rc == 725 || rc == 402) && s->lifetime != 0) { /* OnlyPermanentLeasesSupported */
+	if ((rc == UPNP_ONLY_PERMANENT_LEASES_SUPPORTED || rc == UPNP_INVALID_ARGS) &&
+	    s->lifetime != 0) {
 		s->lifetime = 0;
-		o->quirks |= UPNP_QUIRK_PERMANENT_ONLY;
+		s->quirks |= UPNP_QUIRK_PERMANENT_ONLY;
 		return true;
 	}
-	if (rc == 724 && s->eport != j->internal_port) { /* SamePortValuesRequired */
+	if (rc == UPNP_SAME_PORT_VALUES_REQUIRED && s->eport != j->internal_port) {
 		s->eport = j->internal_port;
-		o->quirks |= UPNP_QUIRK_SAME_PORT;
+		s->quirks |= UPNP_QUIRK_SAME_PORT;
 		return true;
 	}
-	if (rc == 718 && j->any && !s->use_any && s->other_ports < 3) {
+	if (rc == UPNP_CONFLICT_IN_MAPPING_ENTRY && j->any && !s->use_any && s->other_ports < 3) {
 		s->eport = random_port();
 		s->other_ports++;
-		o->quirks |= UPNP_QUIRK_OTHER_PORT;
+		s->quirks |= UPNP_QUIRK_OTHER_PORT;
 		return true;
 	}
 	return false;
 }
 
-static void job_add(const struct upnp_job *j, struct upnp_outcome *o)
+/* Reads back what the router granted: some shorten the lease. */
+static uint32_t granted_lease(const struct upnp_job *j, const struct add_state *s,
+			      struct upnp_status *o)
 {
-	struct IGDdatas data = j->data;
+	char ext[8];
+	struct upnp_holder h;
+	snprintf(ext, sizeof(ext), "%u", s->eport);
+	if (time_left(j, o) && lookup_holder(s->ctl, s->svc, ext, s->proto, &h) == 0 && h.lease &&
+	    (s->lifetime == 0 || h.lease <= s->lifetime))
+		return h.lease;
+	return s->lifetime;
+}
+
+static bool names_holder(int code)
+{
+	return code == UPNP_CONFLICT_IN_MAPPING_ENTRY || code == UPNP_ACTION_NOT_AUTHORIZED ||
+	       code == UPNP_CONFLICT_WITH_OTHER_MECHANISMS;
+}
+
+/* The port is refused: who holds it, if the router says (the failed call stays the status). */
+static void report_holder(const struct add_state *s, struct upnp_status *o, int fd)
+{
+	char ext[8];
+	struct upnp_holder h;
+	snprintf(ext, sizeof(ext), "%u", s->eport);
+	if (lookup_holder(s->ctl, s->svc, ext, s->proto, &h) == 0)
+		worker_put(fd, UPNP_REC_HOLDER, &h, sizeof(h));
+	o->external_port = s->eport;
+}
+
+static void job_add(const struct upnp_job *j, struct upnp_status *o, int fd)
+{
+	struct IGDdatas data = j->igd.data;
 	struct UPNPUrls urls;
-	GetUPNPUrls(&urls, &data, j->location, 0);
+	GetUPNPUrls(&urls, &data, j->igd.location, 0);
 	struct add_state s = {
 		.ctl = urls.controlURL,
 		.svc = data.first.servicetype,
@@ -245,53 +282,47 @@ static void job_add(const struct upnp_job *j, struct upnp_outcome *o)
 	int rc = UPNPCOMMAND_UNKNOWN_ERROR;
 	for (int attempt = 0; attempt < 8 && time_left(j, o); attempt++) {
 		rc = add_once(j, &s, o);
-		if (rc == UPNPCOMMAND_SUCCESS || !retry_quirk(j, &s, rc, o))
+		if (rc == UPNPCOMMAND_SUCCESS || !retry_quirk(j, &s, rc))
 			break;
 	}
-	char ext[8];
-	snprintf(ext, sizeof(ext), "%u", s.eport);
 	if (rc == UPNPCOMMAND_SUCCESS) {
-		o->external_port = s.eport;
-		o->lifetime = s.lifetime;
-		/* Read back what the router granted: some shorten the lease. */
-		struct upnp_holder h;
-		if (time_left(j, o) && lookup_holder(s.ctl, s.svc, ext, s.proto, &h) == 0 && h.lease &&
-		    (s.lifetime == 0 || h.lease <= s.lifetime))
-			o->lifetime = h.lease;
+		struct upnp_added a = {.external_port = s.eport, .quirks = s.quirks};
+		a.lifetime = granted_lease(j, &s, o);
 		o->out_of_time = false;
-	} else if ((rc == 718 || rc == 606 || rc == 729) && time_left(j, o)) {
-		int code = o->code;
-		char action[sizeof(o->action)];
-		memcpy(action, o->action, sizeof(action));
-		lookup_holder(s.ctl, s.svc, ext, s.proto, &o->holder);
-		o->external_port = s.eport;
-		set_action(o, action, code);
+		worker_put(fd, UPNP_REC_ADDED, &a, sizeof(a));
+	} else if (names_holder(rc) && time_left(j, o)) {
+		report_holder(&s, o, fd);
 	}
 	FreeUPNPUrls(&urls);
 }
 
-static void job_delete(const struct upnp_job *j, struct upnp_outcome *o)
+static void job_delete(const struct upnp_job *j, struct upnp_status *o, int fd)
 {
-	struct IGDdatas data = j->data;
+	struct IGDdatas data = j->igd.data;
 	struct UPNPUrls urls;
-	GetUPNPUrls(&urls, &data, j->location, 0);
+	GetUPNPUrls(&urls, &data, j->igd.location, 0);
 	const char *svc = data.first.servicetype, *proto = j->udp ? "UDP" : "TCP";
 	char ext[8];
+	struct upnp_holder h;
+	struct upnp_deleted d = {0};
 	snprintf(ext, sizeof(ext), "%u", j->external_port);
 	if (time_left(j, o)) {
-		int rc = lookup_holder(urls.controlURL, svc, ext, proto, &o->holder);
+		int rc = lookup_holder(urls.controlURL, svc, ext, proto, &h);
 		set_action(o, "GetSpecificPortMappingEntry", rc);
-		if (rc == 714 || rc == 402) {
-			o->not_found = true;
-		} else if (rc == 0 && strcmp(o->holder.client, j->internal_client) != 0 && !j->force) {
-			o->refused_other_host = true;
+		if (rc == 0)
+			worker_put(fd, UPNP_REC_HOLDER, &h, sizeof(h));
+		if (rc == UPNP_NO_SUCH_ENTRY_IN_ARRAY || rc == UPNP_INVALID_ARGS) {
+			d.not_found = true;
+		} else if (rc == 0 && strcmp(h.client, j->internal_client) != 0 && !j->force) {
+			d.refused_other_host = true;
 		} else if (time_left(j, o)) {
 			/* A lookup error (606 in secure mode, 501...) does not stop the
 			 * delete: the router decides what we may remove. */
 			rc = UPNP_DeletePortMapping(urls.controlURL, svc, ext, proto, NULL);
 			set_action(o, "DeletePortMapping", rc);
-			o->not_found = rc == 714;
+			d.not_found = rc == UPNP_NO_SUCH_ENTRY_IN_ARRAY;
 		}
+		worker_put(fd, UPNP_REC_DELETED, &d, sizeof(d));
 	}
 	FreeUPNPUrls(&urls);
 }
@@ -303,7 +334,6 @@ static bool fill_entry(struct upnp_entry *e, const char *ext, const char *client
 		       const char *lease)
 {
 	memset(e, 0, sizeof(*e));
-	e->magic = UPNP_ENTRY_MAGIC;
 	copy_text(e->protocol, sizeof(e->protocol), proto);
 	e->external_port = (uint16_t)text_u32(ext, 65535);
 	copy_text(e->internal_client, sizeof(e->internal_client), client);
@@ -315,11 +345,11 @@ static bool fill_entry(struct upnp_entry *e, const char *ext, const char *client
 	return e->external_port != 0;
 }
 
-static void job_list(const struct upnp_job *j, struct upnp_outcome *o, int fd)
+static void job_list(const struct upnp_job *j, struct upnp_status *o, int fd)
 {
-	struct IGDdatas data = j->data;
+	struct IGDdatas data = j->igd.data;
 	struct UPNPUrls urls;
-	GetUPNPUrls(&urls, &data, j->location, 0);
+	GetUPNPUrls(&urls, &data, j->igd.location, 0);
 	for (int i = 0; i < UPNP_LIST_MAX && time_left(j, o); i++) {
 		char idx[16], ext[16] = "", client[64] = "", in[16] = "", proto[16] = "",
 			      desc[128] = "", enabled[16] = "", rhost[128] = "", lease[32] = "";
@@ -329,7 +359,7 @@ static void job_list(const struct upnp_job *j, struct upnp_outcome *o, int fd)
 							 rhost, lease);
 		set_action(o, "GetGenericPortMappingEntry", rc);
 		/* 713 SpecifiedArrayIndexInvalid ends the table; some routers say 402. */
-		if (rc == 713 || (rc == 402 && i > 0)) {
+		if (rc == UPNP_SPECIFIED_ARRAY_INDEX_INVALID || (rc == UPNP_INVALID_ARGS && i > 0)) {
 			o->code = 0;
 			break;
 		}
@@ -337,7 +367,7 @@ static void job_list(const struct upnp_job *j, struct upnp_outcome *o, int fd)
 			break;
 		struct upnp_entry e;
 		if (fill_entry(&e, ext, client, in, proto, desc, enabled, rhost, lease) &&
-		    worker_write(fd, &e, sizeof(e)) < 0)
+		    worker_put(fd, UPNP_REC_ENTRY, &e, sizeof(e)) < 0)
 			break;
 	}
 	FreeUPNPUrls(&urls);
@@ -346,16 +376,14 @@ static void job_list(const struct upnp_job *j, struct upnp_outcome *o, int fd)
 void upnp_job_run(void *arg, int fd)
 {
 	const struct upnp_job *j = arg;
-	struct upnp_outcome o;
+	struct upnp_status o;
 	memset(&o, 0, sizeof(o));
-	o.magic = UPNP_OUTCOME_MAGIC;
-	o.kind = j->kind;
 	switch (j->kind) {
-	case UPNP_JOB_DESCRIBE: job_describe(j, &o); break;
-	case UPNP_JOB_SEVERAL: job_several(j, &o); break;
-	case UPNP_JOB_ADD: job_add(j, &o); break;
-	case UPNP_JOB_DELETE: job_delete(j, &o); break;
+	case UPNP_JOB_DESCRIBE: job_describe(j, &o, fd); break;
+	case UPNP_JOB_SEVERAL: job_several(j, &o, fd); break;
+	case UPNP_JOB_ADD: job_add(j, &o, fd); break;
+	case UPNP_JOB_DELETE: job_delete(j, &o, fd); break;
 	case UPNP_JOB_LIST: job_list(j, &o, fd); break;
 	}
-	worker_write(fd, &o, sizeof(o));
+	worker_put(fd, UPNP_REC_STATUS, &o, sizeof(o));
 }

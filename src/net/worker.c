@@ -42,6 +42,34 @@ int worker_write(int fd, const void *p, size_t n)
 	return 0;
 }
 
+int worker_put(int fd, uint32_t type, const void *payload, size_t length)
+{
+	struct worker_record_header h = {.type = type, .length = (uint32_t)length};
+	if (length > WORKER_MAX_OUTPUT)
+		return -1;
+	return worker_write(fd, &h, sizeof(h)) == 0 && worker_write(fd, payload, length) == 0 ? 0
+												: -1;
+}
+
+int worker_next_record(const struct worker *w, size_t *offset, uint32_t *type,
+		       const uint8_t **payload, size_t *length)
+{
+	struct worker_record_header h;
+	size_t left = *offset <= w->len ? w->len - *offset : 0;
+	if (left == 0)
+		return 0;
+	if (left < sizeof(h))
+		return -1;
+	memcpy(&h, w->data + *offset, sizeof(h));
+	if (h.length > left - sizeof(h))
+		return -1;
+	*type = h.type;
+	*payload = w->data + *offset + sizeof(h);
+	*length = h.length;
+	*offset += sizeof(h) + h.length;
+	return 1;
+}
+
 /* The child: never returns. It dies with the parent, so a killed natctl
  * leaves no HTTP request running behind it. */
 static void run_child(pid_t parent, int out_w, int err_w, worker_fn fn, void *arg)

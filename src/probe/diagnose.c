@@ -10,13 +10,10 @@
 /* One piece of advice, in the diagnosis's bounded list. */
 #define advise(d, ...) TEXT_LINES_ADD((d)->advice, (d)->n_advice, __VA_ARGS__)
 
-static const struct pm_facts *method_facts(const struct probe_facts *f, size_t i)
+static const struct pm_facts *method_facts(const struct probe_facts *f, int m)
 {
-	const struct pm_facts *all[3] = {&f->pcp, &f->natpmp, &f->upnp};
-	return all[i];
+	return &f->methods[m];
 }
-
-static const char *const method_names[3] = {"PCP", "NAT-PMP", "UPnP"};
 
 /* The public address STUN saw, if it saw one. */
 static const struct endpoint *stun_public(const struct probe_facts *f)
@@ -29,10 +26,10 @@ static const struct endpoint *stun_public(const struct probe_facts *f)
 /* The gateway's external address: the first protocol that reported one. */
 static const struct endpoint *gateway_external(const struct probe_facts *f, const char **by)
 {
-	for (size_t i = 0; i < 3; i++) {
+	for (int i = 0; i < MAP_N_METHODS; i++) {
 		const struct pm_facts *m = method_facts(f, i);
 		if (m->available && endpoint_is_set(&m->external)) {
-			*by = method_names[i];
+			*by = map_method_title((enum map_method)i);
 			return &m->external;
 		}
 	}
@@ -41,7 +38,7 @@ static const struct endpoint *gateway_external(const struct probe_facts *f, cons
 
 static bool any_refused_double_nat(const struct probe_facts *f)
 {
-	for (size_t i = 0; i < 3; i++)
+	for (int i = 0; i < MAP_N_METHODS; i++)
 		if (method_facts(f, i)->refused_double_nat)
 			return true;
 	return false;
@@ -49,7 +46,7 @@ static bool any_refused_double_nat(const struct probe_facts *f)
 
 static bool any_mapping(const struct probe_facts *f, enum nat_tri v)
 {
-	for (size_t i = 0; i < 3; i++) {
+	for (int i = 0; i < MAP_N_METHODS; i++) {
 		const struct pm_facts *m = method_facts(f, i);
 		if (m->available && m->mapping_ok == v)
 			return true;
@@ -105,10 +102,9 @@ static void find_double_nat(const struct probe_facts *f, struct diagnosis *d)
 
 static void find_methods(const struct probe_facts *f, struct diagnosis *d)
 {
-	static const unsigned bits[3] = {DIAG_PCP, DIAG_NATPMP, DIAG_UPNP};
-	for (size_t i = 0; i < 3; i++)
+	for (int i = 0; i < MAP_N_METHODS; i++)
 		if (method_facts(f, i)->available)
-			d->methods |= bits[i];
+			d->methods |= MAP_BIT(i);
 }
 
 static void judge_inbound(const struct probe_facts *f, struct diagnosis *d)
@@ -122,10 +118,10 @@ static void judge_inbound(const struct probe_facts *f, struct diagnosis *d)
 	if (!d->methods && !d->double_nat && f->stun && f->stun->nat == NAT_TRI_YES)
 		advise(d, "The gateway speaks no port-mapping protocol (UPnP IGD, NAT-PMP, PCP): "
 			  "enable UPnP or NAT-PMP on the router, or forward the port by hand.");
-	for (size_t i = 0; i < 3; i++) {
+	for (int i = 0; i < MAP_N_METHODS; i++) {
 		const struct pm_facts *m = method_facts(f, i);
 		if (m->available && m->mapping_ok == NAT_TRI_NO && m->refusal[0] && !d->double_nat)
-			advise(d, "%s refused a test mapping: %s.", method_names[i], m->refusal);
+			advise(d, "%s refused a test mapping: %s.", map_method_title((enum map_method)i), m->refusal);
 	}
 }
 
@@ -167,11 +163,10 @@ static const char *tri_word(enum nat_tri v, const char *yes, const char *no, con
 static void write_verdict(struct diagnosis *d)
 {
 	char methods[64] = "";
-	for (size_t i = 0; i < 3; i++) {
-		static const unsigned bits[3] = {DIAG_PCP, DIAG_NATPMP, DIAG_UPNP};
-		if (d->methods & bits[i])
+	for (int i = 0; i < MAP_N_METHODS; i++) {
+		if (d->methods & MAP_BIT(i))
 			snprintf(methods + strlen(methods), sizeof(methods) - strlen(methods), "%s%s",
-				 methods[0] ? ", " : "", method_names[i]);
+				 methods[0] ? ", " : "", map_method_title((enum map_method)i));
 	}
 	const char *inbound =
 		d->cgnat ? "carrier-grade NAT: inbound connections cannot be opened"

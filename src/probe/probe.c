@@ -19,25 +19,20 @@
 /* Deleting a test mapping may run this far past the deadline: one is never left behind. */
 #define PROBE_CLEANUP_US (1000 * 1000)
 
-static struct pm_facts *facts_of(struct probe_facts *f, enum map_method m)
-{
-	return m == MAP_PCP ? &f->pcp : m == MAP_NATPMP ? &f->natpmp : &f->upnp;
-}
-
 static void init_facts(struct probe_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->upnp_connected = NAT_TRI_UNKNOWN;
-	r->facts.upnp.mapping_ok = r->facts.natpmp.mapping_ok = r->facts.pcp.mapping_ok =
-		NAT_TRI_UNKNOWN;
+	for (int m = 0; m < MAP_N_METHODS; m++) {
+		r->facts.methods[m].mapping_ok = NAT_TRI_UNKNOWN;
+		r->info[m].connected = NAT_TRI_UNKNOWN;
+	}
 }
 
 static void fill_gateway(struct probe_result *r, const struct portmap *pm, const char *ifname)
 {
 	struct gateway_route route;
 	r->facts.have_route = true;
-	r->facts.local = pm->local;
-	r->facts.gateway = pm->gateway;
+	portmap_endpoints(pm, &r->facts.local, &r->facts.gateway);
 	if (ifname)
 		snprintf(r->facts.ifname, sizeof(r->facts.ifname), "%s", ifname);
 	else if (gateway_default_v4(NULL, &route) == 0)
@@ -49,20 +44,13 @@ static void fill_methods(struct probe_result *r, const struct portmap *pm,
 			 const struct map_external *x)
 {
 	for (size_t i = 0; i < x->n; i++) {
-		struct pm_facts *m = facts_of(&r->facts, x->rows[i].method);
+		struct pm_facts *m = &r->facts.methods[x->rows[i].method];
 		m->available = true;
 		m->external = x->rows[i].address;
 	}
-	if (r->facts.upnp.available && pm->upnp.have_igd) {
-		r->upnp_igd_version = upnp_igd_v2(&pm->upnp.data) ? 2 : 1;
-		if (pm->upnp.status[0])
-			r->upnp_connected = strcmp(pm->upnp.status, "Connected") == 0 ? NAT_TRI_YES
-										: NAT_TRI_NO;
-	}
-	if (r->facts.natpmp.available && pm->epochs[1].seen) {
-		r->natpmp_epoch_known = true;
-		r->natpmp_epoch = pm->epochs[1].server;
-	}
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		if (r->facts.methods[m].available)
+			portmap_info(pm, (enum map_method)m, &r->info[m]);
 }
 
 static void record_refusal(struct pm_facts *m, const struct map_result *res, enum map_method meth)
@@ -85,22 +73,21 @@ static void test_mappings(struct probe_result *r, struct portmap *pm, const stru
 	uint16_t port;
 	random_bytes(&port, sizeof(port));
 	port = (uint16_t)(49152 + port % 16384); /* RFC 6335 dynamic range */
+	const struct map_params what = {
+		.protocol = IPPROTO_UDP,
+		.internal_port = port,
+		.external_port = port,
+		.lifetime = PROBE_TEST_LIFETIME,
+		.description = "natctl probe test",
+	};
 	r->facts.tested_mapping = true;
 	for (int i = 0; i < MAP_N_METHODS; i++) {
 		enum map_method meth = (enum map_method)i;
-		struct pm_facts *m = facts_of(&r->facts, meth);
+		struct pm_facts *m = &r->facts.methods[meth];
 		if (!m->available)
 			continue;
 		struct map_result res;
-		memset(&res, 0, sizeof(res));
-		res.method = meth;
-		res.external.port = port;
-		pm->p.op = MAP_OP_ADD;
-		pm->p.protocol = IPPROTO_UDP;
-		pm->p.internal_port = pm->p.external_port = port;
-		pm->p.lifetime = PROBE_TEST_LIFETIME;
-		pm->p.description = "natctl probe test";
-		if (portmap_renew(pm, o->deadline, &res) != 0) {
+		if (portmap_add_via(pm, meth, &what, o->deadline, &res) != 0) {
 			record_refusal(m, &res, meth);
 			continue;
 		}
@@ -127,17 +114,16 @@ static void discover(struct probe_result *r, struct portmap *pm, const struct pr
 		.trace = o->trace,
 	};
 	struct nat_discovery nd;
-	struct map_run run;
 	struct map_result mres;
 	struct map_external x;
 	struct loop_client lc[PORTMAP_LOOPS + 2];
 	r->stun_ran = o->n_stun > 0 && nat_discovery_start(&nd, &nopt, &r->stun) == 0;
-	portmap_external_start(pm, &run, o->deadline, &mres);
-	size_t n = portmap_loops(&run, lc);
+	portmap_external_start(pm, o->deadline, &mres);
+	size_t n = portmap_loops(pm, lc);
 	if (r->stun_ran)
 		n += nat_discovery_loops(&nd, lc + n);
 	loop_run(lc, n, o->deadline);
-	portmap_external_finish(&run, &x);
+	portmap_external_finish(pm, &x);
 	if (r->stun_ran)
 		nat_discovery_finish(&nd);
 	fill_methods(r, pm, &x);
@@ -153,7 +139,7 @@ int probe_run(const struct probe_options *o, struct probe_result *r, char *why, 
 		.ifname = o->ifname,
 		.gateway = o->gateway,
 	};
-	struct portmap pm;
+	struct portmap *pm;
 	struct map_result mres;
 	int rc = 0;
 	init_facts(r);
@@ -161,12 +147,12 @@ int probe_run(const struct probe_options *o, struct probe_result *r, char *why, 
 		snprintf(why, whylen, "%s", mres.error[0] ? mres.error : "no default route");
 		rc = -1;
 	} else {
-		fill_gateway(r, &pm, o->ifname);
-		discover(r, &pm, o);
+		fill_gateway(r, pm, o->ifname);
+		discover(r, pm, o);
 		if (o->test_mapping)
-			test_mappings(r, &pm, o);
+			test_mappings(r, pm, o);
 	}
-	portmap_close(&pm);
+	portmap_close(pm);
 	r->facts.stun = r->stun_ran ? &r->stun : NULL;
 	diagnose(&r->facts, &r->diag); /* without a route, it says so */
 	r->elapsed_us = clock_now_us() - o->start_us;

@@ -21,11 +21,11 @@ static struct probe_facts home(struct nat_report *stun, const char *wan, const c
 	f.local = ip("192.168.77.10");
 	f.gateway = ip("192.168.77.1");
 	if (wan) {
-		f.upnp.available = true;
-		f.upnp.external = ip(wan);
-		f.upnp.mapping_ok = NAT_TRI_UNKNOWN;
+		f.methods[MAP_UPNP].available = true;
+		f.methods[MAP_UPNP].external = ip(wan);
+		f.methods[MAP_UPNP].mapping_ok = NAT_TRI_UNKNOWN;
 	}
-	f.natpmp.mapping_ok = f.pcp.mapping_ok = NAT_TRI_UNKNOWN;
+	f.methods[MAP_NATPMP].mapping_ok = f.methods[MAP_PCP].mapping_ok = NAT_TRI_UNKNOWN;
 	stun->udp_answered = true;
 	stun->mapped = ip(pub);
 	stun->nat = NAT_TRI_YES;
@@ -50,7 +50,7 @@ static void diagnose_plain_home_router(void)
 	diagnose(&f, &d);
 	CHECK(!d.double_nat);
 	CHECK(!d.cgnat);
-	CHECK_EQ_INT(d.methods, DIAG_UPNP);
+	CHECK_EQ_INT(d.methods, MAP_BIT(MAP_UPNP));
 	CHECK_EQ_INT(d.inbound_ok, NAT_TRI_YES);
 	CHECK_EQ_INT(d.p2p_likely, NAT_TRI_YES);
 	CHECK(strstr(d.verdict, "port mapping: UPnP") != NULL);
@@ -101,20 +101,20 @@ static void diagnose_stun_learnt_and_refusing(void)
 	struct diagnosis d;
 	struct probe_facts f = home(&stun, "203.0.113.2", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
 	f.tested_mapping = true;
-	f.upnp.mapping_ok = NAT_TRI_NO;
-	f.upnp.refused_double_nat = true;
-	f.natpmp.available = true;
-	f.natpmp.external = ip("203.0.113.2");
-	f.natpmp.mapping_ok = NAT_TRI_NO;
-	f.natpmp.refused_double_nat = true;
+	f.methods[MAP_UPNP].mapping_ok = NAT_TRI_NO;
+	f.methods[MAP_UPNP].refused_double_nat = true;
+	f.methods[MAP_NATPMP].available = true;
+	f.methods[MAP_NATPMP].external = ip("203.0.113.2");
+	f.methods[MAP_NATPMP].mapping_ok = NAT_TRI_NO;
+	f.methods[MAP_NATPMP].refused_double_nat = true;
 	diagnose(&f, &d);
 	CHECK(d.double_nat);
 	CHECK(d.cgnat);
 	CHECK_EQ_INT(d.inbound_ok, NAT_TRI_NO);
 	CHECK(advice_has(&d, "refuses every mapping"));
 	/* One accepted mapping and it is not that. */
-	f.natpmp.mapping_ok = NAT_TRI_YES;
-	f.natpmp.refused_double_nat = false;
+	f.methods[MAP_NATPMP].mapping_ok = NAT_TRI_YES;
+	f.methods[MAP_NATPMP].refused_double_nat = false;
 	diagnose(&f, &d);
 	CHECK(!d.cgnat);
 }

@@ -13,7 +13,8 @@
 #include "natctl/stun/stun_public.h"
 
 struct output {
-	FILE *f;
+	FILE *f;   /* the result: stdout */
+	FILE *err; /* one-line errors and warnings: stderr */
 	bool json;
 	bool verbose;
 };

@@ -15,7 +15,8 @@ void map_natpmp_result_text(unsigned result, char *out, size_t len);
 
 /* A UPnP failure: code, action, who holds the port, whether the mapping was for another host. */
 struct upnp_failure {
-	const struct upnp_outcome *o;
+	const struct upnp_status *status;
+	const struct upnp_holder *holder;
 	const char *proto;       /* "tcp" */
 	uint16_t external_port;
 	const char *internal;    /* the address the mapping was for */

@@ -5,18 +5,9 @@
 
 #include <stdint.h>
 
+#include "natctl/map/map_types.h"
 #include "natctl/map/portmap.h"
 #include "natctl/net/sigwatch.h"
-
-enum map_event {
-	MAP_EVENT_MAPPED,
-	MAP_EVENT_RENEWED,
-	MAP_EVENT_REMAPPED,  /* the gateway restarted (epoch went back): mapped again */
-	MAP_EVENT_FAILED,    /* a renewal failed; natctl retries */
-	MAP_EVENT_DELETED,
-};
-
-const char *map_event_name(enum map_event e);
 
 /* Called for every event; the command renders it. */
 typedef void (*map_event_fn)(void *ctx, enum map_event e, const struct map_result *r);

@@ -9,37 +9,36 @@
 
 #include "natctl/base/addr.h"
 #include "natctl/net/loop.h"
-#include "natctl/net/retransmit.h"
+#include "natctl/net/request.h"
 #include "natctl/base/trace.h"
 
 /* RFC 6886 §3.1: "initially 250 ms, ... doubling"; the deadline cuts it
  * long before libnatpmp's own ladder of 9 tries (about 128 s) would. */
 #define NATPMP_RTO_INITIAL_US (250 * 1000)
 
-enum natpmp_txn_state {
-	NATPMP_TXN_IDLE,
-	NATPMP_TXN_PENDING,
-	NATPMP_TXN_ANSWERED, /* libnatpmp parsed a response; see error and resp */
-	NATPMP_TXN_FAILED,   /* unreachable (ICMP), or a send or socket error */
+/* What an answer said, read out of libnatpmp's response union. */
+struct natpmp_answer {
+	int result;              /* RFC 6886 result code (0 = success) */
+	uint32_t epoch;          /* seconds since the gateway's epoch began (§3.6) */
+	struct endpoint external; /* ADDRESS: the public address (unset on failure) */
+	uint16_t mapped_port;    /* MAP: the external port granted */
+	uint32_t lifetime;       /* MAP: the lifetime granted */
 };
 
+/* One request at a time; rq.state says where it stands (REQUEST_ANSWERED:
+ * libnatpmp parsed a response, see answer; rq.last_drop is an enum
+ * natpmp_check). */
 struct natpmp_client {
 	natpmp_t pmp;
 	bool open;
 	struct endpoint gateway;
 	const struct trace *trace;
-	enum natpmp_txn_state state;
+	struct request rq;
 	uint8_t opcode;          /* enum natpmp_opcode of the request */
 	uint16_t internal_port, external_port;
 	uint32_t lifetime;
-	struct retransmit retx;
-	natpmpresp_t resp;
-	int result;              /* RFC 6886 result code of the answer (0 = success) */
+	struct natpmp_answer answer;
 	int lib_error;           /* libnatpmp's return for a non-result failure */
-	int sys_error;           /* -errno for NATPMP_TXN_FAILED */
-	int64_t rtt_us;
-	unsigned dropped;
-	int last_drop;           /* enum natpmp_check */
 };
 
 /* Opens libnatpmp's socket toward gateway:5351; 0 or -1 (trace says why). */

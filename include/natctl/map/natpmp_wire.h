@@ -3,6 +3,7 @@
 #ifndef NATCTL_NATPMP_WIRE_H
 #define NATCTL_NATPMP_WIRE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,5 +46,8 @@ const char *natpmp_result_name(unsigned code);
  */
 int natpmp_check_response(const uint8_t *data, size_t len, uint8_t req_opcode,
 			  uint16_t req_internal_port);
+
+/* An external-address announcement (§3.2.1): true with its epoch (§3.6). */
+bool natpmp_announcement_epoch(const uint8_t *data, size_t len, uint32_t *epoch);
 
 #endif

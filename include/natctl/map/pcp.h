@@ -135,4 +135,7 @@ int pcp_decode_response(const uint8_t *data, size_t len, struct pcp_response *r)
  */
 int pcp_response_matches(const struct pcp_request *req, const struct pcp_response *r);
 
+/* An ANNOUNCE response (unsolicited, §14.1.1): true with its epoch. */
+bool pcp_announcement_epoch(const uint8_t *data, size_t len, uint32_t *epoch);
+
 #endif

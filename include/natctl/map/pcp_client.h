@@ -7,9 +7,9 @@
 #include <stdint.h>
 
 #include "natctl/base/addr.h"
-#include "natctl/net/loop.h"
-#include "natctl/net/retransmit.h"
 #include "natctl/map/pcp.h"
+#include "natctl/net/loop.h"
+#include "natctl/net/request.h"
 #include "natctl/base/trace.h"
 
 /*
@@ -20,27 +20,18 @@
  */
 #define PCP_RTO_INITIAL_US (250 * 1000)
 
-enum pcp_txn_state {
-	PCP_TXN_IDLE,
-	PCP_TXN_PENDING,
-	PCP_TXN_ANSWERED, /* a matching response (success or error) arrived */
-	PCP_TXN_FAILED,   /* the server is unreachable (ICMP) or sending failed */
-};
-
+/* One transaction at a time; rq.state says where it stands (REQUEST_ANSWERED:
+ * a matching response, success or error, is in resp; rq.last_drop is an
+ * enum pcp_error). */
 struct pcp_client {
 	int fd;                  /* connected to server, so ICMP errors come back */
 	struct endpoint server;
 	const struct trace *trace;
-	enum pcp_txn_state state;
+	struct request rq;
 	struct pcp_request req;
 	uint8_t wire[PCP_MAX_MESSAGE];
 	size_t wire_len;
-	struct retransmit retx;
 	struct pcp_response resp;
-	int64_t rtt_us;
-	int sys_error;           /* -errno for PCP_TXN_FAILED */
-	unsigned dropped;        /* malformed or unmatched datagrams */
-	int last_drop;           /* why the last one was dropped (enum pcp_error) */
 };
 
 /* Opens a UDP socket connected to server:5351 from local (port 0); 0 or -errno. */

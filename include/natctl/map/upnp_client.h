@@ -22,6 +22,17 @@ enum upnp_state {
 	UPNP_FAILED,     /* no IGD: nobody answered in time, or no description */
 };
 
+/* A job's report, read from its records (every field checked on receipt). */
+struct upnp_report {
+	struct upnp_status status;  /* how it ended */
+	bool have_added;
+	struct upnp_added added;    /* ADD */
+	struct upnp_holder holder;  /* ADD refused, DELETE: who holds the port (known) */
+	struct upnp_deleted deleted; /* DELETE */
+	struct upnp_entry *entries; /* LIST */
+	size_t n_entries;
+};
+
 struct upnp_client {
 	const struct trace *trace;
 	enum upnp_state state;
@@ -39,35 +50,27 @@ struct upnp_client {
 	int sys_error;                /* -errno from the SSDP socket */
 	struct worker worker;
 	struct upnp_job job;
-	/* The IGD, once described. */
 	bool have_igd;
-	char location[SSDP_LOCATION_MAX];
-	struct IGDdatas data;
-	char lanaddr[64];
-	char external[64];
-	int external_code;
-	char status[64];              /* GetStatusInfo: "Connected", ... or "" */
-	/* The last job's report. */
+	struct upnp_igd igd;          /* once described */
+	/* The last SOAP job's report. */
 	bool job_done;
-	bool job_lost;                /* killed at the deadline or no report */
-	struct upnp_outcome outcome;
-	struct upnp_entry *entries;   /* LIST */
-	size_t n_entries;
+	bool job_lost;                /* killed at the deadline, or no whole report */
+	struct upnp_report report;
 };
 
 void upnp_client_init(struct upnp_client *c, const struct trace *trace);
 void upnp_client_close(struct upnp_client *c);
 
 /*
- * Sends M-SEARCH for IGD:2 and IGD:1 from local (to target, or to the SSDP
- * group when target is unset) and describes the first IGD that answers.
- * Answers are awaited until search_until; the description is cut at
- * job_deadline. Returns 0 or -errno.
+ * Forgets any IGD found before, sends M-SEARCH for IGD:2 and IGD:1 from
+ * local (to target, or to the SSDP group when target is unset) and
+ * describes the first IGD that answers. Answers are awaited until
+ * search_until; the description is cut at job_deadline. Returns 0 or -errno.
  */
 int upnp_client_search(struct upnp_client *c, const struct endpoint *local,
 		       const struct endpoint *target, int64_t search_until, int64_t job_deadline);
 
-/* Runs a SOAP job on the described IGD (job's location and data are filled in). 0 or -errno. */
+/* Runs a SOAP job on the described IGD (the client fills in job->igd). 0 or -errno. */
 int upnp_client_job(struct upnp_client *c, struct upnp_job *job);
 
 /* Stops searching and kills a running job. */

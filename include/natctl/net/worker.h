@@ -56,4 +56,26 @@ void worker_free(struct worker *w);
 /* In the child: writes all of p, retrying short writes; 0 or -1. */
 int worker_write(int fd, const void *p, size_t n);
 
+/*
+ * Typed records on the pipe, in the manner of OpenBSD's imsg: a header
+ * {type, length} and length bytes of payload. The child writes them with
+ * worker_put(); the parent walks what arrived with worker_next_record()
+ * and checks each type's length before it reads a payload.
+ */
+struct worker_record_header {
+	uint32_t type;
+	uint32_t length; /* payload bytes that follow */
+};
+
+/* In the child: one record; 0 or -1. */
+int worker_put(int fd, uint32_t type, const void *payload, size_t length);
+
+/*
+ * In the parent: the record at *offset of what the job wrote. Returns 1
+ * with type, payload and length set and *offset moved past it, 0 at the
+ * end, -1 if the bytes are not whole records (cut short or overlong).
+ */
+int worker_next_record(const struct worker *w, size_t *offset, uint32_t *type,
+		       const uint8_t **payload, size_t *length);
+
 #endif

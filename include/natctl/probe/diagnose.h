@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "natctl/base/addr.h"
+#include "natctl/map/map_types.h"
 #include "natctl/stun/nat_behavior.h"
 
 /* What one port-mapping protocol showed. */
@@ -25,7 +26,7 @@ struct probe_facts {
 	struct endpoint local;     /* our address toward the gateway */
 	char ifname[IF_NAMESIZE];
 	struct endpoint gateway;
-	struct pm_facts upnp, natpmp, pcp;
+	struct pm_facts methods[MAP_N_METHODS]; /* by enum map_method */
 	bool tested_mapping;       /* --test-mapping ran */
 	const struct nat_report *stun; /* NULL if STUN could not run */
 };
@@ -38,15 +39,11 @@ struct diagnosis {
 	bool cgnat;
 	enum nat_tri inbound_ok;   /* can a mapped port be reached from the internet */
 	enum nat_tri p2p_likely;   /* is direct peer-to-peer likely, by the NAT type */
-	unsigned methods;          /* which protocols answered: DIAG_UPNP | DIAG_NATPMP | DIAG_PCP */
+	unsigned methods;          /* which protocols answered: MAP_BIT()s */
 	char verdict[DIAG_TEXT_MAX];
 	char advice[DIAG_MAX_ADVICE][DIAG_TEXT_MAX];
 	size_t n_advice;
 };
-
-#define DIAG_UPNP 1u
-#define DIAG_NATPMP 2u
-#define DIAG_PCP 4u
 
 void diagnose(const struct probe_facts *f, struct diagnosis *d);
 

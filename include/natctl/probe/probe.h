@@ -11,10 +11,8 @@
 
 struct probe_result {
 	struct probe_facts facts;
-	int upnp_igd_version;        /* 1 or 2; 0 unknown */
-	enum nat_tri upnp_connected; /* GetStatusInfo says Connected */
-	bool natpmp_epoch_known;
-	uint32_t natpmp_epoch;       /* seconds since the gateway started (RFC 6886 §3.2) */
+	/* What each method told beyond its address (map_method_facts() says which). */
+	struct map_method_info info[MAP_N_METHODS];
 	bool stun_ran;
 	struct nat_report stun;
 	struct diagnosis diag;

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Inside the port-mapping controller: the state of one run and of the portmap, shared by map_run.c and portmap.c only (adapters see method.h). */
+#ifndef NATCTL_MAP_RUN_H
+#define NATCTL_MAP_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "natctl/map/method.h"
+#include "natctl/map/portmap.h"
+
+/*
+ * A gateway that has not answered at all after this long counts as absent
+ * (or the command's deadline, if sooner). SSDP answers are due within MX
+ * (1 s); the second gives slow routers room. Once a gateway has answered,
+ * only the deadline bounds the rest.
+ */
+#define MAP_DISCOVERY_WINDOW_US (2 * 1000 * 1000)
+/* When a less preferred method is ready first, the better ones get this
+ * long (or as long again as the ready one took, if more) to answer too. */
+#define MAP_GRACE_MIN_US (20 * 1000)
+
+/* Where each method stands in one run. */
+enum map_mstate {
+	MAP_MS_OFF,     /* not selected */
+	MAP_MS_PROBING, /* asked whether it is there */
+	MAP_MS_PRESENT, /* answered; not used yet */
+	MAP_MS_ABSENT,  /* not there (why) */
+	MAP_MS_WORKING, /* doing the operation */
+	MAP_MS_OK,
+	MAP_MS_FAILED,
+};
+
+struct map_run {
+	struct portmap *pm;
+	struct map_result *r;
+	enum map_op op;
+	int64_t start, deadline, window_end;
+	enum map_mstate st[MAP_N_METHODS];
+	int64_t present_at[MAP_N_METHODS];
+	char why[MAP_N_METHODS][MAP_TEXT_MAX];
+	int code[MAP_N_METHODS];       /* the last result or error code each method gave */
+	bool not_found[MAP_N_METHODS]; /* DELETE: the method had no such mapping */
+	bool finished;
+	bool found;                    /* DELETE: something was removed */
+};
+
+struct portmap {
+	struct map_params p;
+	struct map_env env;
+	const struct map_method_ops *ops[MAP_N_METHODS];
+	struct map_adapter *m[MAP_N_METHODS]; /* NULL: not selected */
+	struct map_run run;                  /* the operation in progress */
+	void (*on_restart)(void *ctx, enum map_method m);
+	void *restart_ctx;
+};
+
+/* Starts a run of op for r (discovery window, clock). */
+struct map_run *map_run_init(struct portmap *pm, struct map_result *r, enum map_op op,
+			     int64_t deadline);
+/* Asks every method in `methods` at once whether it is there (no side effects). */
+void map_run_start_probes(struct map_run *run, unsigned methods);
+/* Runs the loop until the run finishes or its deadline passes. */
+void map_run_loop(struct map_run *run);
+/* Methods still busy at the deadline say so, and stop. */
+void map_run_settle(struct map_run *run);
+/* The result's errors[] and its one-line error, from every method's why. */
+void map_run_compose_errors(struct map_run *run);
+bool map_run_any(const struct map_run *run, enum map_mstate st);
+/* The result's method, gateway, transport and internal endpoint. */
+void map_run_fill_common(struct map_run *run, enum map_method m);
+
+#endif

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Port-mapping types with no I/O behind them: the methods, what is asked, what came back. Output and diagnosis include this, never the clients. */
+#ifndef NATCTL_MAP_TYPES_H
+#define NATCTL_MAP_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "natctl/base/addr.h"
+
+/* Which optional facts a method reports in struct map_method_info. */
+enum map_fact {
+	MAP_FACT_IGD = 1u << 0,   /* igd_version, connected (UPnP IGD) */
+	MAP_FACT_EPOCH = 1u << 1, /* epoch (NAT-PMP §3.6) */
+};
+
+/*
+ * The port-mapping methods, the one place they are listed: X(ID, name,
+ * title, facts), in order of preference (RFC 6887 supersedes RFC 6886;
+ * both beat SOAP). A method is one row here plus its adapter,
+ * src/map/method_<name>.c, which defines `map_method_<name>`
+ * (include/natctl/map/method.h).
+ */
+#define MAP_METHODS(X)                               \
+	X(PCP, pcp, "PCP", 0)                        \
+	X(NATPMP, natpmp, "NAT-PMP", MAP_FACT_EPOCH) \
+	X(UPNP, upnp, "UPnP", MAP_FACT_IGD)
+
+enum map_method {
+#define MAP_METHOD_ENUM(id, name, title, facts) MAP_##id,
+	MAP_METHODS(MAP_METHOD_ENUM)
+#undef MAP_METHOD_ENUM
+	MAP_N_METHODS,
+	MAP_NONE = -1,
+};
+#define MAP_BIT(m) (1u << (m))
+#define MAP_ALL_METHODS ((1u << MAP_N_METHODS) - 1)
+
+/* "pcp" (options, JSON), "none" for MAP_NONE. */
+const char *map_method_name(enum map_method m);
+/* "PCP", "NAT-PMP", "UPnP": for people. */
+const char *map_method_title(enum map_method m);
+/* enum map_fact: what the method reports beyond its external address. */
+unsigned map_method_facts(enum map_method m);
+/* The method named name ("pcp"), or MAP_NONE. */
+enum map_method map_method_by_name(const char *name);
+/* "tcp" or "udp". */
+const char *map_protocol_name(int protocol);
+
+enum map_op {
+	MAP_OP_ADD,
+	MAP_OP_DELETE,
+	MAP_OP_LIST,
+	MAP_OP_EXTERNAL,
+};
+
+#define MAP_DEFAULT_LIFETIME 7200 /* RFC 6886 §3.3 recommends two hours */
+#define MAP_LONGEST_LIFETIME 0xffffffffu
+#define MAP_MAX_WARNINGS 8
+#define MAP_TEXT_MAX 320
+#define MAP_DESC_MAX 80 /* a UPnP description, as miniupnpc reads one back */
+
+struct map_params {
+	enum map_op op;
+	unsigned methods;          /* MAP_BIT()s to try */
+	int protocol;              /* IPPROTO_TCP or IPPROTO_UDP */
+	uint16_t internal_port;
+	uint16_t external_port;
+	uint32_t lifetime;         /* 0: permanent where allowed */
+	bool any;                  /* accept another external port */
+	bool force;                /* delete even a mapping to another host */
+	const char *description;   /* UPnP; NULL for "natctl" */
+	struct endpoint internal;  /* unset: this host */
+	struct endpoint gateway;   /* unset: the default gateway */
+	const char *ifname;        /* NULL: the default route's */
+};
+
+struct map_method_error {
+	enum map_method method;
+	int code;        /* the gateway's result or error code; 0 if none */
+	bool double_nat; /* a refusal typical of a gateway behind another NAT */
+	char text[MAP_TEXT_MAX];
+};
+
+/* One mapping (ADD, DELETE), or the address one method reports (EXTERNAL). */
+struct map_result {
+	bool ok;
+	enum map_method method;
+	struct endpoint gateway;
+	int protocol;
+	struct endpoint internal;  /* address and port */
+	struct endpoint external;  /* address (unset if unknown) and port */
+	uint32_t lifetime;         /* seconds granted; 0 permanent (UPnP) or deleted */
+	char description[MAP_DESC_MAX];
+	char warnings[MAP_MAX_WARNINGS][MAP_TEXT_MAX];
+	size_t n_warnings;
+	char error[3 * MAP_TEXT_MAX];      /* one line, every method's failure */
+	struct map_method_error errors[MAP_N_METHODS];
+	size_t n_errors;
+	unsigned deleted_by;       /* DELETE: MAP_BIT()s of the methods that removed it */
+};
+
+struct map_entry {
+	int protocol;
+	struct endpoint internal, external;
+	uint32_t lifetime;
+	bool enabled;
+	char description[MAP_DESC_MAX];
+	char remote_host[64];
+};
+
+struct map_list {
+	struct endpoint gateway;
+	struct map_entry *entries;
+	size_t n;
+	bool truncated;            /* the deadline cut the listing */
+};
+
+void map_list_free(struct map_list *l);
+
+struct map_external {
+	size_t n;
+	struct {
+		enum map_method method;
+		struct endpoint address; /* unset: none reported */
+		char note[MAP_TEXT_MAX];
+	} rows[MAP_N_METHODS];
+};
+
+/* What the last discovery learnt of one method (natctl probe reports it;
+ * map_method_facts() says which of the optional fields matter). */
+struct map_method_info {
+	bool present;             /* it answered */
+	struct endpoint external; /* the external address it reported; unset: none */
+	int igd_version;          /* 1 or 2; 0 unknown */
+	int connected;            /* GetStatusInfo: 1 Connected, 0 not, -1 unknown */
+	bool epoch_known;
+	uint32_t epoch;           /* seconds since the gateway's epoch began */
+};
+
+/* What `map --keep` reports, one event at a time. */
+enum map_event {
+	MAP_EVENT_MAPPED,
+	MAP_EVENT_RENEWED,
+	MAP_EVENT_REMAPPED,  /* the gateway restarted (epoch went back): mapped again */
+	MAP_EVENT_FAILED,    /* a renewal failed; natctl retries */
+	MAP_EVENT_DELETED,
+};
+
+const char *map_event_name(enum map_event e);
+
+#endif

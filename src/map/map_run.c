@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// One port-mapping run: the methods' states, the choice of method, and what the adapters report.
+#include "natctl/map/map_run.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "natctl/base/clock.h"
+#include "natctl/base/text.h"
+
+/* ------------------------------------------------------------ what adapters report */
+
+static void set_why_v(struct map_run *run, enum map_method m, enum map_mstate st, const char *fmt,
+		      va_list ap)
+{
+	vsnprintf(run->why[m], MAP_TEXT_MAX, fmt, ap);
+	run->st[m] = st;
+	trace_log(run->pm->env.trace, "map: %s: %s", map_method_name(m), run->why[m]);
+}
+
+static void set_why(struct map_run *run, enum map_method m, enum map_mstate st, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void set_why(struct map_run *run, enum map_method m, enum map_mstate st, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_why_v(run, m, st, fmt, ap);
+	va_end(ap);
+}
+
+enum map_op map_run_op(const struct map_run *run)
+{
+	return run->op;
+}
+
+int64_t map_run_deadline(const struct map_run *run)
+{
+	return run->deadline;
+}
+
+int64_t map_run_window_end(const struct map_run *run)
+{
+	return run->window_end;
+}
+
+void map_run_present(struct map_run *run, enum map_method m, int64_t now)
+{
+	run->st[m] = MAP_MS_PRESENT;
+	run->present_at[m] = now;
+}
+
+void map_run_absent(struct map_run *run, enum map_method m, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_why_v(run, m, MAP_MS_ABSENT, fmt, ap);
+	va_end(ap);
+}
+
+void map_run_failed(struct map_run *run, enum map_method m, int code, const char *fmt, ...)
+{
+	va_list ap;
+	if (code)
+		run->code[m] = code;
+	va_start(ap, fmt);
+	set_why_v(run, m, MAP_MS_FAILED, fmt, ap);
+	va_end(ap);
+}
+
+void map_run_not_found(struct map_run *run, enum map_method m, const char *fmt, ...)
+{
+	va_list ap;
+	run->not_found[m] = true;
+	va_start(ap, fmt);
+	set_why_v(run, m, MAP_MS_FAILED, fmt, ap);
+	va_end(ap);
+}
+
+void map_run_note(struct map_run *run, enum map_method m, int code, const char *why)
+{
+	run->code[m] = code;
+	text_copy(run->why[m], MAP_TEXT_MAX, why);
+}
+
+void map_run_done(struct map_run *run, enum map_method m)
+{
+	run->st[m] = MAP_MS_OK;
+}
+
+void map_run_warn(struct map_run *run, const char *fmt, ...)
+{
+	struct map_result *r = run->r;
+	va_list ap;
+	va_start(ap, fmt);
+	text_lines_vadd(&r->warnings[0][0], MAP_TEXT_MAX, MAP_MAX_WARNINGS, &r->n_warnings, fmt, ap);
+	va_end(ap);
+}
+
+void map_run_fill_common(struct map_run *run, enum map_method m)
+{
+	struct map_result *r = run->r;
+	const struct portmap *pm = run->pm;
+	r->method = m;
+	r->gateway = pm->env.gateway;
+	r->protocol = pm->p.protocol;
+	r->internal = endpoint_is_set(&pm->p.internal) ? pm->p.internal : pm->env.local;
+	r->internal.port = pm->p.internal_port;
+}
+
+struct map_result *map_run_mapped(struct map_run *run, enum map_method m,
+				  const struct endpoint *external, uint32_t lifetime)
+{
+	struct map_result *r = run->r;
+	map_run_fill_common(run, m);
+	r->external = *external;
+	r->lifetime = lifetime;
+	run->st[m] = MAP_MS_OK;
+	if (!run->pm->ops[m]->permanent && !run->pm->p.lifetime)
+		map_run_warn(run, "%s has no permanent mappings: the gateway granted %u s",
+			     map_method_title(m), lifetime);
+	return r;
+}
+
+void map_run_offered(struct map_run *run, enum map_method m, uint16_t offered)
+{
+	const struct map_params *p = &run->pm->p;
+	set_why(run, m, MAP_MS_FAILED,
+		"external port %u/%s is taken: the gateway offered %u (--any accepts it)",
+		p->external_port, map_protocol_name(p->protocol), offered);
+}
+
+static const char *gw_text(const struct portmap *pm, char buf[ENDPOINT_STRLEN])
+{
+	return endpoint_format_ip(&pm->env.gateway, buf);
+}
+
+bool map_run_probe_answered(struct map_run *run, enum map_method m, struct request *rq,
+			    uint16_t port, int64_t now)
+{
+	char gw[ENDPOINT_STRLEN];
+	if (rq->state == REQUEST_PENDING && now >= run->window_end) {
+		request_cancel(rq);
+		map_run_absent(run, m, "no answer from %s:%u", gw_text(run->pm, gw), port);
+	} else if (rq->state == REQUEST_FAILED) {
+		if (rq->sys_error == -ECONNREFUSED)
+			map_run_absent(run, m, "%s:%u: port unreachable (no %s server)",
+				       gw_text(run->pm, gw), port, map_method_title(m));
+		else
+			map_run_absent(run, m, "%s:%u: %s", gw_text(run->pm, gw), port,
+				       strerror(-rq->sys_error));
+	}
+	return rq->state == REQUEST_ANSWERED;
+}
+
+bool map_run_op_answered(struct map_run *run, enum map_method m, const struct request *rq)
+{
+	if (rq->state == REQUEST_FAILED) {
+		map_run_failed(run, m, 0, "%s", strerror(-rq->sys_error));
+		return false;
+	}
+	return true;
+}
+
+bool map_env_for_other_host(const struct map_env *env)
+{
+	return endpoint_is_set(&env->p->internal) && !endpoint_same_ip(&env->p->internal, &env->local);
+}
+
+uint32_t map_env_wire_lifetime(const struct map_env *env)
+{
+	return env->p->lifetime ? env->p->lifetime : MAP_LONGEST_LIFETIME;
+}
+
+bool map_env_epoch(const struct map_env *env, enum map_method m, struct epoch_track *t,
+		   uint32_t epoch, int64_t now)
+{
+	bool ok = epoch_observe(t, epoch, now);
+	if (!ok && env->restarted)
+		env->restarted(env->ctx, m);
+	return ok;
+}
+
+/* ------------------------------------------------------------ the run */
+
+bool map_run_any(const struct map_run *run, enum map_mstate st)
+{
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		if (run->st[m] == st)
+			return true;
+	return false;
+}
+
+static void probe_updates(struct map_run *run, int64_t now)
+{
+	struct portmap *pm = run->pm;
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		if (run->st[m] == MAP_MS_PROBING)
+			pm->ops[m]->probe_update(pm->m[m], run, now);
+}
+
+/* A present method may go ahead once every better one has settled, or
+ * has had its grace: as long again as this one took, 20 ms at least. */
+static int64_t grace_end(const struct map_run *run, enum map_method m)
+{
+	int64_t took = run->present_at[m] - run->start;
+	return run->present_at[m] + (took > MAP_GRACE_MIN_US ? took : MAP_GRACE_MIN_US);
+}
+
+static enum map_method next_candidate(const struct map_run *run, int64_t now)
+{
+	for (int m = 0; m < MAP_N_METHODS; m++) {
+		if (run->st[m] != MAP_MS_PRESENT)
+			continue;
+		for (int b = 0; b < m; b++)
+			if (run->st[b] == MAP_MS_PROBING && now < grace_end(run, (enum map_method)m))
+				return MAP_NONE;
+		return (enum map_method)m;
+	}
+	return MAP_NONE;
+}
+
+/* "PCP or UPnP": the methods that map for another host. */
+static void third_party_methods(const struct portmap *pm, char *out, size_t cap)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (int m = 0; m < MAP_N_METHODS && len < cap; m++)
+		if (pm->ops[m]->third_party)
+			len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? " or " : "",
+						map_method_title((enum map_method)m));
+}
+
+static void start_op(struct map_run *run, enum map_method m)
+{
+	struct portmap *pm = run->pm;
+	if (!pm->ops[m]->third_party && map_env_for_other_host(&pm->env)) {
+		char others[64];
+		third_party_methods(pm, others, sizeof(others));
+		set_why(run, m, MAP_MS_FAILED, "%s maps only to the host that asks (--internal needs %s)",
+			map_method_title(m), others);
+		return;
+	}
+	run->st[m] = MAP_MS_WORKING;
+	trace_log(pm->env.trace, "map: using %s", map_method_name(m));
+	pm->ops[m]->op_start(pm->m[m], run);
+}
+
+static void update_op(struct map_run *run, enum map_method m)
+{
+	run->pm->ops[m]->op_update(run->pm->m[m], run);
+	if (run->op == MAP_OP_DELETE && run->st[m] == MAP_MS_OK) {
+		run->found = true;
+		run->r->deleted_by |= MAP_BIT(m);
+	}
+}
+
+static void cancel_all(struct map_run *run)
+{
+	struct portmap *pm = run->pm;
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		if (pm->m[m])
+			pm->ops[m]->cancel(pm->m[m]);
+}
+
+static void finish(struct map_run *run)
+{
+	run->finished = true;
+	cancel_all(run);
+}
+
+static void controller_tick(void *self, int64_t now)
+{
+	struct map_run *run = self;
+	if (run->finished)
+		return;
+	probe_updates(run, now);
+	if (run->op == MAP_OP_EXTERNAL) {
+		if (!map_run_any(run, MAP_MS_PROBING))
+			finish(run);
+		return;
+	}
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		if (run->st[m] == MAP_MS_WORKING && !run->pm->ops[m]->op_busy(run->pm->m[m]))
+			update_op(run, (enum map_method)m);
+	if (map_run_any(run, MAP_MS_WORKING))
+		return;
+	/* ADD and LIST stop at the first success; DELETE goes through every method there. */
+	if (run->op != MAP_OP_DELETE && map_run_any(run, MAP_MS_OK)) {
+		finish(run);
+		return;
+	}
+	enum map_method m = next_candidate(run, now);
+	if (m != MAP_NONE)
+		start_op(run, m);
+	else if (!map_run_any(run, MAP_MS_PROBING) && !map_run_any(run, MAP_MS_PRESENT))
+		finish(run);
+}
+
+static int64_t controller_next(void *self)
+{
+	struct map_run *run = self;
+	int64_t at = CLOCK_NEVER;
+	if (map_run_any(run, MAP_MS_PROBING))
+		at = run->window_end;
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		if (run->st[m] == MAP_MS_PRESENT)
+			at = clock_min(at, grace_end(run, (enum map_method)m));
+	return at;
+}
+
+static size_t controller_fds(void *self, int *out, size_t max)
+{
+	(void)self;
+	(void)out;
+	(void)max;
+	return 0;
+}
+
+static void controller_readable(void *self, int fd, int64_t now)
+{
+	(void)self;
+	(void)fd;
+	(void)now;
+}
+
+static bool controller_done(void *self)
+{
+	const struct map_run *run = self;
+	return run->finished;
+}
+
+void map_run_settle(struct map_run *run)
+{
+	char gw[ENDPOINT_STRLEN];
+	for (int m = 0; m < MAP_N_METHODS; m++) {
+		const char *peer = run->pm->ops[m] ? run->pm->ops[m]->peer : NULL;
+		if (run->st[m] == MAP_MS_PROBING)
+			set_why(run, (enum map_method)m, MAP_MS_ABSENT,
+				"no answer from %s within the deadline", peer ? peer : gw_text(run->pm, gw));
+		else if (run->st[m] == MAP_MS_WORKING)
+			set_why(run, (enum map_method)m, MAP_MS_FAILED,
+				"the gateway did not finish the request within the deadline");
+	}
+	cancel_all(run);
+}
+
+static void collect_errors(struct map_run *run)
+{
+	struct map_result *r = run->r;
+	r->n_errors = 0;
+	for (int m = 0; m < MAP_N_METHODS; m++) {
+		if ((run->st[m] != MAP_MS_FAILED && run->st[m] != MAP_MS_ABSENT) || !run->why[m][0])
+			continue;
+		struct map_method_error *e = &r->errors[r->n_errors++];
+		e->method = (enum map_method)m;
+		e->code = run->code[m];
+		e->double_nat = run->pm->ops[m]->double_nat_symptom(run->code[m]);
+		memcpy(e->text, run->why[m], MAP_TEXT_MAX);
+	}
+}
+
+/* One line naming every method's failure; those that were tried, if any was. */
+void map_run_compose_errors(struct map_run *run)
+{
+	struct map_result *r = run->r;
+	size_t len = 0;
+	collect_errors(run);
+	bool any_tried = map_run_any(run, MAP_MS_FAILED);
+	r->error[0] = '\0';
+	for (size_t i = 0; i < r->n_errors && len < sizeof(r->error); i++) {
+		if (any_tried && run->st[r->errors[i].method] != MAP_MS_FAILED)
+			continue;
+		len += (size_t)snprintf(r->error + len, sizeof(r->error) - len, "%s%s: %s",
+					len ? "; " : "", map_method_name(r->errors[i].method),
+					r->errors[i].text);
+	}
+}
+
+static struct loop_client controller_loop(struct map_run *run)
+{
+	return (struct loop_client){
+		.self = run,
+		.fds = controller_fds,
+		.next_wakeup = controller_next,
+		.on_readable = controller_readable,
+		.on_tick = controller_tick,
+		.done = controller_done,
+	};
+}
+
+size_t portmap_loops(struct portmap *pm, struct loop_client out[PORTMAP_LOOPS])
+{
+	size_t n = 0;
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		if (pm->m[m])
+			n += pm->ops[m]->loops(pm->m[m], out + n);
+	out[n++] = controller_loop(&pm->run);
+	return n;
+}
+
+void map_run_loop(struct map_run *run)
+{
+	struct loop_client clients[PORTMAP_LOOPS];
+	if (loop_run(clients, portmap_loops(run->pm, clients), run->deadline) != LOOP_DONE)
+		map_run_settle(run);
+}
+
+struct map_run *map_run_init(struct portmap *pm, struct map_result *r, enum map_op op,
+			     int64_t deadline)
+{
+	struct map_run *run = &pm->run;
+	memset(run, 0, sizeof(*run));
+	run->pm = pm;
+	run->r = r;
+	run->op = op;
+	run->start = clock_now_us();
+	run->deadline = deadline;
+	run->window_end = clock_min(deadline, run->start + MAP_DISCOVERY_WINDOW_US);
+	return run;
+}
+
+void map_run_start_probes(struct map_run *run, unsigned methods)
+{
+	struct portmap *pm = run->pm;
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		run->st[m] = pm->m[m] && (methods & MAP_BIT(m)) ? MAP_MS_PROBING : MAP_MS_OFF;
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		if (run->st[m] == MAP_MS_PROBING)
+			pm->ops[m]->probe_start(pm->m[m], run);
+}
+

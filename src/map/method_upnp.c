@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// UPnP IGD as a port-mapping method: SSDP and the description to discover, SOAP jobs to add, delete and list.
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "natctl/base/text.h"
+#include "natctl/map/map_errors.h"
+#include "natctl/map/method.h"
+#include "natctl/map/upnp_client.h"
+
+struct upnp_method {
+	const struct map_env *env;
+	struct upnp_client client;
+};
+
+static struct upnp_method *self(struct map_adapter *m)
+{
+	return (struct upnp_method *)(void *)m;
+}
+
+static const struct upnp_method *cself(const struct map_adapter *m)
+{
+	return (const struct upnp_method *)(const void *)m;
+}
+
+static struct map_adapter *upnp_open(const struct map_env *env)
+{
+	struct upnp_method *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->env = env;
+	upnp_client_init(&s->client, env->trace);
+	return (struct map_adapter *)(void *)s;
+}
+
+static void upnp_close(struct map_adapter *m)
+{
+	upnp_client_close(&self(m)->client);
+	free(m);
+}
+
+/* The IGD's external address, unset if it did not tell. */
+static void igd_external(const struct upnp_client *c, struct endpoint *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!c->have_igd || c->igd.external_code != 0 || endpoint_parse_ip(out, c->igd.external) < 0)
+		memset(out, 0, sizeof(*out));
+}
+
+static void upnp_probe_start(struct map_adapter *m, struct map_run *run)
+{
+	struct upnp_method *s = self(m);
+	const struct map_env *env = s->env;
+	/* --gateway: a unicast search to it alone */
+	const struct endpoint *target = endpoint_is_set(&env->p->gateway) ? &env->gateway : NULL;
+	if (upnp_client_search(&s->client, &env->local, target, map_run_window_end(run),
+			       map_run_deadline(run)) < 0)
+		map_run_absent(run, MAP_UPNP, "SSDP search failed: %s", strerror(-s->client.sys_error));
+}
+
+static void upnp_probe_update(struct map_adapter *m, struct map_run *run, int64_t now)
+{
+	const struct upnp_client *c = &self(m)->client;
+	if (c->state == UPNP_SEARCHING || c->state == UPNP_DESCRIBING)
+		return;
+	if (c->have_igd)
+		map_run_present(run, MAP_UPNP, now);
+	else if (c->sys_error)
+		map_run_absent(run, MAP_UPNP, "SSDP search failed: %s", strerror(-c->sys_error));
+	else if (c->n_answers)
+		map_run_absent(run, MAP_UPNP, "%s: no usable IGD description", c->answers[0].location);
+	else
+		map_run_absent(run, MAP_UPNP, "no IGD answered the SSDP search%s",
+			       c->dropped ? " (malformed answers dropped; -v shows them)" : "");
+}
+
+static void fill_job(const struct upnp_method *s, enum upnp_job_kind kind, int64_t deadline,
+		     struct upnp_job *j)
+{
+	const struct map_params *p = s->env->p;
+	const char *lanaddr = s->client.igd.lanaddr;
+	memset(j, 0, sizeof(*j));
+	j->kind = kind;
+	j->deadline = deadline;
+	j->udp = p->protocol == IPPROTO_UDP;
+	j->internal_port = p->internal_port;
+	j->external_port = p->external_port;
+	j->lifetime = p->lifetime;
+	j->any = p->any;
+	j->force = p->force;
+	text_copy(j->self, sizeof(j->self), lanaddr);
+	if (endpoint_is_set(&p->internal))
+		endpoint_format_ip(&p->internal, j->internal_client);
+	else
+		text_copy(j->internal_client, sizeof(j->internal_client), lanaddr);
+	text_copy(j->description, sizeof(j->description), p->description ? p->description : "natctl");
+}
+
+static void upnp_op_start(struct map_adapter *m, struct map_run *run)
+{
+	static const enum upnp_job_kind kinds[] = {
+		[MAP_OP_ADD] = UPNP_JOB_ADD,
+		[MAP_OP_DELETE] = UPNP_JOB_DELETE,
+		[MAP_OP_LIST] = UPNP_JOB_LIST,
+	};
+	struct upnp_method *s = self(m);
+	struct upnp_job j;
+	fill_job(s, kinds[map_run_op(run)], map_run_deadline(run), &j);
+	int rc = upnp_client_job(&s->client, &j);
+	if (rc < 0)
+		map_run_failed(run, MAP_UPNP, 0, "cannot start the SOAP call: %s", strerror(-rc));
+}
+
+static bool upnp_op_busy(const struct map_adapter *m)
+{
+	return cself(m)->client.state == UPNP_WORKING;
+}
+
+static void report_failure(const struct upnp_method *s, struct map_run *run)
+{
+	const struct upnp_client *c = &s->client;
+	const struct upnp_status *st = &c->report.status;
+	const struct map_params *p = s->env->p;
+	char text[MAP_TEXT_MAX];
+	struct upnp_failure f = {
+		.status = st,
+		.holder = &c->report.holder,
+		.proto = map_protocol_name(p->protocol),
+		.external_port = st->external_port ? st->external_port : p->external_port,
+		.internal = c->job.internal_client,
+		.self = c->igd.lanaddr,
+		.external = c->igd.external,
+	};
+	map_upnp_failure_text(&f, text, sizeof(text));
+	map_run_failed(run, MAP_UPNP, st->code, "%s", text);
+}
+
+static void quirk_warnings(struct map_run *run, const struct upnp_added *a, uint16_t asked)
+{
+	if (a->quirks & UPNP_QUIRK_PERMANENT_ONLY)
+		map_run_warn(run, "the gateway takes only permanent UPnP leases: mapped with lease 0; delete it when done");
+	if (a->quirks & UPNP_QUIRK_SAME_PORT)
+		map_run_warn(run, "the gateway requires the same external and internal port (724): mapped external port %u instead of %u",
+			     a->external_port, asked);
+	if (a->quirks & UPNP_QUIRK_NO_ANY)
+		map_run_warn(run, "the gateway lacks AddAnyPortMapping: used AddPortMapping");
+}
+
+static void add_update(const struct upnp_method *s, struct map_run *run)
+{
+	const struct upnp_client *c = &s->client;
+	const struct upnp_report *rep = &c->report;
+	if (c->job_lost) {
+		map_run_failed(run, MAP_UPNP, 0, "no answer to AddPortMapping within the deadline (the mapping may exist: natctl map --list)");
+		return;
+	}
+	if (rep->status.code != 0 || !rep->have_added) {
+		report_failure(s, run);
+		return;
+	}
+	struct endpoint ext;
+	igd_external(c, &ext);
+	ext.port = rep->added.external_port;
+	struct map_result *r = map_run_mapped(run, MAP_UPNP, &ext, rep->added.lifetime);
+	endpoint_parse_ip(&r->internal, c->job.internal_client);
+	r->internal.port = s->env->p->internal_port;
+	text_copy(r->description, sizeof(r->description), c->job.description);
+	quirk_warnings(run, &rep->added, s->env->p->external_port);
+}
+
+static void delete_update(const struct upnp_method *s, struct map_run *run)
+{
+	const struct upnp_client *c = &s->client;
+	const struct upnp_report *rep = &c->report;
+	const struct map_params *p = s->env->p;
+	const char *proto = map_protocol_name(p->protocol);
+	if (c->job_lost)
+		map_run_failed(run, MAP_UPNP, 0, "no answer to DeletePortMapping within the deadline");
+	else if (rep->deleted.refused_other_host)
+		map_run_failed(run, MAP_UPNP, 0,
+			       "%u/%s points at %s:%u (\"%s\"), not this host; --force deletes it",
+			       p->external_port, proto, rep->holder.client, rep->holder.port,
+			       rep->holder.description);
+	else if (rep->deleted.not_found)
+		map_run_not_found(run, MAP_UPNP, "no UPnP mapping for external port %u/%s",
+				  p->external_port, proto);
+	else if (rep->status.code != 0)
+		report_failure(s, run);
+	else
+		map_run_done(run, MAP_UPNP);
+}
+
+static void upnp_op_update(struct map_adapter *m, struct map_run *run)
+{
+	struct upnp_method *s = self(m);
+	switch (map_run_op(run)) {
+	case MAP_OP_ADD: add_update(s, run); break;
+	case MAP_OP_DELETE: delete_update(s, run); break;
+	default:
+		if (s->client.job_lost)
+			map_run_failed(run, MAP_UPNP, 0, "no answer to the listing within the deadline");
+		else
+			map_run_done(run, MAP_UPNP);
+		break;
+	}
+}
+
+static void upnp_cancel(struct map_adapter *m)
+{
+	upnp_client_cancel(&self(m)->client);
+}
+
+static size_t upnp_loops(struct map_adapter *m, struct loop_client *out)
+{
+	out[0] = upnp_client_loop(&self(m)->client);
+	return 1;
+}
+
+static void upnp_info(const struct map_adapter *m, struct map_method_info *out)
+{
+	const struct upnp_client *c = &cself(m)->client;
+	if (!c->have_igd)
+		return;
+	igd_external(c, &out->external);
+	out->igd_version = upnp_igd_v2(&c->igd.data) ? 2 : 1;
+	if (c->igd.status[0])
+		out->connected = strcmp(c->igd.status, "Connected") == 0;
+}
+
+static bool upnp_double_nat_symptom(int code)
+{
+	return code == UPNP_ACTION_FAILED;
+}
+
+static void take_entry(struct map_entry *m, const struct upnp_entry *e, const struct endpoint *ext)
+{
+	m->protocol = strcmp(e->protocol, "UDP") == 0 ? IPPROTO_UDP : IPPROTO_TCP;
+	if (endpoint_parse_ip(&m->internal, e->internal_client) < 0)
+		memset(&m->internal, 0, sizeof(m->internal));
+	m->internal.port = e->internal_port;
+	m->external = *ext;
+	m->external.port = e->external_port;
+	m->lifetime = e->lease;
+	m->enabled = e->enabled;
+	text_copy(m->description, sizeof(m->description), e->description);
+	text_copy(m->remote_host, sizeof(m->remote_host), e->remote_host);
+}
+
+static int upnp_list(const struct map_adapter *m, struct map_list *l)
+{
+	const struct upnp_client *c = &cself(m)->client;
+	const struct upnp_report *rep = &c->report;
+	struct endpoint ext;
+	igd_external(c, &ext);
+	l->truncated = rep->status.out_of_time || rep->status.code != 0;
+	l->entries = calloc(rep->n_entries ? rep->n_entries : 1, sizeof(*l->entries));
+	if (!l->entries)
+		return -1;
+	for (size_t i = 0; i < rep->n_entries; i++)
+		take_entry(&l->entries[l->n++], &rep->entries[i], &ext);
+	return 0;
+}
+
+const struct map_method_ops map_method_upnp = {
+	.id = MAP_UPNP,
+	.permanent = true,
+	.third_party = true,
+	.lists = true,
+	.peer = "an IGD",
+	.open = upnp_open,
+	.close = upnp_close,
+	.probe_start = upnp_probe_start,
+	.probe_update = upnp_probe_update,
+	.op_start = upnp_op_start,
+	.op_busy = upnp_op_busy,
+	.op_update = upnp_op_update,
+	.cancel = upnp_cancel,
+	.loops = upnp_loops,
+	.info = upnp_info,
+	.double_nat_symptom = upnp_double_nat_symptom,
+	.list = upnp_list,
+};
