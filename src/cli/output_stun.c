@@ -4,6 +4,7 @@
 
 #include "natctl/base/clock.h"
 #include "natctl/cli/output.h"
+#include "natctl/stun/stun.h"
 
 void stun_public_failure_text(const struct stun_public_result *r, int64_t waited_us, char *out,
 			      size_t len)

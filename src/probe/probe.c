@@ -13,6 +13,7 @@
 #include "natctl/net/loop.h"
 #include "natctl/net/net.h"
 #include "natctl/map/portmap.h"
+#include "natctl/stun/nat_behavior.h"
 
 /* A test mapping lives this long if, against every effort, it is not deleted. */
 #define PROBE_TEST_LIFETIME 60

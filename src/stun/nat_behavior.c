@@ -22,6 +22,9 @@
  * only where a plain request on the same socket got through. */
 #define NAT_SILENT_SENDS 3
 
+/* The report keeps the server's SOFTWARE whole, as the codec decoded it. */
+_Static_assert(NAT_TEXT_MAX == STUN_TEXT_MAX, "nat_report.software must hold a stun_msg's");
+
 static const char *const role_names[NAT_ROLE_COUNT] = {
 	[NAT_ROLE_BIND] = "binding",
 	[NAT_ROLE_MAP_ALT_IP] = "mapping-alt-ip",

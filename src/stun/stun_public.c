@@ -14,6 +14,9 @@
 
 #define MAX_SERVERS STUN_CLIENT_MAX_TXNS
 
+/* The result keeps a server's text whole, as the codec decoded it. */
+_Static_assert(NAT_TEXT_MAX == STUN_TEXT_MAX, "stun_public_result text fields must hold a stun_msg's");
+
 struct query {
 	struct stun_public_result *r;
 	struct stun_txn *winner;

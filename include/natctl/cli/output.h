@@ -9,8 +9,7 @@
 #include <stdio.h>
 
 #include "natctl/base/json.h"
-#include "natctl/stun/nat_behavior.h"
-#include "natctl/stun/stun_public.h"
+#include "natctl/stun/nat_types.h"
 
 struct output {
 	FILE *f;

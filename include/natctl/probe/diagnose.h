@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "natctl/base/addr.h"
-#include "natctl/stun/nat_behavior.h"
+#include "natctl/stun/nat_types.h"
 
 /* What one port-mapping protocol showed. */
 struct pm_facts {

@@ -4,10 +4,12 @@
 #define NATCTL_PROBE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "natctl/base/trace.h"
 #include "natctl/probe/diagnose.h"
-#include "natctl/stun/nat_behavior.h"
+#include "natctl/stun/nat_types.h"
 
 struct probe_result {
 	struct probe_facts facts;
