@@ -22,22 +22,30 @@ const struct option global_long_options[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static void vdiag(const char *command, const char *kind, const char *fmt, va_list ap)
+static void vdiag(FILE *f, const char *command, const char *kind, const char *fmt, va_list ap)
 {
-	fputs("natctl: ", stderr);
+	fputs("natctl: ", f);
 	if (command)
-		fprintf(stderr, "%s: ", command);
+		fprintf(f, "%s: ", command);
 	if (kind)
-		fputs(kind, stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+		fputs(kind, f);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+}
+
+void cli_error_to(FILE *f, const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vdiag(f, command, NULL, fmt, ap);
+	va_end(ap);
 }
 
 void cli_error(const char *command, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vdiag(command, NULL, fmt, ap);
+	vdiag(stderr, command, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -45,7 +53,7 @@ void cli_warn(const char *command, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vdiag(command, "warning: ", fmt, ap);
+	vdiag(stderr, command, "warning: ", fmt, ap);
 	va_end(ap);
 }
 

@@ -307,7 +307,7 @@ static int do_keep(struct portmap *pm, const struct global_opts *g, const struct
 
 static int run_map(struct map_cli *m, const struct global_opts *g)
 {
-	struct output o = {stdout, g->json, g->verbose};
+	struct output o = {.f = stdout, .err = stderr, .json = g->json, .verbose = g->verbose};
 	struct portmap pm;
 	struct map_result r;
 	m->p.op = m->delete_given ? MAP_OP_DELETE

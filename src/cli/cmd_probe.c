@@ -147,7 +147,7 @@ int cmd_probe(int argc, char **argv, struct global_opts *g)
 		snprintf(error, sizeof(error), "cannot run: %s", why);
 		cli_error("probe", "%s", error);
 	}
-	struct output out = {stdout, g->json, g->verbose};
+	struct output out = {.f = stdout, .err = stderr, .json = g->json, .verbose = g->verbose};
 	render_probe(&out, &r, want_color(), rc < 0 ? error : NULL);
 	return rc < 0 ? EXIT_FAIL : EXIT_OK;
 }

@@ -75,7 +75,7 @@ static int run_address_only(const struct stun_opts *so, const struct endpoint *s
 		stun_public_failure_text(&r, clock_now_us() - g->start_us, why, sizeof(why));
 		cli_error("stun", "%s", why);
 	}
-	struct output o = {stdout, g->json, g->verbose};
+	struct output o = {.f = stdout, .err = stderr, .json = g->json, .verbose = g->verbose};
 	render_stun_public(&o, &r, ok ? NULL : why);
 	return ok ? EXIT_OK : EXIT_FAIL;
 }
@@ -100,7 +100,7 @@ static int run_discovery(const struct endpoint *servers, size_t n, struct global
 		nat_report_failure_text(&r, clock_now_us() - g->start_us, why, sizeof(why));
 		cli_error("stun", "%s", why);
 	}
-	struct output o = {stdout, g->json, g->verbose};
+	struct output o = {.f = stdout, .err = stderr, .json = g->json, .verbose = g->verbose};
 	render_nat_report(&o, &r, r.decided ? NULL : why);
 	return r.decided ? EXIT_OK : EXIT_FAIL;
 }

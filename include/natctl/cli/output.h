@@ -12,7 +12,8 @@
 #include "natctl/stun/nat_types.h"
 
 struct output {
-	FILE *f;
+	FILE *f;   /* the result: text or one JSON document */
+	FILE *err; /* the one-line error that goes with a failed result */
 	bool json;
 	bool verbose;
 };
