@@ -10,6 +10,7 @@
 #include "natctl/cli/output.h"
 #include "natctl/probe/probe.h"
 #include "natctl/cli/stun_servers.h"
+#include "natctl/stun/nat_behavior.h"
 
 #define PROBE_MAX_STUN 8
 
@@ -103,6 +104,18 @@ static int check_args(const struct probe_cli *p, int argc, int first, const stru
 	return EXIT_OK;
 }
 
+/*
+ * The stun object's error says how long the probe waited: its whole run, as
+ * r->elapsed_us measures it. probe.c does not give the discovery the
+ * command's start (nat_options.start_us), so the discovery counted from its
+ * own start; the wait is stated again the probe's way.
+ */
+static void restate_stun_wait(struct probe_result *r)
+{
+	if (r->stun_ran)
+		nat_report_set_error(&r->stun, r->elapsed_us);
+}
+
 /* Colour for a person at a terminal only (https://no-color.org). */
 static bool want_color(void)
 {
@@ -143,6 +156,7 @@ int cmd_probe(int argc, char **argv, struct global_opts *g)
 	struct probe_result r;
 	char why[400], error[420];
 	int rc = probe_run(&o, &r, why, sizeof(why));
+	restate_stun_wait(&r);
 	if (rc < 0) {
 		snprintf(error, sizeof(error), "cannot run: %s", why);
 		cli_error("probe", "%s", error);

@@ -88,13 +88,10 @@ static void json_probe(FILE *out, const struct probe_result *r, const char *erro
 	json_upnp(&w, r);
 	json_natpmp(&w, r);
 	json_pcp(&w, r);
-	if (r->stun_ran) {
-		char why[256];
-		nat_report_failure_text(&r->stun, r->elapsed_us, why, sizeof(why));
-		json_nat_report(&w, "stun", &r->stun, r->stun.decided ? NULL : why);
-	} else {
+	if (r->stun_ran)
+		json_nat_report(&w, "stun", &r->stun);
+	else
 		json_null(&w, "stun");
-	}
 	json_diagnosis(&w, &r->diag);
 	json_ms(&w, "elapsed_ms", r->elapsed_us);
 	json_string(&w, "error", error);

@@ -469,11 +469,19 @@ size_t nat_discovery_loops(struct nat_discovery *d, struct loop_client out[2])
 	return 2;
 }
 
+/* How long the command waited, as its error states it. */
+static int64_t waited_us(const struct nat_discovery *d)
+{
+	int64_t since = d->opt->start_us ? d->opt->start_us : d->start_us;
+	return clock_now_us() - since;
+}
+
 void nat_discovery_finish(struct nat_discovery *d)
 {
 	finish(d);
 	nat_report_fill(d);
 	close_sockets(d);
+	nat_report_set_error(d->r, waited_us(d));
 }
 
 int nat_discover(const struct nat_options *opt, struct nat_report *r)

@@ -3,6 +3,7 @@
 #include "natctl/stun/nat_discovery.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "natctl/base/clock.h"
@@ -200,4 +201,15 @@ void nat_report_init(struct nat_report *r, const struct nat_options *opt)
 	if (opt->n_servers)
 		r->server = opt->servers[0];
 	r->n_servers = opt->n_servers;
+}
+
+void nat_report_set_error(struct nat_report *r, int64_t waited_us)
+{
+	char srv[ENDPOINT_STRLEN];
+	r->error[0] = '\0';
+	if (r->decided)
+		return;
+	snprintf(r->error, sizeof(r->error), "no response from %s%s within %.3g s",
+		 endpoint_format(&r->server, srv), r->n_servers > 1 ? " or the other servers" : "",
+		 (double)waited_us / USEC_PER_SEC);
 }

@@ -18,23 +18,15 @@ struct output {
 	bool verbose;
 };
 
-/* One line on why no public address came back, e.g. "no response from 198.51.100.10:3478 within 3 s". */
-void stun_public_failure_text(const struct stun_public_result *r, int64_t waited_us, char *out,
-			      size_t len);
+/* `natctl stun` (address only). With r->error set, "natctl: stun: <error>"
+ * goes to o->err and the text result is empty; JSON carries the error. */
+void render_stun_public(const struct output *o, const struct stun_public_result *r);
 
-/* `natctl stun` (address only); error is NULL on success. */
-void render_stun_public(const struct output *o, const struct stun_public_result *r,
-			const char *error);
-
-/* "no response from 198.51.100.10:3478 within 3 s", for a report with no verdict. */
-void nat_report_failure_text(const struct nat_report *r, int64_t waited_us, char *out, size_t len);
-
-/* `natctl stun` (behaviour discovery); error is NULL when a verdict was reached. */
-void render_nat_report(const struct output *o, const struct nat_report *r, const char *error);
+/* `natctl stun` (behaviour discovery), with r->error as render_stun_public's. */
+void render_nat_report(const struct output *o, const struct nat_report *r);
 
 /* The `natctl stun` object, as a member of a larger document (probe). */
-void json_nat_report(struct json_writer *w, const char *key, const struct nat_report *r,
-		     const char *error);
+void json_nat_report(struct json_writer *w, const char *key, const struct nat_report *r);
 /* "port-restricted cone NAT", "open internet (no NAT)", ... */
 const char *nat_classic_text(const struct nat_report *r);
 

@@ -18,6 +18,7 @@
 struct nat_options {
 	const struct endpoint *servers; /* the first that answers with an alternate is primary */
 	size_t n_servers;
+	int64_t start_us;      /* the command's start, for the error's "within N s"; 0: the run's */
 	int64_t deadline;
 	bool tcp;              /* also ask over TCP, to tell "UDP blocked" from "no server" */
 	const struct trace *trace;
@@ -73,5 +74,10 @@ int nat_discovery_start(struct nat_discovery *d, const struct nat_options *opt,
 			struct nat_report *r);
 size_t nat_discovery_loops(struct nat_discovery *d, struct loop_client out[2]);
 void nat_discovery_finish(struct nat_discovery *d);
+
+/* Sets r->error: "" once a verdict was reached, else why not, saying it
+ * waited waited_us. nat_discovery_finish calls it with the time since
+ * opt->start_us; a caller that measures the wait its own way calls it again. */
+void nat_report_set_error(struct nat_report *r, int64_t waited_us);
 
 #endif

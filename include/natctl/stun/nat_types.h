@@ -12,6 +12,8 @@
 /* Text a server sent (SOFTWARE, an error's reason phrase), copied whole from
  * the codec's struct stun_msg: the stun layer asserts STUN_TEXT_MAX agrees. */
 #define NAT_TEXT_MAX 128
+/* Room for the one line on why nothing was found. */
+#define NAT_ERROR_MAX 256
 
 /* RFC 4787 §4.1 (mapping) and §5 (filtering) use the same three terms. */
 enum nat_dependence {
@@ -75,6 +77,9 @@ struct nat_report {
 	size_t n_reasons;
 	struct nat_test tests[NAT_MAX_TESTS];
 	size_t n_tests;
+	/* Why there is no verdict, "" when there is one: "no response from
+	 * 198.51.100.10:3478 or the other servers within 3 s". */
+	char error[NAT_ERROR_MAX];
 };
 
 enum stun_public_outcome {
@@ -95,6 +100,9 @@ struct stun_public_result {
 	uint16_t error_code; /* STUN_PUBLIC_REFUSED */
 	char error_reason[NAT_TEXT_MAX];
 	int sys_error;       /* -errno for STUN_PUBLIC_NETWORK */
+	/* Why no address came back, "" on success: "no response from
+	 * 198.51.100.10:3478 within 1.5 s", "cannot send to ...: Network is unreachable". */
+	char error[NAT_ERROR_MAX];
 };
 
 /* The pure rules (nat_verdict.c; unit-tested). */

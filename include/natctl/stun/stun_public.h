@@ -9,12 +9,23 @@
 #include "natctl/base/trace.h"
 #include "natctl/stun/nat_types.h"
 
-/* Asks every server at once; returns 0 with r filled, or -errno if no socket could be opened. */
-int stun_public_query(const struct endpoint *servers, size_t n, int64_t deadline,
-		      const struct trace *trace, struct stun_public_result *r);
+struct stun_public_options {
+	const struct endpoint *servers; /* over TCP, only the first is asked */
+	size_t n_servers;
+	int64_t start_us; /* when the command started: the error says how long it waited */
+	int64_t deadline;
+	const struct trace *trace;
+};
 
-/* The same over TCP (RFC 8489 §6.2.2), to one server. */
-int stun_public_query_tcp(const struct endpoint *server, int64_t deadline,
-			  const struct trace *trace, struct stun_public_result *r);
+/* Asks every server at once; returns 0 with r filled (r->error too), or
+ * -errno if no socket could be opened. */
+int stun_public_query(const struct stun_public_options *opt, struct stun_public_result *r);
+
+/* The same over TCP (RFC 8489 §6.2.2), to the first server. */
+int stun_public_query_tcp(const struct stun_public_options *opt, struct stun_public_result *r);
+
+/* Sets r->error from r->outcome: "" for STUN_PUBLIC_OK, else why not, saying
+ * it waited waited_us. The queries call it when they end. */
+void stun_public_set_error(struct stun_public_result *r, int64_t waited_us);
 
 #endif
