@@ -10,6 +10,7 @@
 #include "natctl/cli/output.h"
 #include "natctl/probe/probe.h"
 #include "natctl/cli/stun_servers.h"
+#include "natctl/stun/nat_behavior.h"
 
 #define PROBE_MAX_STUN 8
 
@@ -141,13 +142,8 @@ int cmd_probe(int argc, char **argv, struct global_opts *g)
 	o.n_stun = n;
 
 	struct probe_result r;
-	char why[400], error[420];
-	int rc = probe_run(&o, &r, why, sizeof(why));
-	if (rc < 0) {
-		snprintf(error, sizeof(error), "cannot run: %s", why);
-		cli_error("probe", "%s", error);
-	}
+	int rc = probe_run(&o, &r);
 	struct output out = {.f = stdout, .err = stderr, .json = g->json, .verbose = g->verbose};
-	render_probe(&out, &r, want_color(), rc < 0 ? error : NULL);
+	render_probe(&out, &r, want_color());
 	return rc < 0 ? EXIT_FAIL : EXIT_OK;
 }

@@ -5,7 +5,6 @@
 #include <sys/socket.h>
 
 #include "natctl/cli/cli.h"
-#include "natctl/base/clock.h"
 #include "natctl/net/net.h"
 #include "natctl/cli/output.h"
 #include "natctl/stun/nat_behavior.h"
@@ -62,22 +61,22 @@ void usage_stun(FILE *f)
 static int run_address_only(const struct stun_opts *so, const struct endpoint *servers,
 			    size_t n, struct global_opts *g)
 {
+	struct stun_public_options opt = {
+		.servers = servers,
+		.n_servers = n,
+		.start_us = g->start_us,
+		.deadline = g->deadline_us,
+		.trace = &g->trace,
+	};
 	struct stun_public_result r;
-	int rc = so->tcp ? stun_public_query_tcp(&servers[0], g->deadline_us, &g->trace, &r)
-			 : stun_public_query(servers, n, g->deadline_us, &g->trace, &r);
+	int rc = so->tcp ? stun_public_query_tcp(&opt, &r) : stun_public_query(&opt, &r);
 	if (rc < 0) {
 		cli_error("stun", "cannot open a socket: %s", strerror(-rc));
 		return EXIT_FAIL;
 	}
-	char why[256];
-	bool ok = r.outcome == STUN_PUBLIC_OK;
-	if (!ok) {
-		stun_public_failure_text(&r, clock_now_us() - g->start_us, why, sizeof(why));
-		cli_error("stun", "%s", why);
-	}
 	struct output o = {.f = stdout, .err = stderr, .json = g->json, .verbose = g->verbose};
-	render_stun_public(&o, &r, ok ? NULL : why);
-	return ok ? EXIT_OK : EXIT_FAIL;
+	render_stun_public(&o, &r);
+	return r.outcome == STUN_PUBLIC_OK ? EXIT_OK : EXIT_FAIL;
 }
 
 static int run_discovery(const struct endpoint *servers, size_t n, struct global_opts *g)
@@ -85,6 +84,7 @@ static int run_discovery(const struct endpoint *servers, size_t n, struct global
 	struct nat_options opt = {
 		.servers = servers,
 		.n_servers = n,
+		.start_us = g->start_us,
 		.deadline = g->deadline_us,
 		.tcp = true,
 		.trace = &g->trace,
@@ -95,13 +95,8 @@ static int run_discovery(const struct endpoint *servers, size_t n, struct global
 		cli_error("stun", "cannot open a socket: %s", strerror(-rc));
 		return EXIT_FAIL;
 	}
-	char why[256] = "";
-	if (!r.decided) {
-		nat_report_failure_text(&r, clock_now_us() - g->start_us, why, sizeof(why));
-		cli_error("stun", "%s", why);
-	}
 	struct output o = {.f = stdout, .err = stderr, .json = g->json, .verbose = g->verbose};
-	render_nat_report(&o, &r, r.decided ? NULL : why);
+	render_nat_report(&o, &r);
 	return r.decided ? EXIT_OK : EXIT_FAIL;
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "natctl/base/clock.h"
+#include "natctl/cli/cli.h"
 #include "natctl/cli/output.h"
 #include "natctl/probe/probe.h"
 
@@ -61,7 +62,7 @@ static void json_diagnosis(struct json_writer *w, const struct diagnosis *d)
 	json_end_array(w);
 }
 
-static void json_probe(FILE *out, const struct probe_result *r, const char *error)
+static void json_probe(FILE *out, const struct probe_result *r)
 {
 	const struct probe_facts *f = &r->facts;
 	struct json_writer w;
@@ -74,16 +75,13 @@ static void json_probe(FILE *out, const struct probe_result *r, const char *erro
 	json_ip(&w, "gateway", &f->gateway);
 	FOR_EACH_METHOD_SHOWN(m)
 		json_method(&w, r, (enum map_method)m);
-	if (r->stun_ran) {
-		char why[256];
-		nat_report_failure_text(&r->stun, r->elapsed_us, why, sizeof(why));
-		json_nat_report(&w, "stun", &r->stun, r->stun.decided ? NULL : why);
-	} else {
+	if (r->stun_ran)
+		json_nat_report(&w, "stun", &r->stun);
+	else
 		json_null(&w, "stun");
-	}
 	json_diagnosis(&w, &r->diag);
 	json_ms(&w, "elapsed_ms", r->elapsed_us);
-	json_string(&w, "error", error);
+	json_string(&w, "error", r->error[0] ? r->error : NULL);
 	json_end_object(&w);
 	json_finish(&w);
 }
@@ -167,11 +165,12 @@ static void text_probe(FILE *out, const struct probe_result *r, bool color)
 		fprintf(out, "%s- %s\n", i == 0 ? "advice:\n  " : "  ", r->diag.advice[i]);
 }
 
-void render_probe(const struct output *o, const struct probe_result *r, bool color,
-		  const char *error)
+void render_probe(const struct output *o, const struct probe_result *r, bool color)
 {
+	if (r->error[0])
+		cli_error_to(o->err, "probe", "%s", r->error);
 	if (o->json)
-		json_probe(o->f, r, error);
-	else if (!error)
-		text_probe(o->f, r, color); /* an error went to stderr */
+		json_probe(o->f, r);
+	else if (!r->error[0])
+		text_probe(o->f, r, color);
 }

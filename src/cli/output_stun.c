@@ -3,36 +3,17 @@
 #include <string.h>
 
 #include "natctl/base/clock.h"
+#include "natctl/cli/cli.h"
 #include "natctl/cli/output.h"
+#include "natctl/stun/stun.h"
 
-void stun_public_failure_text(const struct stun_public_result *r, int64_t waited_us, char *out,
-			      size_t len)
+/* A result's error for the documents' "error" member: null when it has none. */
+static const char *error_or_null(const char *error)
 {
-	char srv[ENDPOINT_STRLEN];
-	endpoint_format(&r->server, srv);
-	switch (r->outcome) {
-	case STUN_PUBLIC_OK:
-		snprintf(out, len, "ok");
-		break;
-	case STUN_PUBLIC_NO_ANSWER:
-		snprintf(out, len, "no response from %s within %.3g s", srv,
-			 (double)waited_us / USEC_PER_SEC);
-		break;
-	case STUN_PUBLIC_REFUSED:
-		snprintf(out, len, "%s answered with error %u %s", srv, r->error_code,
-			 r->error_reason[0] ? r->error_reason : "(no reason given)");
-		break;
-	case STUN_PUBLIC_REJECTED:
-		snprintf(out, len, "%s sent an unusable response (no address, or an unknown required attribute)",
-			 srv);
-		break;
-	case STUN_PUBLIC_NETWORK:
-		snprintf(out, len, "cannot send to %s: %s", srv, strerror(-r->sys_error));
-		break;
-	}
+	return error[0] ? error : NULL;
 }
 
-static void stun_public_json(FILE *f, const struct stun_public_result *r, const char *error)
+static void stun_public_json(FILE *f, const struct stun_public_result *r)
 {
 	struct json_writer w;
 	bool ok = r->outcome == STUN_PUBLIC_OK;
@@ -46,7 +27,7 @@ static void stun_public_json(FILE *f, const struct stun_public_result *r, const 
 	else
 		json_null(&w, "rtt_ms");
 	json_string(&w, "software", r->software[0] ? r->software : NULL);
-	json_string(&w, "error", error);
+	json_string(&w, "error", error_or_null(r->error));
 	json_end_object(&w);
 	json_finish(&w);
 }
@@ -64,23 +45,17 @@ static void stun_public_text(FILE *f, const struct stun_public_result *r, bool v
 		fprintf(f, "server software %s\n", r->software);
 }
 
-void render_stun_public(const struct output *o, const struct stun_public_result *r,
-			const char *error)
+void render_stun_public(const struct output *o, const struct stun_public_result *r)
 {
+	if (r->error[0])
+		cli_error_to(o->err, "stun", "%s", r->error);
 	if (o->json)
-		stun_public_json(o->f, r, error);
+		stun_public_json(o->f, r);
 	else
 		stun_public_text(o->f, r, o->verbose);
 }
 
 /* ---- behaviour discovery ---- */
-
-void nat_report_failure_text(const struct nat_report *r, int64_t waited_us, char *out, size_t len)
-{
-	char srv[ENDPOINT_STRLEN];
-	snprintf(out, len, "no response from %s%s within %.3g s", endpoint_format(&r->server, srv),
-		 r->n_servers > 1 ? " or the other servers" : "", (double)waited_us / USEC_PER_SEC);
-}
 
 static const char *change_name(uint32_t change)
 {
@@ -113,8 +88,7 @@ static void nat_test_json(struct json_writer *w, const struct nat_test *t)
 	json_end_object(w);
 }
 
-void json_nat_report(struct json_writer *w, const char *key, const struct nat_report *r,
-		     const char *error)
+void json_nat_report(struct json_writer *w, const char *key, const struct nat_report *r)
 {
 	bool have = r->udp_answered || r->tcp_answered;
 	json_begin_object(w, key);
@@ -139,15 +113,15 @@ void json_nat_report(struct json_writer *w, const char *key, const struct nat_re
 	for (size_t i = 0; i < r->n_tests; i++)
 		nat_test_json(w, &r->tests[i]);
 	json_end_array(w);
-	json_string(w, "error", error);
+	json_string(w, "error", error_or_null(r->error));
 	json_end_object(w);
 }
 
-static void nat_report_json(FILE *f, const struct nat_report *r, const char *error)
+static void nat_report_json(FILE *f, const struct nat_report *r)
 {
 	struct json_writer w;
 	json_init(&w, f);
-	json_nat_report(&w, NULL, r, error);
+	json_nat_report(&w, NULL, r);
 	json_finish(&w);
 }
 
@@ -219,10 +193,12 @@ static void nat_report_text(FILE *f, const struct nat_report *r, bool verbose)
 		nat_test_text(f, &r->tests[i]);
 }
 
-void render_nat_report(const struct output *o, const struct nat_report *r, const char *error)
+void render_nat_report(const struct output *o, const struct nat_report *r)
 {
+	if (r->error[0])
+		cli_error_to(o->err, "stun", "%s", r->error);
 	if (o->json)
-		nat_report_json(o->f, r, error);
+		nat_report_json(o->f, r);
 	else
 		nat_report_text(o->f, r, o->verbose);
 }

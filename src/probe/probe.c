@@ -13,6 +13,7 @@
 #include "natctl/net/loop.h"
 #include "natctl/net/net.h"
 #include "natctl/map/portmap.h"
+#include "natctl/stun/nat_behavior.h"
 
 /* A test mapping lives this long if, against every effort, it is not deleted. */
 #define PROBE_TEST_LIFETIME 60
@@ -129,7 +130,7 @@ static void discover(struct probe_result *r, struct portmap *pm, const struct pr
 	fill_methods(r, pm, &x);
 }
 
-int probe_run(const struct probe_options *o, struct probe_result *r, char *why, size_t whylen)
+int probe_run(const struct probe_options *o, struct probe_result *r)
 {
 	struct map_params params = {
 		.op = MAP_OP_EXTERNAL,
@@ -144,7 +145,8 @@ int probe_run(const struct probe_options *o, struct probe_result *r, char *why, 
 	int rc = 0;
 	init_facts(r);
 	if (portmap_open(&pm, &params, o->trace, &mres) < 0) {
-		snprintf(why, whylen, "%s", mres.error[0] ? mres.error : "no default route");
+		snprintf(r->error, sizeof(r->error), "cannot run: %s",
+			 mres.error[0] ? mres.error : "no default route");
 		rc = -1;
 	} else {
 		fill_gateway(r, pm, o->ifname);
@@ -156,5 +158,8 @@ int probe_run(const struct probe_options *o, struct probe_result *r, char *why, 
 	r->facts.stun = r->stun_ran ? &r->stun : NULL;
 	diagnose(&r->facts, &r->diag); /* without a route, it says so */
 	r->elapsed_us = clock_now_us() - o->start_us;
+	/* STUN's "no response ... within N s" counts the whole probe's wait. */
+	if (r->stun_ran)
+		nat_report_set_error(&r->stun, r->elapsed_us);
 	return rc;
 }

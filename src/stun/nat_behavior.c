@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // NAT behaviour discovery: every RFC 5780 test in flight at once, each decided as soon as the evidence suffices.
-#include "natctl/stun/nat_behavior.h"
+#include "natctl/stun/nat_discovery.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "natctl/base/clock.h"
-#include "natctl/base/text.h"
 #include "natctl/net/loop.h"
 #include "natctl/net/net.h"
 #include "natctl/stun/stun_tcp.h"
@@ -33,8 +31,10 @@ static const char *const role_names[NAT_ROLE_COUNT] = {
 	[NAT_ROLE_HAIRPIN] = "hairpin",
 };
 
-/* A reason for the verdict, in the report's bounded list. */
-#define add_reason(r, ...) TEXT_LINES_ADD((r)->reasons, (r)->n_reasons, __VA_ARGS__)
+const char *nat_role_name(enum nat_role role)
+{
+	return role_names[role];
+}
 
 static bool probe_answered(const struct nat_probe *p)
 {
@@ -42,7 +42,7 @@ static bool probe_answered(const struct nat_probe *p)
 	       p->txn.response.cls == STUN_CLASS_SUCCESS && stun_msg_mapped(&p->txn.response);
 }
 
-static const struct endpoint *probe_mapped(const struct nat_probe *p)
+const struct endpoint *nat_probe_mapped(const struct nat_probe *p)
 {
 	return probe_answered(p) ? stun_msg_mapped(&p->txn.response) : NULL;
 }
@@ -148,7 +148,7 @@ static void on_txn_end(struct stun_client *c, struct stun_txn *t, void *ctx)
 	int i = (int)(p - d->bind);
 	if (d->first_answer < 0) {
 		d->first_answer = i;
-		start_hairpin(d, probe_mapped(p));
+		start_hairpin(d, nat_probe_mapped(p));
 	}
 	const struct endpoint *alt = alternate_of(p);
 	if (d->primary < 0 && alt && nat_alternate_usable(&t->dst, alt))
@@ -174,10 +174,10 @@ static void on_request(struct stun_client *c, int fd, const struct stun_msg *msg
 static void decide_mapping(struct nat_discovery *d, int64_t now)
 {
 	struct nat_probe *ip = &d->tests[NAT_ROLE_MAP_ALT_IP], *both = &d->tests[NAT_ROLE_MAP_ALT_BOTH];
-	const struct endpoint *ma1 = probe_mapped(&d->bind[d->primary]);
-	enum nat_dependence m = nat_mapping_from(ma1, probe_mapped(ip), probe_mapped(both));
-	if (m == NAT_DEP_UNKNOWN && probe_dead(d, ip, now) && probe_mapped(both) &&
-	    endpoint_equal(ma1, probe_mapped(both)))
+	const struct endpoint *ma1 = nat_probe_mapped(&d->bind[d->primary]);
+	enum nat_dependence m = nat_mapping_from(ma1, nat_probe_mapped(ip), nat_probe_mapped(both));
+	if (m == NAT_DEP_UNKNOWN && probe_dead(d, ip, now) && nat_probe_mapped(both) &&
+	    endpoint_equal(ma1, nat_probe_mapped(both)))
 		m = NAT_DEP_ENDPOINT_INDEPENDENT; /* test III alone shows one mapping */
 	if (m != NAT_DEP_UNKNOWN) {
 		d->r->mapping = m;
@@ -298,11 +298,11 @@ static bool all_binds_over(const struct nat_discovery *d, int64_t now)
 /* No server gave a usable alternate: compare what several servers saw. */
 static void decide_without_alternate(struct nat_discovery *d)
 {
-	const struct endpoint *first = probe_mapped(&d->bind[d->first_answer]);
+	const struct endpoint *first = nat_probe_mapped(&d->bind[d->first_answer]);
 	char srv[ENDPOINT_STRLEN];
 	size_t other_ip = 0;
 	for (size_t i = 0; i < d->n_bind; i++) {
-		const struct endpoint *m = probe_mapped(&d->bind[i]);
+		const struct endpoint *m = nat_probe_mapped(&d->bind[i]);
 		if (!m)
 			continue;
 		if (!endpoint_same_ip(&d->bind[i].txn.dst, &d->bind[d->first_answer].txn.dst))
@@ -408,160 +408,6 @@ static bool disc_done(void *self)
 	return d->finished;
 }
 
-/* ---- the report ---- */
-
-static void record_test(struct nat_report *r, const struct nat_probe *p, const struct endpoint *local)
-{
-	if (!p->started || r->n_tests >= NAT_MAX_TESTS)
-		return;
-	struct nat_test *t = &r->tests[r->n_tests++];
-	memset(t, 0, sizeof(*t));
-	t->name = role_names[p->role];
-	t->local = *local;
-	t->dst = p->txn.dst;
-	t->change = p->txn.change_flags;
-	t->sends = p->txn.sends;
-	t->answered = p->txn.state == STUN_TXN_ANSWERED;
-	if (t->answered) {
-		t->from = p->txn.from;
-		t->rtt_us = p->txn.rtt_us;
-		t->error_code = p->txn.response.error_code;
-		if (stun_msg_mapped(&p->txn.response))
-			t->mapped = *stun_msg_mapped(&p->txn.response);
-	} else if (p->txn.unexpected) {
-		t->from = p->txn.unexpected_from;
-		t->note = "answered from an unexpected address: dropped";
-	} else if (p->txn.state == STUN_TXN_FAILED && p->txn.send_error) {
-		t->note = "could not send";
-	} else if (p->txn.state == STUN_TXN_CANCELLED) {
-		t->note = "stopped: the verdict did not need it";
-	}
-}
-
-static void record_tcp(struct nat_report *r, const struct stun_tcp *tcp)
-{
-	if (tcp->state == STUN_TCP_IDLE || r->n_tests >= NAT_MAX_TESTS)
-		return;
-	struct nat_test *t = &r->tests[r->n_tests++];
-	memset(t, 0, sizeof(*t));
-	t->name = "tcp-binding";
-	t->local = tcp->local;
-	t->dst = tcp->dst;
-	t->answered = tcp->state == STUN_TCP_ANSWERED;
-	if (t->answered) {
-		t->from = tcp->dst;
-		t->mapped = *stun_msg_mapped(&tcp->response);
-		t->rtt_us = tcp->rtt_us;
-	} else if (tcp->sys_error == -ECANCELED) {
-		t->note = "stopped: UDP answered";
-	} else {
-		t->note = "no STUN over TCP here";
-	}
-}
-
-static struct nat_test *find_test(struct nat_report *r, const char *name)
-{
-	for (size_t i = 0; i < r->n_tests; i++)
-		if (strcmp(r->tests[i].name, name) == 0)
-			return &r->tests[i];
-	return &r->tests[0];
-}
-
-static void record_tests(struct nat_discovery *d)
-{
-	struct endpoint local[NAT_SOCK_COUNT];
-	for (int s = 0; s < NAT_SOCK_COUNT; s++) {
-		memset(&local[s], 0, sizeof(local[s]));
-		socket_local(d->fd[s], &local[s]);
-		if (endpoint_same_ip(&local[s], &d->r->local) || !endpoint_is_set(&d->r->local))
-			continue;
-		/* Sockets are bound to the wildcard: show the address actually used. */
-		uint16_t port = local[s].port;
-		local[s] = d->r->local;
-		local[s].port = port;
-	}
-	for (size_t i = 0; i < d->n_bind; i++)
-		record_test(d->r, &d->bind[i], &local[NAT_SOCK_A]);
-	for (size_t i = 0; i < NAT_ROLE_COUNT; i++)
-		record_test(d->r, &d->tests[i], &local[d->tests[i].sock]);
-	record_tcp(d->r, &d->tcp);
-	if (d->hairpin_seen) {
-		struct nat_test *h = find_test(d->r, role_names[NAT_ROLE_HAIRPIN]);
-		h->answered = true;
-		h->from = h->dst;
-		h->rtt_us = d->hairpin_rtt_us;
-		h->note = "arrived on the binding socket: the NAT hairpins";
-	}
-}
-
-static void report_udp_blocked(struct nat_discovery *d)
-{
-	struct nat_report *r = d->r;
-	r->tcp_answered = true;
-	r->server = d->tcp.dst;
-	r->mapped = r->tcp_mapped;
-	r->local = d->tcp.local;
-	r->rtt_us = d->tcp.rtt_us;
-	r->classic = NAT_CLASSIC_UDP_BLOCKED;
-	r->nat = endpoint_equal(&r->local, &r->mapped) ? NAT_TRI_NO : NAT_TRI_YES;
-	r->port_preserving = r->local.port == r->mapped.port ? NAT_TRI_YES : NAT_TRI_NO;
-	r->decided = true;
-	add_reason(r, "UDP blocked: no STUN answer over UDP, while TCP to %s answered",
-		   endpoint_format(&d->tcp.dst, (char[ENDPOINT_STRLEN]){0}));
-}
-
-/* Whatever the deadline left undecided is unknown, with the reason. */
-static void report_undecided(struct nat_discovery *d)
-{
-	double secs = (double)(d->opt->deadline - d->start_us) / USEC_PER_SEC;
-	if (!d->mapping_done)
-		add_reason(d->r, "mapping: undecided when the %.3g s deadline came", secs);
-	if (!d->filtering_done)
-		add_reason(d->r, "filtering: undecided when the %.3g s deadline came", secs);
-	if (!d->hairpin_done)
-		add_reason(d->r, "hairpinning: undecided when the %.3g s deadline came", secs);
-}
-
-static void report_udp(struct nat_discovery *d)
-{
-	struct nat_report *r = d->r;
-	int main_bind = d->primary >= 0 ? d->primary : d->first_answer;
-	const struct nat_probe *b = &d->bind[main_bind];
-	r->udp_answered = true;
-	r->server = b->txn.dst;
-	r->mapped = *probe_mapped(b);
-	r->rtt_us = b->txn.rtt_us;
-	memcpy(r->software, b->txn.response.software, sizeof(r->software));
-	socket_local_toward(d->fd[NAT_SOCK_A], &b->txn.dst, &r->local);
-	r->nat = endpoint_equal(&r->local, &r->mapped) ? NAT_TRI_NO : NAT_TRI_YES;
-	r->port_preserving = r->local.port == r->mapped.port ? NAT_TRI_YES : NAT_TRI_NO;
-	report_undecided(d);
-	r->classic = nat_classic_from(r->nat, r->mapping, r->filtering);
-	if (d->mapping_varies && r->nat == NAT_TRI_YES)
-		r->classic = NAT_CLASSIC_SYMMETRIC;
-	if (r->nat == NAT_TRI_NO && r->filtering != NAT_DEP_ENDPOINT_INDEPENDENT &&
-	    r->filtering != NAT_DEP_UNKNOWN)
-		add_reason(r, "classic: no NAT, but a firewall filters inbound UDP "
-			      "(RFC 3489 calls this a symmetric UDP firewall)");
-	r->decided = true;
-}
-
-static void report(struct nat_discovery *d)
-{
-	struct nat_report *r = d->r;
-	if (d->tcp.state == STUN_TCP_ANSWERED) {
-		r->tcp_answered = true;
-		r->tcp_mapped = *stun_msg_mapped(&d->tcp.response);
-	}
-	if (d->first_answer >= 0)
-		report_udp(d);
-	else if (r->tcp_answered)
-		report_udp_blocked(d);
-	else
-		add_reason(r, "no STUN server answered, over UDP or TCP");
-	record_tests(d);
-}
-
 static int open_sockets(struct nat_discovery *d, int family)
 {
 	for (int s = 0; s < NAT_SOCK_COUNT; s++) {
@@ -580,20 +426,11 @@ static void close_sockets(struct nat_discovery *d)
 	stun_tcp_close(&d->tcp);
 }
 
-static void init_report(struct nat_report *r, const struct nat_options *opt)
-{
-	memset(r, 0, sizeof(*r));
-	r->nat = r->hairpinning = r->port_preserving = NAT_TRI_UNKNOWN;
-	if (opt->n_servers)
-		r->server = opt->servers[0];
-	r->n_servers = opt->n_servers;
-}
-
 int nat_discovery_start(struct nat_discovery *d, const struct nat_options *opt,
 			struct nat_report *r)
 {
 	memset(d, 0, sizeof(*d));
-	init_report(r, opt);
+	nat_report_init(r, opt);
 	d->opt = opt;
 	d->r = r;
 	d->primary = d->first_answer = -1;
@@ -632,11 +469,19 @@ size_t nat_discovery_loops(struct nat_discovery *d, struct loop_client out[2])
 	return 2;
 }
 
+/* How long the command waited, as its error states it. */
+static int64_t waited_us(const struct nat_discovery *d)
+{
+	int64_t since = d->opt->start_us ? d->opt->start_us : d->start_us;
+	return clock_now_us() - since;
+}
+
 void nat_discovery_finish(struct nat_discovery *d)
 {
 	finish(d);
-	report(d);
+	nat_report_fill(d);
 	close_sockets(d);
+	nat_report_set_error(d->r, waited_us(d));
 }
 
 int nat_discover(const struct nat_options *opt, struct nat_report *r)

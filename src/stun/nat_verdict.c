@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Pure rules that turn STUN observations into RFC 4787 properties and RFC 3489 names.
-#include "natctl/stun/nat_behavior.h"
+#include "natctl/stun/nat_types.h"
 
 const char *nat_dependence_name(enum nat_dependence d)
 {

@@ -2,6 +2,7 @@
 // The public address by STUN: first good Binding answer among several servers.
 #include "natctl/stun/stun_public.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,6 +14,9 @@
 #include "natctl/base/clock.h"
 
 #define MAX_SERVERS STUN_CLIENT_MAX_TXNS
+
+/* The result keeps a server's text whole, as the codec decoded it. */
+_Static_assert(NAT_TEXT_MAX == STUN_TEXT_MAX, "stun_public_result's text must hold a stun_msg's");
 
 struct query {
 	struct stun_public_result *r;
@@ -74,6 +78,34 @@ static void fill_failure(struct stun_public_result *r, const struct stun_txn *tx
 	}
 }
 
+void stun_public_set_error(struct stun_public_result *r, int64_t waited_us)
+{
+	char srv[ENDPOINT_STRLEN];
+	size_t len = sizeof(r->error);
+	endpoint_format(&r->server, srv);
+	switch (r->outcome) {
+	case STUN_PUBLIC_OK:
+		r->error[0] = '\0';
+		break;
+	case STUN_PUBLIC_NO_ANSWER:
+		snprintf(r->error, len, "no response from %s within %.3g s", srv,
+			 (double)waited_us / USEC_PER_SEC);
+		break;
+	case STUN_PUBLIC_REFUSED:
+		snprintf(r->error, len, "%s answered with error %u %s", srv, r->error_code,
+			 r->error_reason[0] ? r->error_reason : "(no reason given)");
+		break;
+	case STUN_PUBLIC_REJECTED:
+		snprintf(r->error, len,
+			 "%s sent an unusable response (no address, or an unknown required attribute)",
+			 srv);
+		break;
+	case STUN_PUBLIC_NETWORK:
+		snprintf(r->error, len, "cannot send to %s: %s", srv, strerror(-r->sys_error));
+		break;
+	}
+}
+
 static int open_family_socket(int fds[2], int family)
 {
 	int slot = family == AF_INET6;
@@ -82,30 +114,37 @@ static int open_family_socket(int fds[2], int family)
 	return fds[slot];
 }
 
-int stun_public_query(const struct endpoint *servers, size_t n, int64_t deadline,
-		      const struct trace *trace, struct stun_public_result *r)
+/* One transaction per server, on one socket per address family; stops at the first failure. */
+static int add_servers(struct stun_client *c, struct stun_txn *txns, int fds[2],
+		       const struct endpoint *servers, size_t n)
 {
-	memset(r, 0, sizeof(*r));
-	if (n > MAX_SERVERS)
-		n = MAX_SERVERS;
-	if (n > 0)
-		r->server = servers[0];
-	struct stun_txn txns[MAX_SERVERS];
-	struct stun_client client;
-	struct query q = {r, NULL};
-	int fds[2] = {-1, -1}, rc = 0;
-	stun_client_init(&client, trace, "natctl " NATCTL_VERSION);
-	client.on_end = on_txn_end;
-	client.ctx = &q;
-	memset(txns, 0, sizeof(txns));
+	int rc = 0;
 	for (size_t i = 0; i < n && rc >= 0; i++) {
 		txns[i].fd = open_family_socket(fds, servers[i].family);
 		txns[i].dst = servers[i];
-		rc = txns[i].fd < 0 ? txns[i].fd : stun_client_add(&client, &txns[i]);
+		rc = txns[i].fd < 0 ? txns[i].fd : stun_client_add(c, &txns[i]);
 	}
+	return rc;
+}
+
+int stun_public_query(const struct stun_public_options *opt, struct stun_public_result *r)
+{
+	size_t n = opt->n_servers > MAX_SERVERS ? MAX_SERVERS : opt->n_servers;
+	memset(r, 0, sizeof(*r));
+	if (n > 0)
+		r->server = opt->servers[0];
+	struct stun_txn txns[MAX_SERVERS];
+	struct stun_client client;
+	struct query q = {r, NULL};
+	int fds[2] = {-1, -1};
+	stun_client_init(&client, opt->trace, "natctl " NATCTL_VERSION);
+	client.on_end = on_txn_end;
+	client.ctx = &q;
+	memset(txns, 0, sizeof(txns));
+	int rc = add_servers(&client, txns, fds, opt->servers, n);
 	if (rc >= 0) {
 		struct loop_client lc = stun_client_loop(&client);
-		loop_run(&lc, 1, deadline);
+		loop_run(&lc, 1, opt->deadline);
 		if (q.winner)
 			fill_success(r, q.winner);
 		else
@@ -114,19 +153,21 @@ int stun_public_query(const struct endpoint *servers, size_t n, int64_t deadline
 	for (int i = 0; i < 2; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
+	if (rc >= 0)
+		stun_public_set_error(r, clock_now_us() - opt->start_us);
 	return rc < 0 ? rc : 0;
 }
 
-int stun_public_query_tcp(const struct endpoint *server, int64_t deadline,
-			  const struct trace *trace, struct stun_public_result *r)
+int stun_public_query_tcp(const struct stun_public_options *opt, struct stun_public_result *r)
 {
+	const struct endpoint *server = &opt->servers[0];
 	struct stun_tcp tcp;
 	memset(r, 0, sizeof(*r));
 	r->server = *server;
 	r->outcome = STUN_PUBLIC_NO_ANSWER;
-	if (stun_tcp_start(&tcp, server, trace, clock_now_us()) == 0) {
+	if (stun_tcp_start(&tcp, server, opt->trace, clock_now_us()) == 0) {
 		struct loop_client lc = stun_tcp_loop(&tcp);
-		loop_run(&lc, 1, deadline);
+		loop_run(&lc, 1, opt->deadline);
 	}
 	if (tcp.state == STUN_TCP_ANSWERED) {
 		r->outcome = STUN_PUBLIC_OK;
@@ -141,5 +182,6 @@ int stun_public_query_tcp(const struct endpoint *server, int64_t deadline,
 		r->outcome = STUN_PUBLIC_REJECTED;
 	}
 	stun_tcp_close(&tcp);
+	stun_public_set_error(r, clock_now_us() - opt->start_us);
 	return 0;
 }

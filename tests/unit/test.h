@@ -58,5 +58,6 @@ extern const struct test_case nat_verdict_cases[];
 extern const struct test_case diagnose_cases[];
 extern const struct test_case retransmit_cases[];
 extern const struct test_case text_cases[];
+extern const struct test_case stun_error_cases[];
 
 #endif

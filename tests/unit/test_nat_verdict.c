@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Unit tests for the pure NAT verdict rules (RFC 5780 §4, RFC 3489 names).
-#include "natctl/stun/nat_behavior.h"
+#include "natctl/stun/nat_types.h"
 #include "test.h"
 
 static void nat_classic_table(void)

@@ -71,7 +71,7 @@ int parse_uint(const char *s, unsigned long max, unsigned long *out);
 /* One-line diagnostics on stderr: "natctl: CMD: message". */
 void cli_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_warn(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The same on another stream (the output layer's). */
+/* The same lines on f, for the output layer, which writes to the streams it was given. */
 void cli_error_to(FILE *f, const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void cli_warn_to(FILE *f, const char *command, const char *fmt, ...)

@@ -9,41 +9,32 @@
 #include <stdio.h>
 
 #include "natctl/base/json.h"
-#include "natctl/stun/nat_behavior.h"
-#include "natctl/stun/stun_public.h"
+#include "natctl/stun/nat_types.h"
 
 struct output {
-	FILE *f;   /* the result: stdout */
-	FILE *err; /* one-line errors and warnings: stderr */
+	FILE *f;   /* the result: text or one JSON document (stdout) */
+	FILE *err; /* one-line errors and warnings that go with it (stderr) */
 	bool json;
 	bool verbose;
 };
 
-/* One line on why no public address came back, e.g. "no response from 198.51.100.10:3478 within 3 s". */
-void stun_public_failure_text(const struct stun_public_result *r, int64_t waited_us, char *out,
-			      size_t len);
+/* `natctl stun` (address only). With r->error set, "natctl: stun: <error>"
+ * goes to o->err and the text result is empty; JSON carries the error. */
+void render_stun_public(const struct output *o, const struct stun_public_result *r);
 
-/* `natctl stun` (address only); error is NULL on success. */
-void render_stun_public(const struct output *o, const struct stun_public_result *r,
-			const char *error);
-
-/* "no response from 198.51.100.10:3478 within 3 s", for a report with no verdict. */
-void nat_report_failure_text(const struct nat_report *r, int64_t waited_us, char *out, size_t len);
-
-/* `natctl stun` (behaviour discovery); error is NULL when a verdict was reached. */
-void render_nat_report(const struct output *o, const struct nat_report *r, const char *error);
+/* `natctl stun` (behaviour discovery), with r->error as render_stun_public's. */
+void render_nat_report(const struct output *o, const struct nat_report *r);
 
 /* The `natctl stun` object, as a member of a larger document (probe). */
-void json_nat_report(struct json_writer *w, const char *key, const struct nat_report *r,
-		     const char *error);
+void json_nat_report(struct json_writer *w, const char *key, const struct nat_report *r);
 /* "port-restricted cone NAT", "open internet (no NAT)", ... */
 const char *nat_classic_text(const struct nat_report *r);
 
 struct probe_result;
-/* `natctl probe`; color (text only) when stdout is a terminal and NO_COLOR is unset;
- * error when it could not run (JSON carries it, text prints nothing). */
-void render_probe(const struct output *o, const struct probe_result *r, bool color,
-		  const char *error);
+/* `natctl probe`; color (text only) when stdout is a terminal and NO_COLOR is
+ * unset. When it could not run (r->error), the error goes to o->err and only
+ * JSON prints the document. */
+void render_probe(const struct output *o, const struct probe_result *r, bool color);
 
 /* Shared pieces for renderers. */
 void json_endpoint(struct json_writer *w, const char *key, const struct endpoint *e);

@@ -10,7 +10,7 @@
 
 #include "natctl/base/addr.h"
 #include "natctl/map/map_types.h"
-#include "natctl/stun/nat_behavior.h"
+#include "natctl/stun/nat_types.h"
 
 /* What one port-mapping protocol showed. */
 struct pm_facts {

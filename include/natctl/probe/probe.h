@@ -4,10 +4,12 @@
 #define NATCTL_PROBE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "natctl/base/trace.h"
 #include "natctl/probe/diagnose.h"
-#include "natctl/stun/nat_behavior.h"
+#include "natctl/stun/nat_types.h"
 
 struct probe_result {
 	struct probe_facts facts;
@@ -17,6 +19,7 @@ struct probe_result {
 	struct nat_report stun;
 	struct diagnosis diag;
 	int64_t elapsed_us;
+	char error[16 + 3 * MAP_TEXT_MAX]; /* "cannot run: ..."; "" when it ran */
 };
 
 struct probe_options {
@@ -32,8 +35,8 @@ struct probe_options {
 /*
  * Runs every source at once in one poll loop, then the diagnosis. Returns 0,
  * or -1 when it could not run at all (no route, no such interface) with the
- * reason in why.
+ * reason in r->error.
  */
-int probe_run(const struct probe_options *o, struct probe_result *r, char *why, size_t whylen);
+int probe_run(const struct probe_options *o, struct probe_result *r);
 
 #endif

@@ -7,84 +7,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "natctl/base/addr.h"
-#include "natctl/stun/stun.h"
+#include "natctl/base/trace.h"
 #include "natctl/net/loop.h"
+#include "natctl/stun/nat_types.h"
 #include "natctl/stun/stun_client.h"
 #include "natctl/stun/stun_tcp.h"
-#include "natctl/base/trace.h"
 
-/* RFC 4787 §4.1 (mapping) and §5 (filtering) use the same three terms. */
-enum nat_dependence {
-	NAT_DEP_UNKNOWN,
-	NAT_DEP_ENDPOINT_INDEPENDENT,
-	NAT_DEP_ADDRESS,
-	NAT_DEP_ADDRESS_AND_PORT,
-};
-
-/* RFC 3489 §5 names. */
-enum nat_classic {
-	NAT_CLASSIC_UNKNOWN,
-	NAT_CLASSIC_OPEN_INTERNET,
-	NAT_CLASSIC_FULL_CONE,
-	NAT_CLASSIC_RESTRICTED_CONE,
-	NAT_CLASSIC_PORT_RESTRICTED_CONE,
-	NAT_CLASSIC_SYMMETRIC,
-	NAT_CLASSIC_UDP_BLOCKED,
-};
-
-enum nat_tri { NAT_TRI_UNKNOWN = -1, NAT_TRI_NO = 0, NAT_TRI_YES = 1 };
-
-#define NAT_MAX_SERVERS 8
-#define NAT_MAX_TESTS 20
-#define NAT_MAX_REASONS 8
-#define NAT_REASON_LEN 192
-
-/* One STUN exchange, kept as evidence for the verdict. */
-struct nat_test {
-	const char *name;      /* "binding", "mapping-alt-ip", "filtering-change-ip-port", ... */
-	struct endpoint local; /* our socket */
-	struct endpoint dst;
-	uint32_t change;       /* CHANGE-REQUEST flags sent */
-	bool answered;
-	struct endpoint from;  /* where the answer came from */
-	struct endpoint mapped;
-	int64_t rtt_us;
-	unsigned sends;
-	uint16_t error_code;   /* an error response */
-	const char *note;      /* why it matters, when it is not a plain answer */
-};
+#define NAT_MAX_SERVERS 8 /* asked at once; more are ignored */
 
 struct nat_options {
 	const struct endpoint *servers; /* the first that answers with an alternate is primary */
 	size_t n_servers;
+	int64_t start_us;      /* the command's start, for the error's "within N s"; 0: the run's */
 	int64_t deadline;
 	bool tcp;              /* also ask over TCP, to tell "UDP blocked" from "no server" */
 	const struct trace *trace;
-};
-
-struct nat_report {
-	bool udp_answered;
-	bool tcp_answered;
-	struct endpoint server;   /* the primary server (or the first asked) */
-	struct endpoint local;    /* our address and port for the main socket */
-	struct endpoint mapped;   /* the public address (by TCP when UDP is blocked) */
-	int64_t rtt_us;
-	char software[STUN_TEXT_MAX];
-	struct endpoint other;    /* the server's alternate address, when usable */
-	struct endpoint tcp_mapped;
-	size_t n_servers;         /* how many servers were asked */
-
-	enum nat_tri nat;
-	enum nat_dependence mapping, filtering;
-	enum nat_tri hairpinning, port_preserving;
-	enum nat_classic classic;
-	bool decided; /* a verdict was reached (udp-blocked included) */
-
-	char reasons[NAT_MAX_REASONS][NAT_REASON_LEN];
-	size_t n_reasons;
-	struct nat_test tests[NAT_MAX_TESTS];
-	size_t n_tests;
 };
 
 /* Runs every test at once under opt->deadline. Returns 0, or -errno if no socket could be opened. */
@@ -138,18 +75,9 @@ int nat_discovery_start(struct nat_discovery *d, const struct nat_options *opt,
 size_t nat_discovery_loops(struct nat_discovery *d, struct loop_client out[2]);
 void nat_discovery_finish(struct nat_discovery *d);
 
-const char *nat_dependence_name(enum nat_dependence d);
-const char *nat_classic_name(enum nat_classic c);
-
-/* The RFC 3489 name from the RFC 4787 properties (pure; unit-tested). */
-enum nat_classic nat_classic_from(enum nat_tri nat, enum nat_dependence mapping,
-				  enum nat_dependence filtering);
-
-/* RFC 5780 §4.3 from test I, II, III mappings (NULL while unanswered). */
-enum nat_dependence nat_mapping_from(const struct endpoint *ma1, const struct endpoint *ma2,
-				     const struct endpoint *ma3);
-
-/* Whether an OTHER-ADDRESS / CHANGED-ADDRESS can serve for the tests. */
-bool nat_alternate_usable(const struct endpoint *server, const struct endpoint *other);
+/* Sets r->error: "" once a verdict was reached, else why not, saying it
+ * waited waited_us. nat_discovery_finish calls it with the time since
+ * opt->start_us; a caller that measures the wait its own way calls it again. */
+void nat_report_set_error(struct nat_report *r, int64_t waited_us);
 
 #endif
