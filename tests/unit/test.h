@@ -59,5 +59,8 @@ extern const struct test_case diagnose_cases[];
 extern const struct test_case retransmit_cases[];
 extern const struct test_case text_cases[];
 extern const struct test_case stun_error_cases[];
+extern const struct test_case golden_stun_cases[];
+extern const struct test_case golden_probe_cases[];
+extern const struct test_case golden_map_cases[];
 
 #endif

@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Golden files for `natctl map`: events, failures, the UPnP list, external addresses.
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "golden.h"
+#include "natctl/cli/output_map.h"
+#include "test.h"
+
+#define NO_ANSWER_ALL                                                                        \
+	"no gateway answered within 2.0 s (pcp: no answer from 192.168.77.1:5351; natpmp: no " \
+	"answer from 192.168.77.1:5351; upnp: no IGD answered the SSDP search)"
+
+/* `base`.txt and `base`.json from one map event. */
+static void event_goldens(const char *base, enum map_event e, const struct map_result *r)
+{
+	char name[128];
+	for (int json = 0; json <= 1; json++) {
+		struct golden g;
+		snprintf(name, sizeof(name), "%s.%s", base, json ? "json" : "txt");
+		golden_begin(&g, json, false);
+		render_map_event(&g.out, e, r);
+		GOLDEN_END(&g, name);
+	}
+}
+
+/* A mapping as fill_common leaves it: this host 192.168.77.10, gateway 192.168.77.1. */
+static void map_base(struct map_result *r, enum map_method m, int protocol, uint16_t port,
+		     uint32_t lifetime)
+{
+	memset(r, 0, sizeof(*r));
+	r->ok = true;
+	r->method = m;
+	r->gateway = golden_ep("192.168.77.1", 0);
+	r->protocol = protocol;
+	r->internal = golden_ep("192.168.77.10", port);
+	r->external = golden_ep("203.0.113.2", port);
+	r->lifetime = lifetime;
+}
+
+static void add_warning(struct map_result *r, const char *text)
+{
+	snprintf(r->warnings[r->n_warnings++], MAP_TEXT_MAX, "%s", text);
+}
+
+static void add_error(struct map_result *r, enum map_method m, int code, const char *text)
+{
+	struct map_method_error *e = &r->errors[r->n_errors++];
+	e->method = m;
+	e->code = code;
+	snprintf(e->text, sizeof(e->text), "%s", text);
+}
+
+/* Every method tried, none answered: what compose_errors and conclude leave. */
+static void no_answer_all(struct map_result *r)
+{
+	add_error(r, MAP_PCP, 0, "no answer from 192.168.77.1:5351");
+	add_error(r, MAP_NATPMP, 0, "no answer from 192.168.77.1:5351");
+	add_error(r, MAP_UPNP, 0, "no IGD answered the SSDP search");
+	snprintf(r->error, sizeof(r->error), "%s", NO_ANSWER_ALL);
+}
+
+/* ---- events ---- */
+
+/* PCP won; UPnP was absent (the errors array of a success). */
+static void golden_map_mapped(void)
+{
+	struct map_result r;
+	map_base(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
+	add_error(&r, MAP_UPNP, 0, "no IGD answered the SSDP search");
+	event_goldens("map_mapped", MAP_EVENT_MAPPED, &r);
+}
+
+/* UPnP, permanent (lifetime 0), the external address unknown: {address: null, port}. */
+static void golden_map_mapped_upnp_permanent(void)
+{
+	struct map_result r;
+	map_base(&r, MAP_UPNP, IPPROTO_TCP, 8080, 0);
+	r.external = (struct endpoint){.port = 8080};
+	snprintf(r.description, sizeof(r.description), "natctl");
+	add_warning(&r, "the gateway takes only permanent UPnP leases: mapped with lease 0; delete "
+			"it when done");
+	add_warning(&r, "the gateway did not tell its external address");
+	event_goldens("map_mapped_upnp_permanent", MAP_EVENT_MAPPED, &r);
+}
+
+/* -i eth0 without a default gateway: UPnP found by SSDP, so no gateway address. */
+static void golden_map_mapped_no_gateway(void)
+{
+	struct map_result r;
+	map_base(&r, MAP_UPNP, IPPROTO_UDP, 51820, 7200);
+	r.gateway = (struct endpoint){0};
+	snprintf(r.description, sizeof(r.description), "natctl");
+	add_error(&r, MAP_PCP, 0, "no default IPv4 gateway on eth0");
+	add_error(&r, MAP_NATPMP, 0, "no default IPv4 gateway on eth0");
+	event_goldens("map_mapped_no_gateway", MAP_EVENT_MAPPED, &r);
+}
+
+/* A double NAT: the warning in text goes to stderr, in JSON into "warnings". */
+static void golden_map_mapped_double_nat(void)
+{
+	struct map_result r;
+	map_base(&r, MAP_NATPMP, IPPROTO_TCP, 8080, 7200);
+	r.external = golden_ep("100.64.0.2", 8080);
+	add_warning(&r, "the gateway's external address 100.64.0.2 is carrier-grade NAT space (RFC "
+			"6598, 100.64.0.0/10): the mapping only opens the inner NAT (double NAT)");
+	add_error(&r, MAP_PCP, 0, "192.168.77.1 speaks NAT-PMP, not PCP");
+	add_error(&r, MAP_UPNP, 0, "no IGD answered the SSDP search");
+	event_goldens("map_mapped_double_nat", MAP_EVENT_MAPPED, &r);
+}
+
+static void golden_map_renewed(void)
+{
+	struct map_result r;
+	map_base(&r, MAP_NATPMP, IPPROTO_TCP, 8080, 3600);
+	add_warning(&r, "NAT-PMP has no permanent mappings: the gateway granted 3600 s");
+	event_goldens("map_renewed", MAP_EVENT_RENEWED, &r);
+}
+
+/* The gateway restarted (epoch went back) and gave another external port. */
+static void golden_map_remapped(void)
+{
+	struct map_result r;
+	map_base(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
+	r.external.port = 51821;
+	event_goldens("map_remapped", MAP_EVENT_REMAPPED, &r);
+}
+
+/* A renewal failed: text names the error, JSON carries it and a null lifetime. */
+static void golden_map_renew_failed(void)
+{
+	struct map_result r;
+	map_base(&r, MAP_NATPMP, IPPROTO_TCP, 8080, 3600);
+	r.ok = false;
+	add_error(&r, MAP_NATPMP, 0, "no answer from 192.168.77.1:5351");
+	snprintf(r.error, sizeof(r.error), "natpmp: no answer from 192.168.77.1:5351");
+	event_goldens("map_renew_failed", MAP_EVENT_FAILED, &r);
+}
+
+/* What map_keep passes today: portmap_renew leaves only the method and the errors
+ * (no gateway, addresses or transport), for a UDP mapping too. */
+static void golden_map_renew_failed_as_kept(void)
+{
+	struct map_result r;
+	memset(&r, 0, sizeof(r));
+	r.method = MAP_NATPMP;
+	add_error(&r, MAP_NATPMP, 0, "the gateway did not finish the request within the deadline");
+	snprintf(r.error, sizeof(r.error),
+		 "natpmp: the gateway did not finish the request within the deadline");
+	event_goldens("map_renew_failed_as_kept", MAP_EVENT_FAILED, &r);
+}
+
+/* Deleted by PCP and UPnP; NAT-PMP's refusal is a warning. */
+static void golden_map_deleted(void)
+{
+	struct map_result r;
+	const char *refused = "NOT_AUTHORIZED: the gateway refuses mappings (NAT-PMP disabled or "
+			      "forbidden)";
+	map_base(&r, MAP_PCP, IPPROTO_UDP, 51820, 0);
+	r.deleted_by = MAP_BIT(MAP_PCP) | MAP_BIT(MAP_UPNP);
+	add_error(&r, MAP_NATPMP, 2, refused);
+	snprintf(r.warnings[r.n_warnings++], MAP_TEXT_MAX, "natpmp: %s", refused);
+	event_goldens("map_deleted", MAP_EVENT_DELETED, &r);
+}
+
+/* Deleted by UPnP alone, which did not tell its external address. */
+static void golden_map_deleted_upnp(void)
+{
+	struct map_result r;
+	map_base(&r, MAP_UPNP, IPPROTO_TCP, 8080, 0);
+	r.external = (struct endpoint){.port = 8080};
+	r.deleted_by = MAP_BIT(MAP_UPNP);
+	add_error(&r, MAP_PCP, 0, "no answer from 192.168.77.1:5351");
+	add_error(&r, MAP_NATPMP, 0, "no answer from 192.168.77.1:5351");
+	event_goldens("map_deleted_upnp", MAP_EVENT_DELETED, &r);
+}
+
+/* ---- failures (JSON only; text prints nothing) ---- */
+
+static void failure_golden(const char *name, bool json, const char *event,
+			   const struct map_result *r)
+{
+	struct golden g;
+	golden_begin(&g, json, false);
+	render_map_failure(&g.out, event, r);
+	GOLDEN_END(&g, name);
+}
+
+/* portmap_run failed: no method, no gateway or addresses filled, external null. */
+static void golden_map_failure_no_answer(void)
+{
+	struct map_result r;
+	memset(&r, 0, sizeof(r));
+	r.method = MAP_NONE;
+	r.protocol = IPPROTO_TCP;
+	no_answer_all(&r);
+	failure_golden("map_failure_no_answer.txt", false, "mapped", &r);
+	failure_golden("map_failure_no_answer.json", true, "mapped", &r);
+}
+
+/* portmap_open failed for --delete: no route. */
+static void golden_map_failure_no_route(void)
+{
+	struct map_result r;
+	memset(&r, 0, sizeof(r));
+	r.method = MAP_NONE;
+	r.protocol = IPPROTO_UDP;
+	snprintf(r.error, sizeof(r.error), "no route toward the gateway: %s",
+		 strerror(ENETUNREACH));
+	failure_golden("map_failure_no_route.json", true, "deleted", &r);
+}
+
+/* No error text at all: "failed". The port is known, the address not. */
+static void golden_map_failure_no_text(void)
+{
+	struct map_result r;
+	memset(&r, 0, sizeof(r));
+	r.method = MAP_NONE;
+	r.protocol = IPPROTO_TCP;
+	r.external.port = 8080;
+	failure_golden("map_failure_no_text.json", true, "mapped", &r);
+}
+
+/* ---- the UPnP list ---- */
+
+static void list_goldens(const char *base, const struct map_list *l, const struct map_result *r)
+{
+	char name[128];
+	for (int json = 0; json <= 1; json++) {
+		struct golden g;
+		snprintf(name, sizeof(name), "%s.%s", base, json ? "json" : "txt");
+		golden_begin(&g, json, false);
+		render_map_list(&g.out, l, r);
+		GOLDEN_END(&g, name);
+	}
+}
+
+static void list_result(struct map_result *r)
+{
+	memset(r, 0, sizeof(r[0]));
+	r->ok = true;
+	r->method = MAP_UPNP;
+	r->gateway = golden_ep("192.168.77.1", 0);
+}
+
+static struct map_entry entry(int protocol, const char *internal, uint16_t iport,
+			      uint16_t eport, uint32_t lifetime, const char *description)
+{
+	struct map_entry e;
+	memset(&e, 0, sizeof(e));
+	e.protocol = protocol;
+	if (internal)
+		e.internal = golden_ep(internal, iport);
+	e.external = golden_ep("203.0.113.2", eport);
+	e.lifetime = lifetime;
+	e.enabled = true;
+	snprintf(e.description, sizeof(e.description), "%s", description);
+	return e;
+}
+
+/* A lease, a permanent one with an unknown external address and UTF-8, a disabled one
+ * for one remote host, and an unparsed client whose description steers a terminal. */
+static void golden_map_list(void)
+{
+	struct map_entry e[4];
+	struct map_result r;
+	e[0] = entry(IPPROTO_TCP, "192.168.77.10", 8080, 8080, 3600, "natctl");
+	e[1] = entry(IPPROTO_UDP, "192.168.77.23", 51820, 51820, 0,
+		     "WireGuard \xe2\x80\x93 B\xc3\xbcro"); /* an en dash, a u umlaut */
+	e[1].external = (struct endpoint){.port = 51820};
+	e[2] = entry(IPPROTO_TCP, "192.168.77.40", 22, 2222, 0, "ssh");
+	e[2].enabled = false;
+	snprintf(e[2].remote_host, sizeof(e[2].remote_host), "198.51.100.7");
+	e[3] = entry(IPPROTO_UDP, NULL, 32400, 32400, 600, "Plex\x1b[31m \"red\"\\\x7f");
+	struct map_list l = {.gateway = golden_ep("192.168.77.1", 0), .entries = e, .n = 4};
+	list_result(&r);
+	list_goldens("map_list", &l, &r);
+}
+
+/* The deadline cut the listing; a warning says why. */
+static void golden_map_list_truncated(void)
+{
+	struct map_entry e = entry(IPPROTO_TCP, "192.168.77.10", 8080, 8080, 3600, "natctl");
+	struct map_result r;
+	struct map_list l = {.gateway = golden_ep("192.168.77.1", 0), .entries = &e, .n = 1,
+			     .truncated = true};
+	list_result(&r);
+	add_warning(&r, "upnp: no answer to GetGenericPortMappingEntry 1 within the deadline");
+	list_goldens("map_list_truncated", &l, &r);
+}
+
+/* An empty table: no text; JSON has an empty array. */
+static void golden_map_list_empty(void)
+{
+	struct map_result r;
+	struct map_list l = {.gateway = golden_ep("192.168.77.1", 0)};
+	list_result(&r);
+	list_goldens("map_list_empty", &l, &r);
+}
+
+/* The listing failed (as do_list renders it in JSON after map_list_free). */
+static void golden_map_list_failed(void)
+{
+	struct map_result r;
+	struct map_list l = {.gateway = golden_ep("192.168.77.1", 0)};
+	list_result(&r);
+	r.ok = false;
+	snprintf(r.error, sizeof(r.error), "upnp: no IGD answered the SSDP search");
+	struct golden g;
+	golden_begin(&g, true, false);
+	render_map_list(&g.out, &l, &r);
+	GOLDEN_END(&g, "map_list_failed.json");
+}
+
+/* ---- external addresses ---- */
+
+static void external_goldens(const char *base, const struct map_external *x,
+			     const struct map_result *r)
+{
+	char name[128];
+	for (int json = 0; json <= 1; json++) {
+		struct golden g;
+		snprintf(name, sizeof(name), "%s.%s", base, json ? "json" : "txt");
+		golden_begin(&g, json, false);
+		render_map_external(&g.out, x, r);
+		GOLDEN_END(&g, name);
+	}
+}
+
+static void add_row(struct map_external *x, enum map_method m, const char *address,
+		    const char *note)
+{
+	x->rows[x->n].method = m;
+	if (address)
+		x->rows[x->n].address = golden_ep(address, 0);
+	snprintf(x->rows[x->n].note, MAP_TEXT_MAX, "%s", note);
+	x->n++;
+}
+
+/* PCP (no address, a note), NAT-PMP in CGNAT space (a warning), UPnP absent (an error). */
+static void golden_map_external(void)
+{
+	struct map_external x;
+	struct map_result r;
+	memset(&x, 0, sizeof(x));
+	list_result(&r);
+	r.method = MAP_NONE;
+	add_row(&x, MAP_PCP, NULL,
+		"PCP has no request for the external address; a mapping reports it");
+	add_row(&x, MAP_NATPMP, "100.64.0.2", "");
+	add_warning(&r, "natpmp: the gateway's external address 100.64.0.2 is carrier-grade NAT "
+			"space (RFC 6598): mappings only open the inner NAT (double NAT)");
+	add_error(&r, MAP_UPNP, 0, "no IGD answered the SSDP search");
+	external_goldens("map_external", &x, &r);
+}
+
+/* -i eth0 without a default gateway: only UPnP (by SSDP) answered; gateway null. */
+static void golden_map_external_no_gateway(void)
+{
+	struct map_external x;
+	struct map_result r;
+	memset(&x, 0, sizeof(x));
+	list_result(&r);
+	r.method = MAP_NONE;
+	r.gateway = (struct endpoint){0};
+	add_row(&x, MAP_UPNP, "203.0.113.2", "");
+	add_error(&r, MAP_PCP, 0, "no default IPv4 gateway on eth0");
+	add_error(&r, MAP_NATPMP, 0, "no default IPv4 gateway on eth0");
+	external_goldens("map_external_no_gateway", &x, &r);
+}
+
+/* Nothing answered: text prints nothing, JSON carries the error and the errors array. */
+static void golden_map_external_failed(void)
+{
+	struct map_external x;
+	struct map_result r;
+	memset(&x, 0, sizeof(x));
+	list_result(&r);
+	r.ok = false;
+	r.method = MAP_NONE;
+	no_answer_all(&r);
+	external_goldens("map_external_failed", &x, &r);
+}
+
+const struct test_case golden_map_cases[] = {
+	T(golden_map_mapped),
+	T(golden_map_mapped_upnp_permanent),
+	T(golden_map_mapped_no_gateway),
+	T(golden_map_mapped_double_nat),
+	T(golden_map_renewed),
+	T(golden_map_remapped),
+	T(golden_map_renew_failed),
+	T(golden_map_renew_failed_as_kept),
+	T(golden_map_deleted),
+	T(golden_map_deleted_upnp),
+	T(golden_map_failure_no_answer),
+	T(golden_map_failure_no_route),
+	T(golden_map_failure_no_text),
+	T(golden_map_list),
+	T(golden_map_list_truncated),
+	T(golden_map_list_empty),
+	T(golden_map_list_failed),
+	T(golden_map_external),
+	T(golden_map_external_no_gateway),
+	T(golden_map_external_failed),
+	{NULL, NULL},
+};
