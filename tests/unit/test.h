@@ -34,15 +34,15 @@ void test_fail(const char *file, int line, const char *what);
 		}                                                                       \
 	} while (0)
 
-#define CHECK_EQ_STR(a, b)                                                             \
-	do {                                                                           \
-		const char *sa_ = (a), *sb_ = (b);                                     \
-		if (!sa_ || !sb_ || strcmp(sa_, sb_) != 0) {                           \
-			char m_[512];                                                  \
-			snprintf(m_, sizeof(m_), "%s == %s (\"%s\" != \"%s\")", #a, #b, \
-				 sa_ ? sa_ : "(null)", sb_ ? sb_ : "(null)");          \
-			test_fail(__FILE__, __LINE__, m_);                             \
-		}                                                                      \
+/* Reports two strings that differ, whole (no buffer to cut them). */
+void test_fail_strings(const char *file, int line, const char *a_text, const char *b_text,
+		       const char *a, const char *b);
+
+#define CHECK_EQ_STR(a, b)                                                     \
+	do {                                                                   \
+		const char *sa_ = (a), *sb_ = (b);                             \
+		if (!sa_ || !sb_ || strcmp(sa_, sb_) != 0)                     \
+			test_fail_strings(__FILE__, __LINE__, #a, #b, sa_, sb_); \
 	} while (0)
 
 extern const struct test_case buf_cases[];
@@ -58,6 +58,8 @@ extern const struct test_case nat_verdict_cases[];
 extern const struct test_case diagnose_cases[];
 extern const struct test_case retransmit_cases[];
 extern const struct test_case text_cases[];
+extern const struct test_case portmap_cases[];
+extern const struct test_case map_errors_cases[];
 extern const struct test_case stun_error_cases[];
 extern const struct test_case golden_stun_cases[];
 extern const struct test_case golden_probe_cases[];

@@ -10,7 +10,7 @@ static const struct test_case *const suites[] = {
 	buf_cases, addr_cases, stun_cases, json_cases, cli_cases, stun_client_cases,
 	nat_verdict_cases, diagnose_cases, pcp_cases, ssdp_cases, gateway_cases,
 	retransmit_cases, text_cases, stun_error_cases, golden_stun_cases, golden_probe_cases,
-	golden_map_cases,
+	golden_map_cases, portmap_cases, map_errors_cases,
 };
 
 /* The harness's own tally; this binary is not natctl and runs one case at a time. */
@@ -19,6 +19,14 @@ static unsigned failures;
 void test_fail(const char *file, int line, const char *what)
 {
 	fprintf(stderr, "  %s:%d: check failed: %s\n", file, line, what);
+	failures++;
+}
+
+void test_fail_strings(const char *file, int line, const char *a_text, const char *b_text,
+		       const char *a, const char *b)
+{
+	fprintf(stderr, "  %s:%d: check failed: %s == %s (\"%s\" != \"%s\")\n", file, line, a_text,
+		b_text, a ? a : "(null)", b ? b : "(null)");
 	failures++;
 }
 

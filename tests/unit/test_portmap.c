@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Unit tests for the port-mapping controller, driven through its method table by fake methods on timers (no network).
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "natctl/base/clock.h"
+#include "natctl/map/method.h"
+#include "natctl/map/portmap.h"
+#include "test.h"
+
+/* How a fake method behaves; one per slot of the table, set by each case. */
+enum fake_kind {
+	FAKE_ANSWERS,  /* there, and does what is asked */
+	FAKE_REFUSES,  /* there, and refuses with its code */
+	FAKE_SILENT,   /* never answers */
+	FAKE_CONFLICT, /* maps another external port, which it must take back */
+	FAKE_RESTARTS, /* its answer shows the gateway lost its state (epoch went back) */
+	FAKE_MISSING,  /* DELETE: has no such mapping */
+};
+
+struct fake_config {
+	enum fake_kind kind;
+	int64_t delay_us; /* how long each answer takes */
+	int code;         /* FAKE_REFUSES */
+};
+
+/* Test-only state: the cases run one at a time in one thread. */
+static struct fake_config fake_cfg[MAP_N_METHODS];
+
+struct fake {
+	const struct map_env *env;
+	enum map_method id;
+	struct request rq;    /* only its state is used: the controller reads it */
+	int64_t due;          /* when the pending request is answered */
+	bool taking_back;
+	struct epoch_track epoch;
+};
+
+static struct fake *fake_of(struct map_adapter *m)
+{
+	return (struct fake *)(void *)m;
+}
+
+static struct map_adapter *fake_open(const struct map_env *env, enum map_method id)
+{
+	struct fake *f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->env = env;
+	f->id = id;
+	f->rq.fd = -1;
+	f->due = CLOCK_NEVER;
+	return (struct map_adapter *)(void *)f;
+}
+
+static struct map_adapter *open_pcp(const struct map_env *env)
+{
+	return fake_open(env, MAP_PCP);
+}
+
+static struct map_adapter *open_natpmp(const struct map_env *env)
+{
+	return fake_open(env, MAP_NATPMP);
+}
+
+static struct map_adapter *open_upnp(const struct map_env *env)
+{
+	return fake_open(env, MAP_UPNP);
+}
+
+static void fake_close(struct map_adapter *m)
+{
+	free(m);
+}
+
+/* A request that the fake's timer answers, unless the fake is silent. */
+static void ask(struct fake *f)
+{
+	const struct fake_config *c = &fake_cfg[f->id];
+	f->rq.state = REQUEST_PENDING;
+	f->due = c->kind == FAKE_SILENT ? CLOCK_NEVER : clock_now_us() + c->delay_us;
+}
+
+static void fake_probe_start(struct map_adapter *m, struct map_run *run)
+{
+	(void)run;
+	ask(fake_of(m));
+}
+
+static void fake_probe_update(struct map_adapter *m, struct map_run *run, int64_t now)
+{
+	struct fake *f = fake_of(m);
+	if (!map_run_probe_answered(run, f->id, &f->rq, 5351, now))
+		return;
+	map_env_epoch(f->env, f->id, &f->epoch, 5000, now);
+	map_run_present(run, f->id, now);
+}
+
+static void fake_op_start(struct map_adapter *m, struct map_run *run)
+{
+	(void)run;
+	fake_of(m)->taking_back = false;
+	ask(fake_of(m));
+}
+
+static bool fake_op_busy(const struct map_adapter *m)
+{
+	return ((const struct fake *)(const void *)m)->rq.state == REQUEST_PENDING;
+}
+
+static void answer_add(struct fake *f, struct map_run *run)
+{
+	const struct map_params *p = f->env->p;
+	struct endpoint ext;
+	endpoint_parse_ip(&ext, "203.0.113.7");
+	ext.port = p->external_port;
+	map_run_mapped(run, f->id, &ext, 3600);
+}
+
+static void fake_op_update(struct map_adapter *m, struct map_run *run)
+{
+	struct fake *f = fake_of(m);
+	const struct fake_config *c = &fake_cfg[f->id];
+	bool add = map_run_op(run) == MAP_OP_ADD;
+	if (!map_run_op_answered(run, f->id, &f->rq))
+		return;
+	if (c->kind == FAKE_REFUSES) {
+		map_run_failed(run, f->id, c->code, "refused with code %d", c->code);
+	} else if (c->kind == FAKE_CONFLICT && add && !f->taking_back) {
+		f->taking_back = true;
+		ask(f); /* the deletion of the port it offered */
+	} else if (c->kind == FAKE_CONFLICT && add) {
+		map_run_offered(run, f->id, (uint16_t)(f->env->p->external_port + 1));
+	} else if (c->kind == FAKE_MISSING) {
+		map_run_not_found(run, f->id, "no such mapping here");
+	} else {
+		if (c->kind == FAKE_RESTARTS)
+			map_env_epoch(f->env, f->id, &f->epoch, 10, clock_now_us());
+		if (add)
+			answer_add(f, run);
+		else
+			map_run_done(run, f->id);
+	}
+}
+
+static void fake_cancel(struct map_adapter *m)
+{
+	struct fake *f = fake_of(m);
+	request_cancel(&f->rq);
+	f->due = CLOCK_NEVER;
+}
+
+static size_t fake_fds(void *self, int *out, size_t max)
+{
+	(void)self;
+	(void)out;
+	(void)max;
+	return 0;
+}
+
+static int64_t fake_next(void *self)
+{
+	return ((struct fake *)self)->due;
+}
+
+static void fake_tick(void *self, int64_t now)
+{
+	struct fake *f = self;
+	if (f->rq.state == REQUEST_PENDING && now >= f->due) {
+		f->due = CLOCK_NEVER;
+		f->rq.state = REQUEST_ANSWERED;
+	}
+}
+
+static bool fake_done(void *self)
+{
+	return ((struct fake *)self)->rq.state != REQUEST_PENDING;
+}
+
+static size_t fake_loops(struct map_adapter *m, struct loop_client *out)
+{
+	out[0] = (struct loop_client){
+		.self = m,
+		.fds = fake_fds,
+		.next_wakeup = fake_next,
+		.on_tick = fake_tick,
+		.done = fake_done,
+	};
+	return 1;
+}
+
+static void fake_info(const struct map_adapter *m, struct map_method_info *out)
+{
+	(void)m;
+	endpoint_parse_ip(&out->external, "203.0.113.7");
+}
+
+static bool fake_double_nat_symptom(int code)
+{
+	return code == 99;
+}
+
+#define FAKE_OPS(ID, third)                                                              \
+	{                                                                                \
+		.id = ID, .third_party = third, .open = open_##ID, .close = fake_close,   \
+		.probe_start = fake_probe_start, .probe_update = fake_probe_update,      \
+		.op_start = fake_op_start, .op_busy = fake_op_busy,                       \
+		.op_update = fake_op_update, .cancel = fake_cancel, .loops = fake_loops, \
+		.info = fake_info, .double_nat_symptom = fake_double_nat_symptom,         \
+	}
+#define open_MAP_PCP open_pcp
+#define open_MAP_NATPMP open_natpmp
+#define open_MAP_UPNP open_upnp
+
+static const struct map_method_ops fake_ops[MAP_N_METHODS] = {
+	[MAP_PCP] = FAKE_OPS(MAP_PCP, true),
+	[MAP_NATPMP] = FAKE_OPS(MAP_NATPMP, false),
+	[MAP_UPNP] = FAKE_OPS(MAP_UPNP, true),
+};
+static const struct map_method_ops *const fake_table[MAP_N_METHODS] = {
+	&fake_ops[MAP_PCP], &fake_ops[MAP_NATPMP], &fake_ops[MAP_UPNP]};
+
+/* A run of op over `methods` against the fakes, on loopback so no route is needed. */
+static struct map_params params(enum map_op op, unsigned methods)
+{
+	struct map_params p = {
+		.op = op,
+		.methods = methods,
+		.protocol = IPPROTO_TCP,
+		.internal_port = 8080,
+		.external_port = 8080,
+		.lifetime = 3600,
+	};
+	endpoint_parse_ip(&p.gateway, "127.0.0.1");
+	return p;
+}
+
+static void configure(enum fake_kind pcp, enum fake_kind natpmp, enum fake_kind upnp)
+{
+	fake_cfg[MAP_PCP] = (struct fake_config){pcp, 5 * 1000, 8};
+	fake_cfg[MAP_NATPMP] = (struct fake_config){natpmp, 5 * 1000, 3};
+	fake_cfg[MAP_UPNP] = (struct fake_config){upnp, 5 * 1000, 718};
+}
+
+/* Opens the controller on the fakes and runs p; returns portmap_run's result. */
+static int run_fakes(const struct map_params *p, int64_t timeout_us, struct map_result *r)
+{
+	struct portmap *pm;
+	int rc = portmap_open_with(&pm, p, NULL, r, fake_table);
+	if (rc == 0)
+		rc = portmap_run(pm, clock_now_us() + timeout_us, r);
+	portmap_close(pm);
+	return rc;
+}
+
+static void controller_prefers_pcp(void)
+{
+	struct map_params p = params(MAP_OP_ADD, MAP_ALL_METHODS);
+	struct map_result r;
+	configure(FAKE_ANSWERS, FAKE_ANSWERS, FAKE_ANSWERS);
+	CHECK_EQ_INT(run_fakes(&p, 1000 * 1000, &r), 0);
+	CHECK(r.ok);
+	CHECK_EQ_INT(r.method, MAP_PCP);
+	CHECK_EQ_INT(r.external.port, 8080);
+	CHECK_EQ_INT(r.lifetime, 3600);
+	CHECK_EQ_INT(r.n_errors, 0);
+	CHECK_EQ_STR(r.error, "");
+}
+
+/* A less preferred method that is ready waits a grace for a better one, then goes ahead. */
+static void controller_grace_for_better_methods(void)
+{
+	struct map_params p = params(MAP_OP_ADD, MAP_ALL_METHODS);
+	struct map_result r;
+	configure(FAKE_ANSWERS, FAKE_ANSWERS, FAKE_ANSWERS);
+	fake_cfg[MAP_PCP].delay_us = 12 * 1000; /* within NAT-PMP's grace (20 ms at least) */
+	CHECK_EQ_INT(run_fakes(&p, 1000 * 1000, &r), 0);
+	CHECK_EQ_INT(r.method, MAP_PCP);
+	fake_cfg[MAP_PCP].kind = FAKE_SILENT; /* never: NAT-PMP goes ahead after its grace */
+	int64_t start = clock_now_us();
+	CHECK_EQ_INT(run_fakes(&p, 1000 * 1000, &r), 0);
+	CHECK_EQ_INT(r.method, MAP_NATPMP);
+	CHECK(clock_now_us() - start < 500 * 1000); /* not the whole discovery window */
+}
+
+/* A refusal falls back to the next method, and is kept in errors[]. */
+static void controller_falls_back_on_refusal(void)
+{
+	struct map_params p = params(MAP_OP_ADD, MAP_ALL_METHODS);
+	struct map_result r;
+	configure(FAKE_REFUSES, FAKE_ANSWERS, FAKE_ANSWERS);
+	fake_cfg[MAP_PCP].code = 99;
+	CHECK_EQ_INT(run_fakes(&p, 1000 * 1000, &r), 0);
+	CHECK_EQ_INT(r.method, MAP_NATPMP);
+	CHECK_EQ_INT(r.n_errors, 1);
+	CHECK_EQ_INT(r.errors[0].method, MAP_PCP);
+	CHECK_EQ_INT(r.errors[0].code, 99);
+	CHECK(r.errors[0].double_nat);
+	CHECK_EQ_STR(r.errors[0].text, "refused with code 99");
+}
+
+/* Every method refuses: one line names each, with its code, and the double-NAT symptom. */
+static void controller_every_method_refuses(void)
+{
+	static const int codes[] = {2, 99, 718, 501};
+	struct map_params p = params(MAP_OP_ADD, MAP_ALL_METHODS);
+	struct map_result r;
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		configure(FAKE_REFUSES, FAKE_REFUSES, FAKE_REFUSES);
+		for (int m = 0; m < MAP_N_METHODS; m++)
+			fake_cfg[m].code = codes[i];
+		char want[200];
+		snprintf(want, sizeof(want),
+			 "pcp: refused with code %d; natpmp: refused with code %d; upnp: refused with code %d",
+			 codes[i], codes[i], codes[i]);
+		CHECK_EQ_INT(run_fakes(&p, 1000 * 1000, &r), -1);
+		CHECK(!r.ok);
+		CHECK_EQ_STR(r.error, want);
+		CHECK_EQ_INT(r.n_errors, 3);
+		for (size_t e = 0; e < r.n_errors; e++) {
+			CHECK_EQ_INT(r.errors[e].code, codes[i]);
+			CHECK_EQ_INT(r.errors[e].double_nat, codes[i] == 99);
+		}
+	}
+}
+
+/* Nobody answers: absent after the window (here the deadline), named one by one. */
+static void controller_silent_gateway(void)
+{
+	struct map_params p = params(MAP_OP_ADD, MAP_BIT(MAP_PCP) | MAP_BIT(MAP_UPNP));
+	struct map_result r;
+	configure(FAKE_SILENT, FAKE_SILENT, FAKE_SILENT);
+	int64_t start = clock_now_us();
+	CHECK_EQ_INT(run_fakes(&p, 150 * 1000, &r), -1);
+	int64_t took = clock_now_us() - start;
+	CHECK(took >= 150 * 1000 && took < 1000 * 1000);
+	CHECK(strncmp(r.error, "no gateway answered within 0.", 29) == 0);
+	CHECK(strstr(r.error, "(pcp: no answer from 127.0.0.1") != NULL);
+	CHECK(strstr(r.error, "; upnp: no answer from 127.0.0.1") != NULL);
+	CHECK(strstr(r.error, "natpmp") == NULL); /* not selected, not named */
+}
+
+static void controller_conflict_is_refused(void)
+{
+	struct map_params p = params(MAP_OP_ADD, MAP_BIT(MAP_PCP));
+	struct map_result r;
+	configure(FAKE_CONFLICT, FAKE_SILENT, FAKE_SILENT);
+	CHECK_EQ_INT(run_fakes(&p, 1000 * 1000, &r), -1);
+	CHECK_EQ_STR(r.error,
+		     "pcp: external port 8080/tcp is taken: the gateway offered 8081 (--any accepts it)");
+}
+
+static void on_restart(void *ctx, enum map_method m)
+{
+	unsigned *seen = ctx;
+	*seen |= MAP_BIT(m);
+}
+
+/* An epoch that went back is reported once, as an event, and the mapping still made. */
+static void controller_reports_restart(void)
+{
+	struct map_params p = params(MAP_OP_ADD, MAP_BIT(MAP_NATPMP));
+	struct map_result r;
+	struct portmap *pm;
+	unsigned seen = 0;
+	configure(FAKE_SILENT, FAKE_RESTARTS, FAKE_SILENT);
+	CHECK_EQ_INT(portmap_open_with(&pm, &p, NULL, &r, fake_table), 0);
+	portmap_on_restart(pm, on_restart, &seen);
+	CHECK_EQ_INT(portmap_run(pm, clock_now_us() + 1000 * 1000, &r), 0);
+	CHECK_EQ_INT(seen, MAP_BIT(MAP_NATPMP));
+	CHECK_EQ_INT(r.method, MAP_NATPMP);
+	portmap_close(pm);
+}
+
+/* DELETE asks every method there; one with nothing to delete is no news. */
+static void controller_delete_through_every_method(void)
+{
+	struct map_params p = params(MAP_OP_DELETE, MAP_ALL_METHODS);
+	struct map_result r;
+	configure(FAKE_ANSWERS, FAKE_MISSING, FAKE_ANSWERS);
+	CHECK_EQ_INT(run_fakes(&p, 1000 * 1000, &r), 0);
+	CHECK_EQ_INT(r.deleted_by, MAP_BIT(MAP_PCP) | MAP_BIT(MAP_UPNP));
+	CHECK_EQ_INT(r.method, MAP_PCP);
+	CHECK_EQ_INT(r.n_warnings, 0);
+	CHECK_EQ_INT(r.lifetime, 0);
+	configure(FAKE_ANSWERS, FAKE_REFUSES, FAKE_MISSING);
+	CHECK_EQ_INT(run_fakes(&p, 1000 * 1000, &r), 0);
+	CHECK_EQ_INT(r.deleted_by, MAP_BIT(MAP_PCP));
+	CHECK_EQ_INT(r.n_warnings, 1);
+	CHECK_EQ_STR(r.warnings[0], "natpmp: refused with code 3");
+}
+
+/* --internal: a method that maps only for the host that asks says so, from the table. */
+static void controller_third_party_from_the_table(void)
+{
+	struct map_params p = params(MAP_OP_ADD, MAP_BIT(MAP_NATPMP));
+	struct map_result r;
+	endpoint_parse_ip(&p.internal, "192.0.2.99");
+	configure(FAKE_SILENT, FAKE_ANSWERS, FAKE_SILENT);
+	CHECK_EQ_INT(run_fakes(&p, 1000 * 1000, &r), -1);
+	CHECK_EQ_STR(r.error,
+		     "natpmp: NAT-PMP maps only to the host that asks (--internal needs PCP or UPnP)");
+}
+
+/* The external address by each method that answered; the silent one is left out. */
+static void controller_external_addresses(void)
+{
+	struct map_params p = params(MAP_OP_EXTERNAL, MAP_ALL_METHODS);
+	struct map_result r;
+	struct map_external x;
+	struct portmap *pm;
+	configure(FAKE_ANSWERS, FAKE_SILENT, FAKE_ANSWERS);
+	CHECK_EQ_INT(portmap_open_with(&pm, &p, NULL, &r, fake_table), 0);
+	CHECK_EQ_INT(portmap_external(pm, clock_now_us() + 100 * 1000, &x, &r), 0);
+	CHECK_EQ_INT(x.n, 2);
+	CHECK_EQ_INT(x.rows[0].method, MAP_PCP);
+	CHECK_EQ_INT(x.rows[1].method, MAP_UPNP);
+	char ip[IP_STRLEN];
+	CHECK_EQ_STR(endpoint_format_ip(&x.rows[1].address, ip), "203.0.113.7");
+	struct map_method_info info;
+	portmap_info(pm, MAP_NATPMP, &info);
+	CHECK(!info.present);
+	portmap_info(pm, MAP_UPNP, &info);
+	CHECK(info.present);
+	portmap_close(pm);
+}
+
+const struct test_case portmap_cases[] = {
+	T(controller_prefers_pcp),
+	T(controller_grace_for_better_methods),
+	T(controller_falls_back_on_refusal),
+	T(controller_every_method_refuses),
+	T(controller_silent_gateway),
+	T(controller_conflict_is_refused),
+	T(controller_reports_restart),
+	T(controller_delete_through_every_method),
+	T(controller_third_party_from_the_table),
+	T(controller_external_addresses),
+	{NULL, NULL},
+};
