@@ -5,38 +5,18 @@
 #include <math.h>
 #include <string.h>
 
+#include "natctl/base/text.h"
+
 void json_init(struct json_writer *w, FILE *f)
 {
 	memset(w, 0, sizeof(*w));
 	w->f = f;
 }
 
-/* Length of the well-formed UTF-8 sequence at p (RFC 3629 §4), or 0. */
-static size_t utf8_valid_len(const unsigned char *p)
-{
-	unsigned char c = p[0];
-	size_t n;
-	unsigned char lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
-	else
-		return 0;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 /* Writes s as a JSON string: escapes, and replaces invalid UTF-8 with U+FFFD. */
 static void put_string(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
 	fputc('"', f);
 	while (*p) {
 		unsigned char c = *p;
@@ -51,7 +31,7 @@ static void put_string(FILE *f, const char *s)
 		} else if (c < 0x80) {
 			fputc(c, f);
 			p++;
-		} else if ((n = utf8_valid_len(p)) > 0) {
+		} else if ((n = text_utf8_sequence(p, (size_t)(end - p))) > 0) {
 			fwrite(p, 1, n, f);
 			p += n;
 		} else {

@@ -15,9 +15,7 @@ void text_copy(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629 §4), 0 if none:
- * no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_sequence(const uint8_t *s, size_t left)
+size_t text_utf8_sequence(const uint8_t *s, size_t left)
 {
 	uint8_t c = s[0];
 	size_t n;
@@ -48,7 +46,7 @@ void text_sanitize_bytes(char *dst, size_t cap, const void *src, size_t len)
 	const uint8_t *s = src;
 	size_t o = 0;
 	for (size_t i = 0; i < len && o + 1 < cap;) {
-		size_t n = s[i] >= 0x20 && s[i] < 0x7f ? 1 : utf8_sequence(s + i, len - i);
+		size_t n = s[i] >= 0x20 && s[i] < 0x7f ? 1 : text_utf8_sequence(s + i, len - i);
 		if (n == 0 || is_c1(s + i, n)) {
 			dst[o++] = '?';
 			i++;

@@ -5,6 +5,11 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629 §4), 0 if none:
+ * no overlong forms, no surrogates, nothing above U+10FFFF. */
+size_t text_utf8_sequence(const uint8_t *s, size_t left);
 
 /* Copies as much of the string src as fits in cap bytes, always terminated. */
 void text_copy(char *dst, size_t cap, const char *src);
