@@ -8,9 +8,10 @@ set -eu
 
 BUILD_PKGS="cmake make pkg-config gcc clang libminiupnpc-dev libnatpmp-dev"
 # The peers and tools the end-to-end tests use, the sanitizer and fuzzer
-# runtimes, and mandoc for linting the man page.
+# runtimes, mandoc for linting the man page, and clang-format for the format
+# check (.clang-format is tuned for Debian 12's clang-format 14).
 TEST_PKGS="iproute2 nftables jq coturn miniupnpd-nftables stun-server stun-client
-           miniupnpc natpmpc mandoc libclang-rt-14-dev procps python3"
+           miniupnpc natpmpc mandoc libclang-rt-14-dev procps python3 clang-format"
 
 want=${1:-build}
 case "$want" in
