@@ -125,4 +125,3 @@ void buf_skip(struct buf *b, size_t n)
 {
 	(void)buf_take(b, n);
 }
-

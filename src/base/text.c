@@ -66,8 +66,7 @@ void text_sanitize(char *dst, size_t cap, const char *src)
 	text_sanitize_bytes(dst, cap, src, strlen(src));
 }
 
-void text_lines_vadd(char *lines, size_t width, size_t max, size_t *n, const char *fmt,
-		     va_list ap)
+void text_lines_vadd(char *lines, size_t width, size_t max, size_t *n, const char *fmt, va_list ap)
 {
 	if (*n >= max)
 		return;

@@ -12,14 +12,10 @@
 #include "natctl/base/clock.h"
 
 const struct option global_long_options[] = {
-	{"json", no_argument, NULL, 'j'},
-	{"timeout", required_argument, NULL, 't'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"ipv4", no_argument, NULL, '4'},
-	{"ipv6", no_argument, NULL, '6'},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0},
+	{"json", no_argument, NULL, 'j'},    {"timeout", required_argument, NULL, 't'},
+	{"verbose", no_argument, NULL, 'v'}, {"ipv4", no_argument, NULL, '4'},
+	{"ipv6", no_argument, NULL, '6'},    {"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0},
 };
 
 static void vdiag(FILE *f, const char *command, const char *kind, const char *fmt, va_list ap)
@@ -126,12 +122,8 @@ void global_opts_arm(struct global_opts *g)
 int global_opt_apply(struct global_opts *g, int opt, const char *arg, const char *command)
 {
 	switch (opt) {
-	case 'j':
-		g->json = true;
-		return 1;
-	case 'v':
-		g->verbose = true;
-		return 1;
+	case 'j': g->json = true; return 1;
+	case 'v': g->verbose = true; return 1;
 	case '4':
 	case '6':
 		if (g->family != AF_UNSPEC && g->family != (opt == '4' ? AF_INET : AF_INET6)) {
@@ -142,14 +134,13 @@ int global_opt_apply(struct global_opts *g, int opt, const char *arg, const char
 		return 1;
 	case 't':
 		if (parse_seconds(arg, 0.001, 3600, &g->timeout_us) < 0) {
-			cli_error(command, "invalid timeout '%s': expected seconds from 0.001 to 3600",
-				  arg);
+			cli_error(command,
+				  "invalid timeout '%s': expected seconds from 0.001 to 3600", arg);
 			return -EXIT_USAGE;
 		}
 		global_opts_arm(g);
 		return 1;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 

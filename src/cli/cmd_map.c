@@ -85,7 +85,8 @@ static void via_choices(char *out, size_t cap)
 {
 	size_t len = (size_t)snprintf(out, cap, "auto");
 	for (int m = 0; m < MAP_N_METHODS && len < cap; m++)
-		len += (size_t)snprintf(out + len, cap - len, "%s%s", m == MAP_N_METHODS - 1 ? " or " : ", ",
+		len += (size_t)snprintf(out + len, cap - len, "%s%s",
+					m == MAP_N_METHODS - 1 ? " or " : ", ",
 					map_method_name((enum map_method)m));
 }
 
@@ -122,7 +123,8 @@ static int parse_description(const char *arg, struct map_cli *m)
 	for (size_t i = 0; i < n; i++)
 		printable = printable && (unsigned char)arg[i] >= ' ' && arg[i] != 0x7f;
 	if (n == 0 || n >= MAP_DESC_MAX || !printable) {
-		cli_error("map", "invalid --description: 1 to %d printable characters", MAP_DESC_MAX - 1);
+		cli_error("map", "invalid --description: 1 to %d printable characters",
+			  MAP_DESC_MAX - 1);
 		return EXIT_USAGE;
 	}
 	m->p.description = arg;
@@ -181,14 +183,16 @@ static int parse_operands(int argc, char **argv, struct map_params *p)
 	const char *colon = strchr(argv[0], ':');
 	size_t n = colon ? (size_t)(colon - argv[0]) : strlen(argv[0]);
 	if (n >= sizeof(internal)) {
-		cli_error("map", "invalid port '%s': expected PORT[:EXTERNAL], 1 to 65535", argv[0]);
+		cli_error("map", "invalid port '%s': expected PORT[:EXTERNAL], 1 to 65535",
+			  argv[0]);
 		return EXIT_USAGE;
 	}
 	memcpy(internal, argv[0], n);
 	internal[n] = '\0';
 	if (parse_port(internal, &p->internal_port) < 0 ||
 	    (colon && parse_port(colon + 1, &p->external_port) < 0)) {
-		cli_error("map", "invalid port '%s': expected PORT[:EXTERNAL], 1 to 65535", argv[0]);
+		cli_error("map", "invalid port '%s': expected PORT[:EXTERNAL], 1 to 65535",
+			  argv[0]);
 		return EXIT_USAGE;
 	}
 	if (!colon)
@@ -295,8 +299,8 @@ static int run_map(struct map_cli *m, const struct global_opts *g)
 	struct output o = {.f = stdout, .err = stderr, .json = g->json, .verbose = g->verbose};
 	struct portmap *pm;
 	struct map_result r;
-	m->p.op = m->delete_given ? MAP_OP_DELETE
-		  : m->list_given ? MAP_OP_LIST
+	m->p.op = m->delete_given     ? MAP_OP_DELETE
+		  : m->list_given     ? MAP_OP_LIST
 		  : m->external_given ? MAP_OP_EXTERNAL
 				      : MAP_OP_ADD;
 	int status;
@@ -310,7 +314,8 @@ static int run_map(struct map_cli *m, const struct global_opts *g)
 	} else if (m->keep) {
 		status = do_keep(pm, g, &o, &r);
 	} else {
-		status = do_once(pm, g, &o, &r, m->delete_given ? MAP_EVENT_DELETED : MAP_EVENT_MAPPED);
+		status = do_once(pm, g, &o, &r,
+				 m->delete_given ? MAP_EVENT_DELETED : MAP_EVENT_MAPPED);
 	}
 	portmap_close(pm);
 	return status;
@@ -337,8 +342,7 @@ int cmd_map(int argc, char **argv, struct global_opts *g)
 	int operands = argc - first;
 	if (check_combination(&m, g, operands) != 0)
 		return EXIT_USAGE;
-	if (!m.list_given && !m.external_given &&
-	    parse_operands(operands, argv + first, &m.p) != 0)
+	if (!m.list_given && !m.external_given && parse_operands(operands, argv + first, &m.p) != 0)
 		return EXIT_USAGE;
 	return run_map(&m, g);
 }

@@ -67,17 +67,10 @@ static int probe_option(void *ctx, int opt, const char *arg)
 		}
 		p->stun[p->n_stun++] = arg;
 		return 0;
-	case OPT_TEST_MAPPING:
-		p->test_mapping = true;
-		return 0;
-	case 'i':
-		p->ifname = arg;
-		return 0;
-	case OPT_GATEWAY:
-		p->gateway = arg;
-		return 0;
-	default:
-		return EXIT_USAGE;
+	case OPT_TEST_MAPPING: p->test_mapping = true; return 0;
+	case 'i': p->ifname = arg; return 0;
+	case OPT_GATEWAY: p->gateway = arg; return 0;
+	default: return EXIT_USAGE;
 	}
 }
 
@@ -85,7 +78,8 @@ static int check_args(const struct probe_cli *p, int argc, int first, const stru
 		      struct endpoint *gateway, char **argv)
 {
 	if (first < argc) {
-		cli_error("probe", "unexpected argument '%s'; try 'natctl probe --help'", argv[first]);
+		cli_error("probe", "unexpected argument '%s'; try 'natctl probe --help'",
+			  argv[first]);
 		return EXIT_USAGE;
 	}
 	if (g->family == AF_INET6) {
@@ -97,7 +91,8 @@ static int check_args(const struct probe_cli *p, int argc, int first, const stru
 		return EXIT_USAGE;
 	}
 	memset(gateway, 0, sizeof(*gateway));
-	if (p->gateway && (endpoint_parse_ip(gateway, p->gateway) < 0 || gateway->family != AF_INET)) {
+	if (p->gateway &&
+	    (endpoint_parse_ip(gateway, p->gateway) < 0 || gateway->family != AF_INET)) {
 		cli_error("probe", "invalid gateway '%s': expected an IPv4 address", p->gateway);
 		return EXIT_USAGE;
 	}
@@ -124,8 +119,10 @@ int cmd_probe(int argc, char **argv, struct global_opts *g)
 	int first = cli_parse(argc, argv, &spec, g);
 	if (first <= 0)
 		return -first;
-	struct probe_options o = {.test_mapping = p.test_mapping, .ifname = p.ifname,
-				  .start_us = g->start_us, .deadline = g->deadline_us,
+	struct probe_options o = {.test_mapping = p.test_mapping,
+				  .ifname = p.ifname,
+				  .start_us = g->start_us,
+				  .deadline = g->deadline_us,
 				  .trace = &g->trace};
 	int status = check_args(&p, argc, first, g, &o.gateway, argv);
 	if (status != EXIT_OK)

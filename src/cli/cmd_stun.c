@@ -58,8 +58,8 @@ void usage_stun(FILE *f)
 	print_global_options(f);
 }
 
-static int run_address_only(const struct stun_opts *so, const struct endpoint *servers,
-			    size_t n, struct global_opts *g)
+static int run_address_only(const struct stun_opts *so, const struct endpoint *servers, size_t n,
+			    struct global_opts *g)
 {
 	struct stun_public_options opt = {
 		.servers = servers,
@@ -113,7 +113,8 @@ int cmd_stun(int argc, char **argv, struct global_opts *g)
 	if (first <= 0)
 		return -first;
 	if (so.tcp && so.address_only) {
-		cli_error("stun", "--tcp and --address-only cannot be combined (--tcp is address-only)");
+		cli_error("stun",
+			  "--tcp and --address-only cannot be combined (--tcp is address-only)");
 		return EXIT_USAGE;
 	}
 

@@ -14,7 +14,8 @@ static int cmd_help(int argc, char **argv, struct global_opts *g);
 static const struct command commands[] = {
 	{"map", cmd_map, usage_map, "open, list, renew or delete a port mapping on the gateway"},
 	{"stun", cmd_stun, usage_stun, "public address and NAT behaviour by STUN"},
-	{"probe", cmd_probe, usage_probe, "diagnose the network: gateway protocols, NAT type, double NAT"},
+	{"probe", cmd_probe, usage_probe,
+	 "diagnose the network: gateway protocols, NAT type, double NAT"},
 	{"help", cmd_help, usage_help, "show help for a command"},
 	{NULL, NULL, NULL, NULL},
 };

@@ -23,7 +23,6 @@ void json_endpoint_string(struct json_writer *w, const char *key, const struct e
 	json_string(w, key, e && endpoint_is_set(e) ? endpoint_format(e, s) : NULL);
 }
 
-
 void json_tri(struct json_writer *w, const char *key, enum nat_tri v)
 {
 	if (v == NAT_TRI_UNKNOWN)

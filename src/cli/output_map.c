@@ -58,8 +58,8 @@ static void json_mapping(struct json_writer *w, const char *event, const struct 
 	char gw[IP_STRLEN];
 	json_string(w, "event", event);
 	json_string(w, "method", r->method != MAP_NONE ? map_method_name(r->method) : NULL);
-	json_string(w, "gateway", endpoint_is_set(&r->gateway) ? endpoint_format_ip(&r->gateway, gw)
-							       : NULL);
+	json_string(w, "gateway",
+		    endpoint_is_set(&r->gateway) ? endpoint_format_ip(&r->gateway, gw) : NULL);
 	json_string(w, "transport", map_protocol_name(r->protocol));
 	json_endpoint(w, "internal", endpoint_is_set(&r->internal) ? &r->internal : NULL);
 	json_external(w, &r->external);
@@ -207,7 +207,8 @@ static void list_text(FILE *f, const struct map_list *l)
 		lifetime_text(e->lifetime, life, sizeof(life));
 		text_sanitize(desc, sizeof(desc), e->description); /* from the network */
 		fprintf(f, "%s %s -> %s %s%s \"%s\"\n", map_protocol_name(e->protocol), ext,
-			endpoint_format(&e->internal, in), life, e->enabled ? "" : " disabled", desc);
+			endpoint_format(&e->internal, in), life, e->enabled ? "" : " disabled",
+			desc);
 	}
 }
 
@@ -216,8 +217,9 @@ void render_map_list(const struct output *o, const struct map_list *l, const str
 	if (!r->ok)
 		cli_error_to(o->err, "map", "%s", r->error);
 	else if (l->truncated)
-		cli_warn_to(o->err, "map",
-			    "the listing stopped early (deadline or gateway error): it may be incomplete");
+		cli_warn_to(
+			o->err, "map",
+			"the listing stopped early (deadline or gateway error): it may be incomplete");
 	if (o->json)
 		list_json(o->f, l, r);
 	else if (r->ok)
@@ -244,15 +246,16 @@ void render_map_external(const struct output *o, const struct map_external *x,
 	struct json_writer w;
 	json_init(&w, o->f);
 	json_begin_object(&w, NULL);
-	json_string(&w, "gateway", endpoint_is_set(&r->gateway) ? endpoint_format_ip(&r->gateway, ip)
-							       : NULL);
+	json_string(&w, "gateway",
+		    endpoint_is_set(&r->gateway) ? endpoint_format_ip(&r->gateway, ip) : NULL);
 	json_begin_array(&w, "addresses");
 	for (size_t i = 0; i < x->n; i++) {
 		json_begin_object(&w, NULL);
 		json_string(&w, "method", map_method_name(x->rows[i].method));
-		json_string(&w, "address", endpoint_is_set(&x->rows[i].address)
-						   ? endpoint_format_ip(&x->rows[i].address, ip)
-						   : NULL);
+		json_string(&w, "address",
+			    endpoint_is_set(&x->rows[i].address)
+				    ? endpoint_format_ip(&x->rows[i].address, ip)
+				    : NULL);
 		json_string(&w, "note", x->rows[i].note[0] ? x->rows[i].note : NULL);
 		json_end_object(&w);
 	}

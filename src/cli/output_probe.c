@@ -74,7 +74,7 @@ static void json_probe(FILE *out, const struct probe_result *r)
 	json_end_object(&w);
 	json_ip(&w, "gateway", &f->gateway);
 	FOR_EACH_METHOD_SHOWN(m)
-		json_method(&w, r, (enum map_method)m);
+	json_method(&w, r, (enum map_method)m);
 	if (r->stun_ran)
 		json_nat_report(&w, "stun", &r->stun);
 	else
@@ -99,8 +99,8 @@ static struct paint paint_for(bool color)
 	return (struct paint){"\033[1m", "\033[32m", "\033[31m", "\033[0m"};
 }
 
-static void text_method(FILE *out, const struct paint *p, const char *name, const struct pm_facts *m,
-			const char *extra)
+static void text_method(FILE *out, const struct paint *p, const char *name,
+			const struct pm_facts *m, const char *extra)
 {
 	char ip[IP_STRLEN];
 	fprintf(out, "  %-9s ", name);
@@ -127,8 +127,9 @@ static void method_extra(const struct probe_result *r, enum map_method m, char *
 	out[0] = '\0';
 	if ((map_method_facts(m) & MAP_FACT_IGD) && info->igd_version)
 		snprintf(out, cap, "IGD v%d%s", info->igd_version,
-			 info->connected == NAT_TRI_YES ? ", connected"
-			 : info->connected == NAT_TRI_NO ? ", not connected" : "");
+			 info->connected == NAT_TRI_YES  ? ", connected"
+			 : info->connected == NAT_TRI_NO ? ", not connected"
+							 : "");
 }
 
 static void text_stun(FILE *out, const struct probe_result *r)
@@ -139,7 +140,8 @@ static void text_stun(FILE *out, const struct probe_result *r)
 		fprintf(out, "no answer\n");
 		return;
 	}
-	fprintf(out, "%s, public %s\n", nat_classic_text(&r->stun), endpoint_format(&r->stun.mapped, pub));
+	fprintf(out, "%s, public %s\n", nat_classic_text(&r->stun),
+		endpoint_format(&r->stun.mapped, pub));
 }
 
 static void text_probe(FILE *out, const struct probe_result *r, bool color)
@@ -149,11 +151,14 @@ static void text_probe(FILE *out, const struct probe_result *r, bool color)
 	char local[IP_STRLEN], gw[IP_STRLEN];
 	bool bad = r->diag.double_nat || r->diag.cgnat || r->diag.inbound_ok == NAT_TRI_NO;
 	fprintf(out, "%s%s%s%s\n", p.bold, bad ? p.bad : p.good, r->diag.verdict, p.off);
-	fprintf(out, "  %-9s %s", "local", endpoint_is_set(&f->local) ? endpoint_format_ip(&f->local, local) : "-");
+	fprintf(out, "  %-9s %s", "local",
+		endpoint_is_set(&f->local) ? endpoint_format_ip(&f->local, local) : "-");
 	if (f->ifname[0])
 		fprintf(out, " on %s", f->ifname);
-	fprintf(out, ", gateway %s\n", endpoint_is_set(&f->gateway) ? endpoint_format_ip(&f->gateway, gw) : "none");
-	FOR_EACH_METHOD_SHOWN(m) {
+	fprintf(out, ", gateway %s\n",
+		endpoint_is_set(&f->gateway) ? endpoint_format_ip(&f->gateway, gw) : "none");
+	FOR_EACH_METHOD_SHOWN(m)
+	{
 		char extra[64];
 		method_extra(r, (enum map_method)m, extra, sizeof(extra));
 		text_method(out, &p, map_method_title((enum map_method)m), &f->methods[m], extra);

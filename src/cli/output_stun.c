@@ -136,7 +136,9 @@ const char *nat_classic_text(const struct nat_report *r)
 	case NAT_CLASSIC_UDP_BLOCKED: return "UDP blocked";
 	case NAT_CLASSIC_UNKNOWN: break;
 	}
-	return r->nat == NAT_TRI_YES ? "NAT of unknown type" : r->nat == NAT_TRI_NO ? "no NAT" : "unknown";
+	return r->nat == NAT_TRI_YES  ? "NAT of unknown type"
+	       : r->nat == NAT_TRI_NO ? "no NAT"
+				      : "unknown";
 }
 
 static const char *tri_text(enum nat_tri v)
@@ -146,14 +148,15 @@ static const char *tri_text(enum nat_tri v)
 
 static void nat_test_text(FILE *f, const struct nat_test *t)
 {
-	char local[ENDPOINT_STRLEN], dst[ENDPOINT_STRLEN], from[ENDPOINT_STRLEN], mapped[ENDPOINT_STRLEN];
+	char local[ENDPOINT_STRLEN], dst[ENDPOINT_STRLEN], from[ENDPOINT_STRLEN],
+		mapped[ENDPOINT_STRLEN];
 	const char *change = change_name(t->change);
 	if (!endpoint_is_set(&t->local))
 		strcpy(local, "-");
 	else
 		endpoint_format(&t->local, local);
-	fprintf(f, "  %-26s %s -> %s%s%s: ", t->name, local,
-		endpoint_format(&t->dst, dst), change ? " change " : "", change ? change : "");
+	fprintf(f, "  %-26s %s -> %s%s%s: ", t->name, local, endpoint_format(&t->dst, dst),
+		change ? " change " : "", change ? change : "");
 	if (t->answered)
 		fprintf(f, "from %s, mapped %s, %.1f ms", endpoint_format(&t->from, from),
 			endpoint_is_set(&t->mapped) ? endpoint_format(&t->mapped, mapped) : "none",
@@ -165,7 +168,8 @@ static void nat_test_text(FILE *f, const struct nat_test *t)
 
 static void nat_report_text(FILE *f, const struct nat_report *r, bool verbose)
 {
-	char pub[ENDPOINT_STRLEN], srv[ENDPOINT_STRLEN], alt[ENDPOINT_STRLEN], local[ENDPOINT_STRLEN];
+	char pub[ENDPOINT_STRLEN], srv[ENDPOINT_STRLEN], alt[ENDPOINT_STRLEN],
+		local[ENDPOINT_STRLEN];
 	if (!r->udp_answered && !r->tcp_answered)
 		return; /* the error went to stderr */
 	endpoint_format(&r->mapped, pub);

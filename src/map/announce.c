@@ -53,7 +53,8 @@ static void announce_readable(void *self, int fd, int64_t now)
 		if (n < 0)
 			return;
 		uint32_t epoch;
-		if (!endpoint_same_ip(&from, &a->env->gateway) || !a->epoch_of(d, (size_t)n, &epoch))
+		if (!endpoint_same_ip(&from, &a->env->gateway) ||
+		    !a->epoch_of(d, (size_t)n, &epoch))
 			continue;
 		bool ok = map_env_epoch(a->env, a->method, a->epoch, epoch, now);
 		trace_log(a->env->trace, "map: <- %s announcement, epoch %u%s",
@@ -106,7 +107,8 @@ size_t announce_watch(struct announce *a, const struct announce *how, const bool
 	if (a->fd < 0) {
 		*a = *how;
 		if (announce_open(a) < 0) {
-			trace_log(a->env->trace, "map: cannot listen for gateway announcements on port %u",
+			trace_log(a->env->trace,
+				  "map: cannot listen for gateway announcements on port %u",
 				  PCP_CLIENT_PORT);
 			return 0;
 		}

@@ -24,23 +24,24 @@ void map_pcp_result_text(unsigned result, uint16_t port, const char *proto, char
 	case PCP_RESULT_ADDRESS_MISMATCH:
 		/* RFC 6887 §8.3 ADDRESS_MISMATCH: the source address the server saw
 		 * is not the one the client wrote: something translated it. */
-		snprintf(out, len, "%s: the gateway saw another source address than this host's; %s",
-			 name, "another NAT between this host and the gateway (double NAT) is the usual cause");
+		snprintf(out, len,
+			 "%s: the gateway saw another source address than this host's; %s", name,
+			 "another NAT between this host and the gateway (double NAT) is the usual cause");
 		break;
 	case PCP_RESULT_NO_RESOURCES:
 	case PCP_RESULT_NETWORK_FAILURE:
 		snprintf(out, len, "%s: the gateway cannot map now; %s", name, double_nat_hint);
 		break;
 	case PCP_RESULT_CANNOT_PROVIDE_EXTERNAL:
-		snprintf(out, len, "%s: external port %u/%s is taken (--any lets the gateway choose)",
-			 name, port, proto);
+		snprintf(out, len,
+			 "%s: external port %u/%s is taken (--any lets the gateway choose)", name,
+			 port, proto);
 		break;
 	case PCP_RESULT_USER_EX_QUOTA:
-		snprintf(out, len, "%s: this host has as many mappings as the gateway allows", name);
+		snprintf(out, len, "%s: this host has as many mappings as the gateway allows",
+			 name);
 		break;
-	default:
-		snprintf(out, len, "%s (result code %u)", name, result);
-		break;
+	default: snprintf(out, len, "%s (result code %u)", name, result); break;
 	}
 }
 
@@ -49,8 +50,8 @@ void map_natpmp_result_text(unsigned result, char *out, size_t len)
 	const char *name = natpmp_result_name(result);
 	switch (result) {
 	case NATPMP_RESULT_NOT_AUTHORIZED:
-		snprintf(out, len, "%s: the gateway refuses mappings (NAT-PMP disabled or forbidden)",
-			 name);
+		snprintf(out, len,
+			 "%s: the gateway refuses mappings (NAT-PMP disabled or forbidden)", name);
 		break;
 	case NATPMP_RESULT_NETWORK_FAILURE:
 		/* RFC 6886 §3.5: "e.g., NAT box itself has not obtained a DHCP lease". */
@@ -60,9 +61,7 @@ void map_natpmp_result_text(unsigned result, char *out, size_t len)
 	case NATPMP_RESULT_OUT_OF_RESOURCES:
 		snprintf(out, len, "%s: the gateway cannot create more mappings", name);
 		break;
-	default:
-		snprintf(out, len, "%s (result code %u)", name, result);
-		break;
+	default: snprintf(out, len, "%s (result code %u)", name, result); break;
 	}
 }
 
@@ -70,18 +69,10 @@ void map_upnp_code_text(int code, char *out, size_t len)
 {
 	const char *name = code > 0 ? strupnperror(code) : NULL;
 	switch (code) {
-	case UPNPCOMMAND_HTTP_ERROR:
-		snprintf(out, len, "no valid HTTP answer");
-		return;
-	case UPNPCOMMAND_INVALID_RESPONSE:
-		snprintf(out, len, "an unreadable SOAP answer");
-		return;
-	case UPNPCOMMAND_INVALID_ARGS:
-		snprintf(out, len, "invalid arguments");
-		return;
-	case UPNPCOMMAND_UNKNOWN_ERROR:
-		snprintf(out, len, "an unknown error");
-		return;
+	case UPNPCOMMAND_HTTP_ERROR: snprintf(out, len, "no valid HTTP answer"); return;
+	case UPNPCOMMAND_INVALID_RESPONSE: snprintf(out, len, "an unreadable SOAP answer"); return;
+	case UPNPCOMMAND_INVALID_ARGS: snprintf(out, len, "invalid arguments"); return;
+	case UPNPCOMMAND_UNKNOWN_ERROR: snprintf(out, len, "an unknown error"); return;
 	}
 	if (name)
 		snprintf(out, len, "%d %s", code, name);
@@ -121,8 +112,8 @@ void map_upnp_failure_text(const struct upnp_failure *f, char *out, size_t len)
 		snprintf(out, len, "external port %u/%s is taken (%s)", f->external_port, f->proto,
 			 code);
 	} else if (refused) {
-		snprintf(out, len, "not authorized: the gateway refuses this mapping (%s %s)", o->action,
-			 code);
+		snprintf(out, len, "not authorized: the gateway refuses this mapping (%s %s)",
+			 o->action, code);
 	} else if (o->code == UPNP_ACTION_FAILED && !f->external[0]) {
 		snprintf(out, len, "%s failed (%s): the gateway reports no external address; %s",
 			 o->action, code, double_nat_hint);
@@ -130,6 +121,7 @@ void map_upnp_failure_text(const struct upnp_failure *f, char *out, size_t len)
 		snprintf(out, len, "no time left for %s before the deadline",
 			 o->action[0] ? o->action : "the SOAP call");
 	} else {
-		snprintf(out, len, "%s failed (%s)", o->action[0] ? o->action : "the request", code);
+		snprintf(out, len, "%s failed (%s)", o->action[0] ? o->action : "the request",
+			 code);
 	}
 }

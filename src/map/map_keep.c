@@ -7,8 +7,8 @@
 /* What the keeper listens to between renewals. */
 struct keeper {
 	struct sigwatch *sw;
-	bool *wake;          /* set by a signal or a restart: the wait ends */
-	bool restarted;      /* the gateway lost its mappings since the last renewal */
+	bool *wake;     /* set by a signal or a restart: the wait ends */
+	bool restarted; /* the gateway lost its mappings since the last renewal */
 	struct loop_client watch[PORTMAP_WATCH_LOOPS];
 	size_t n_watch;
 };

@@ -20,9 +20,10 @@ static void set_why_v(struct map_run *run, enum map_method m, enum map_mstate st
 	trace_log(run->pm->env.trace, "map: %s: %s", map_method_name(m), run->why[m]);
 }
 
-static void set_why(struct map_run *run, enum map_method m, enum map_mstate st, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void set_why(struct map_run *run, enum map_method m, enum map_mstate st, const char *fmt, ...)
+static void set_why(struct map_run *run, enum map_method m, enum map_mstate st, const char *fmt,
+		    ...) __attribute__((format(printf, 4, 5)));
+static void set_why(struct map_run *run, enum map_method m, enum map_mstate st, const char *fmt,
+		    ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -94,7 +95,8 @@ void map_run_warn(struct map_run *run, const char *fmt, ...)
 	struct map_result *r = run->r;
 	va_list ap;
 	va_start(ap, fmt);
-	text_lines_vadd(&r->warnings[0][0], MAP_TEXT_MAX, MAP_MAX_WARNINGS, &r->n_warnings, fmt, ap);
+	text_lines_vadd(&r->warnings[0][0], MAP_TEXT_MAX, MAP_MAX_WARNINGS, &r->n_warnings, fmt,
+			ap);
 	va_end(ap);
 }
 
@@ -165,7 +167,8 @@ bool map_run_op_answered(struct map_run *run, enum map_method m, const struct re
 
 bool map_env_for_other_host(const struct map_env *env)
 {
-	return endpoint_is_set(&env->p->internal) && !endpoint_same_ip(&env->p->internal, &env->local);
+	return endpoint_is_set(&env->p->internal) &&
+	       !endpoint_same_ip(&env->p->internal, &env->local);
 }
 
 uint32_t map_env_wire_lifetime(const struct map_env *env)
@@ -214,7 +217,8 @@ static enum map_method next_candidate(const struct map_run *run, int64_t now)
 		if (run->st[m] != MAP_MS_PRESENT)
 			continue;
 		for (int b = 0; b < m; b++)
-			if (run->st[b] == MAP_MS_PROBING && now < grace_end(run, (enum map_method)m))
+			if (run->st[b] == MAP_MS_PROBING &&
+			    now < grace_end(run, (enum map_method)m))
 				return MAP_NONE;
 		return (enum map_method)m;
 	}
@@ -238,7 +242,8 @@ static void start_op(struct map_run *run, enum map_method m)
 	if (!pm->ops[m]->third_party && map_env_for_other_host(&pm->env)) {
 		char others[64];
 		third_party_methods(pm, others, sizeof(others));
-		set_why(run, m, MAP_MS_FAILED, "%s maps only to the host that asks (--internal needs %s)",
+		set_why(run, m, MAP_MS_FAILED,
+			"%s maps only to the host that asks (--internal needs %s)",
 			map_method_title(m), others);
 		return;
 	}
@@ -338,7 +343,8 @@ void map_run_settle(struct map_run *run)
 		const char *peer = run->pm->ops[m] ? run->pm->ops[m]->peer : NULL;
 		if (run->st[m] == MAP_MS_PROBING)
 			set_why(run, (enum map_method)m, MAP_MS_ABSENT,
-				"no answer from %s within the deadline", peer ? peer : gw_text(run->pm, gw));
+				"no answer from %s within the deadline",
+				peer ? peer : gw_text(run->pm, gw));
 		else if (run->st[m] == MAP_MS_WORKING)
 			set_why(run, (enum map_method)m, MAP_MS_FAILED,
 				"the gateway did not finish the request within the deadline");
@@ -430,4 +436,3 @@ void map_run_start_probes(struct map_run *run, unsigned methods)
 		if (run->st[m] == MAP_MS_PROBING)
 			pm->ops[m]->probe_start(pm->m[m], run);
 }
-

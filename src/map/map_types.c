@@ -51,7 +51,7 @@ const char *map_protocol_name(int protocol)
 const char *map_event_name(enum map_event e)
 {
 	static const char *const names[] = {
-		[MAP_EVENT_MAPPED] = "mapped",   [MAP_EVENT_RENEWED] = "renewed",
+		[MAP_EVENT_MAPPED] = "mapped",     [MAP_EVENT_RENEWED] = "renewed",
 		[MAP_EVENT_REMAPPED] = "remapped", [MAP_EVENT_FAILED] = "renew-failed",
 		[MAP_EVENT_DELETED] = "deleted",
 	};

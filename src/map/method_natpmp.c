@@ -173,7 +173,10 @@ static bool natpmp_double_nat_symptom(int code)
 static size_t natpmp_watch(struct map_adapter *m, const bool *wake, struct loop_client *out)
 {
 	struct natpmp_method *s = self(m);
-	const struct announce how = {.fd = -1, .env = s->env, .method = MAP_NATPMP, .epoch = &s->epoch,
+	const struct announce how = {.fd = -1,
+				     .env = s->env,
+				     .method = MAP_NATPMP,
+				     .epoch = &s->epoch,
 				     .epoch_of = natpmp_announcement_epoch};
 	return announce_watch(&s->announce, &how, wake, out);
 }

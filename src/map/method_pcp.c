@@ -17,8 +17,8 @@ struct pcp_method {
 	bool open;
 	struct epoch_track epoch;
 	uint8_t nonce_key[SIPHASH_KEY_LEN];
-	bool prefer_failure;   /* PREFER_FAILURE still sent */
-	bool taking_back;      /* deleting a port we did not ask for */
+	bool prefer_failure; /* PREFER_FAILURE still sent */
+	bool taking_back;    /* deleting a port we did not ask for */
 	uint16_t offered;
 	struct announce announce;
 };
@@ -80,7 +80,8 @@ static void request_for(const struct pcp_method *s, uint32_t lifetime, uint16_t 
 	/* §13.1 THIRD_PARTY: a mapping for another host of the LAN. */
 	if (map_env_for_other_host(env))
 		q->third_party = env->p->internal;
-	const struct endpoint *who = endpoint_is_set(&q->third_party) ? &q->third_party : &env->local;
+	const struct endpoint *who =
+		endpoint_is_set(&q->third_party) ? &q->third_party : &env->local;
 	pcp_nonce_derive(s->nonce_key, who, q->internal_port, q->protocol, q->nonce);
 }
 
@@ -186,7 +187,8 @@ static void delete_update(struct pcp_method *s, struct map_run *run)
 	const struct map_params *p = s->env->p;
 	if (resp->result == PCP_RESULT_SUCCESS)
 		map_run_done(run, MAP_PCP);
-	else if (resp->result == PCP_RESULT_NO_RESOURCES) /* miniupnpd, when it has no such mapping */
+	else if (resp->result ==
+		 PCP_RESULT_NO_RESOURCES) /* miniupnpd, when it has no such mapping */
 		map_run_not_found(run, MAP_PCP, "no PCP mapping for %u/%s", p->internal_port,
 				  map_protocol_name(p->protocol));
 	else
@@ -235,7 +237,10 @@ static bool pcp_double_nat_symptom(int code)
 static size_t pcp_watch(struct map_adapter *m, const bool *wake, struct loop_client *out)
 {
 	struct pcp_method *s = self(m);
-	const struct announce how = {.fd = -1, .env = s->env, .method = MAP_PCP, .epoch = &s->epoch,
+	const struct announce how = {.fd = -1,
+				     .env = s->env,
+				     .method = MAP_PCP,
+				     .epoch = &s->epoch,
 				     .epoch_of = pcp_announcement_epoch};
 	return announce_watch(&s->announce, &how, wake, out);
 }

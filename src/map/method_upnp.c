@@ -44,7 +44,8 @@ static void upnp_close(struct map_adapter *m)
 static void igd_external(const struct upnp_client *c, struct endpoint *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!c->have_igd || c->igd.external_code != 0 || endpoint_parse_ip(out, c->igd.external) < 0)
+	if (!c->have_igd || c->igd.external_code != 0 ||
+	    endpoint_parse_ip(out, c->igd.external) < 0)
 		memset(out, 0, sizeof(*out));
 }
 
@@ -56,7 +57,8 @@ static void upnp_probe_start(struct map_adapter *m, struct map_run *run)
 	const struct endpoint *target = endpoint_is_set(&env->p->gateway) ? &env->gateway : NULL;
 	if (upnp_client_search(&s->client, &env->local, target, map_run_window_end(run),
 			       map_run_deadline(run)) < 0)
-		map_run_absent(run, MAP_UPNP, "SSDP search failed: %s", strerror(-s->client.sys_error));
+		map_run_absent(run, MAP_UPNP, "SSDP search failed: %s",
+			       strerror(-s->client.sys_error));
 }
 
 static void upnp_probe_update(struct map_adapter *m, struct map_run *run, int64_t now)
@@ -69,7 +71,8 @@ static void upnp_probe_update(struct map_adapter *m, struct map_run *run, int64_
 	else if (c->sys_error)
 		map_run_absent(run, MAP_UPNP, "SSDP search failed: %s", strerror(-c->sys_error));
 	else if (c->n_answers)
-		map_run_absent(run, MAP_UPNP, "%s: no usable IGD description", c->answers[0].location);
+		map_run_absent(run, MAP_UPNP, "%s: no usable IGD description",
+			       c->answers[0].location);
 	else
 		map_run_absent(run, MAP_UPNP, "no IGD answered the SSDP search%s",
 			       c->dropped ? " (malformed answers dropped; -v shows them)" : "");
@@ -94,7 +97,8 @@ static void fill_job(const struct upnp_method *s, enum upnp_job_kind kind, int64
 		endpoint_format_ip(&p->internal, j->internal_client);
 	else
 		text_copy(j->internal_client, sizeof(j->internal_client), lanaddr);
-	text_copy(j->description, sizeof(j->description), p->description ? p->description : "natctl");
+	text_copy(j->description, sizeof(j->description),
+		  p->description ? p->description : "natctl");
 }
 
 static void upnp_op_start(struct map_adapter *m, struct map_run *run)
@@ -139,9 +143,12 @@ static void report_failure(const struct upnp_method *s, struct map_run *run)
 static void quirk_warnings(struct map_run *run, const struct upnp_added *a, uint16_t asked)
 {
 	if (a->quirks & UPNP_QUIRK_PERMANENT_ONLY)
-		map_run_warn(run, "the gateway takes only permanent UPnP leases: mapped with lease 0; delete it when done");
+		map_run_warn(
+			run,
+			"the gateway takes only permanent UPnP leases: mapped with lease 0; delete it when done");
 	if (a->quirks & UPNP_QUIRK_SAME_PORT)
-		map_run_warn(run, "the gateway requires the same external and internal port (724): mapped external port %u instead of %u",
+		map_run_warn(run,
+			     "the gateway requires the same external and internal port (724): mapped external port %u instead of %u",
 			     a->external_port, asked);
 	if (a->quirks & UPNP_QUIRK_NO_ANY)
 		map_run_warn(run, "the gateway lacks AddAnyPortMapping: used AddPortMapping");
@@ -152,7 +159,9 @@ static void add_update(const struct upnp_method *s, struct map_run *run)
 	const struct upnp_client *c = &s->client;
 	const struct upnp_report *rep = &c->report;
 	if (c->job_lost) {
-		map_run_failed(run, MAP_UPNP, 0, "no answer to AddPortMapping within the deadline (the mapping may exist: natctl map --list)");
+		map_run_failed(
+			run, MAP_UPNP, 0,
+			"no answer to AddPortMapping within the deadline (the mapping may exist: natctl map --list)");
 		return;
 	}
 	if (rep->status.code != 0 || !rep->have_added) {
@@ -176,7 +185,8 @@ static void delete_update(const struct upnp_method *s, struct map_run *run)
 	const struct map_params *p = s->env->p;
 	const char *proto = map_protocol_name(p->protocol);
 	if (c->job_lost)
-		map_run_failed(run, MAP_UPNP, 0, "no answer to DeletePortMapping within the deadline");
+		map_run_failed(run, MAP_UPNP, 0,
+			       "no answer to DeletePortMapping within the deadline");
 	else if (rep->deleted.refused_other_host)
 		map_run_failed(run, MAP_UPNP, 0,
 			       "%u/%s points at %s:%u (\"%s\"), not this host; --force deletes it",
@@ -199,7 +209,8 @@ static void upnp_op_update(struct map_adapter *m, struct map_run *run)
 	case MAP_OP_DELETE: delete_update(s, run); break;
 	default:
 		if (s->client.job_lost)
-			map_run_failed(run, MAP_UPNP, 0, "no answer to the listing within the deadline");
+			map_run_failed(run, MAP_UPNP, 0,
+				       "no answer to the listing within the deadline");
 		else
 			map_run_done(run, MAP_UPNP);
 		break;

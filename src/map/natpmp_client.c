@@ -101,7 +101,7 @@ static int natpmp_send(void *owner, int64_t now)
 	else
 		rc = sendnewportmappingrequest(&c->pmp,
 					       c->opcode == NATPMP_OP_MAP_UDP ? NATPMP_PROTOCOL_UDP
-									: NATPMP_PROTOCOL_TCP,
+									      : NATPMP_PROTOCOL_TCP,
 					       c->internal_port, c->external_port, c->lifetime);
 	int e = errno;
 	trace_log(c->trace, "natpmp: -> %s %s request (try %u%s)", endpoint_format(&c->gateway, gw),
@@ -142,9 +142,9 @@ static int parse_with_libnatpmp(struct natpmp_client *c, int64_t now)
 	if (rc < 0 && c->answer.result == 0)
 		c->lib_error = rc;
 	request_answered(&c->rq, now);
-	trace_log(c->trace, "natpmp: <- %s %s, epoch %u, rtt %.3f ms", endpoint_format(&c->gateway, gw),
-		  natpmp_result_name((unsigned)c->answer.result), c->answer.epoch,
-		  (double)c->rq.rtt_us / USEC_PER_MSEC);
+	trace_log(c->trace, "natpmp: <- %s %s, epoch %u, rtt %.3f ms",
+		  endpoint_format(&c->gateway, gw), natpmp_result_name((unsigned)c->answer.result),
+		  c->answer.epoch, (double)c->rq.rtt_us / USEC_PER_MSEC);
 	return 0;
 }
 
@@ -162,8 +162,8 @@ static int natpmp_receive(void *owner, int fd, int64_t now)
 		return parse_with_libnatpmp(c, now);
 	recv(fd, data, sizeof(data), 0); /* consume it */
 	request_drop(&c->rq, check);
-	trace_log(c->trace, "natpmp: <- %s dropped %zd bytes: %s", endpoint_format(&c->gateway, gw), n,
-		  natpmp_check_strerror(check));
+	trace_log(c->trace, "natpmp: <- %s dropped %zd bytes: %s", endpoint_format(&c->gateway, gw),
+		  n, natpmp_check_strerror(check));
 	return 0;
 }
 

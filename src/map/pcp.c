@@ -28,11 +28,11 @@ const char *pcp_strerror(int err)
 const char *pcp_result_name(unsigned code)
 {
 	static const char *const names[] = {
-		"SUCCESS",          "UNSUPP_VERSION",   "NOT_AUTHORIZED",
-		"MALFORMED_REQUEST", "UNSUPP_OPCODE",   "UNSUPP_OPTION",
-		"MALFORMED_OPTION", "NETWORK_FAILURE",  "NO_RESOURCES",
-		"UNSUPP_PROTOCOL",  "USER_EX_QUOTA",    "CANNOT_PROVIDE_EXTERNAL",
-		"ADDRESS_MISMATCH", "EXCESSIVE_REMOTE_PEERS",
+		"SUCCESS",           "UNSUPP_VERSION",         "NOT_AUTHORIZED",
+		"MALFORMED_REQUEST", "UNSUPP_OPCODE",          "UNSUPP_OPTION",
+		"MALFORMED_OPTION",  "NETWORK_FAILURE",        "NO_RESOURCES",
+		"UNSUPP_PROTOCOL",   "USER_EX_QUOTA",          "CANNOT_PROVIDE_EXTERNAL",
+		"ADDRESS_MISMATCH",  "EXCESSIVE_REMOTE_PEERS",
 	};
 	return code < sizeof(names) / sizeof(names[0]) ? names[code] : "UNKNOWN";
 }
@@ -188,12 +188,9 @@ int pcp_decode_response(const uint8_t *data, size_t len, struct pcp_response *r)
 	if (r->version != PCP_VERSION)
 		return PCP_OK; /* header only: the rest is another version's layout */
 	switch (r->opcode) {
-	case PCP_OP_ANNOUNCE:
-		return skip_options(&b);
-	case PCP_OP_MAP:
-		return decode_map(&b, r);
-	default:
-		return PCP_ERR_OPCODE_UNKNOWN;
+	case PCP_OP_ANNOUNCE: return skip_options(&b);
+	case PCP_OP_MAP: return decode_map(&b, r);
+	default: return PCP_ERR_OPCODE_UNKNOWN;
 	}
 }
 

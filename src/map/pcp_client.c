@@ -104,7 +104,8 @@ static void trace_answer(struct pcp_client *c)
 	const struct pcp_response *r = &c->resp;
 	double rtt_ms = (double)c->rq.rtt_us / USEC_PER_MSEC;
 	if (r->natpmp) {
-		trace_log(c->trace, "pcp: <- %s NAT-PMP answer: Unsupported Version (no PCP), rtt %.3f ms",
+		trace_log(c->trace,
+			  "pcp: <- %s NAT-PMP answer: Unsupported Version (no PCP), rtt %.3f ms",
 			  endpoint_format(&c->server, src), rtt_ms);
 		return;
 	}

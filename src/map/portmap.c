@@ -56,7 +56,8 @@ static int find_local(struct portmap *pm, struct map_result *r)
 		endpoint_parse_ip(&toward, SSDP_MULTICAST_V4);
 	rc = net_route_source(&toward, &env->local);
 	if (rc < 0)
-		snprintf(r->error, sizeof(r->error), "no route toward the gateway: %s", strerror(-rc));
+		snprintf(r->error, sizeof(r->error), "no route toward the gateway: %s",
+			 strerror(-rc));
 	return rc;
 }
 
@@ -82,9 +83,8 @@ static int open_methods(struct portmap *pm, struct map_result *r)
 	return 0;
 }
 
-int portmap_open_with(struct portmap **out, const struct map_params *p,
-		      const struct trace *trace, struct map_result *r,
-		      const struct map_method_ops *const table[MAP_N_METHODS])
+int portmap_open_with(struct portmap **out, const struct map_params *p, const struct trace *trace,
+		      struct map_result *r, const struct map_method_ops *const table[MAP_N_METHODS])
 {
 	memset(r, 0, sizeof(*r));
 	r->method = MAP_NONE;
@@ -96,7 +96,8 @@ int portmap_open_with(struct portmap **out, const struct map_params *p,
 	}
 	pm->p = *p;
 	memcpy(pm->ops, table, sizeof(pm->ops));
-	pm->env = (struct map_env){.p = &pm->p, .trace = trace, .restarted = env_restarted, .ctx = pm};
+	pm->env =
+		(struct map_env){.p = &pm->p, .trace = trace, .restarted = env_restarted, .ctx = pm};
 	find_gateway(pm);
 	if (find_local(pm, r) < 0)
 		return -1;
@@ -173,8 +174,10 @@ static void warn_external(struct map_result *r)
 	if (!endpoint_is_set(&r->external))
 		add_warning(r, "the gateway did not tell its external address");
 	else if (addr_is_behind_nat(&r->external))
-		add_warning(r, "the gateway's external address %s is %s: the mapping only opens the inner NAT (double NAT)",
-			    endpoint_format_ip(&r->external, ip), behind_nat_text(&r->external, true));
+		add_warning(r,
+			    "the gateway's external address %s is %s: the mapping only opens the inner NAT (double NAT)",
+			    endpoint_format_ip(&r->external, ip),
+			    behind_nat_text(&r->external, true));
 }
 
 /* The external address any method knows, for a deletion's result. */
@@ -205,7 +208,8 @@ static void conclude_delete(struct map_run *run)
 	for (size_t i = 0; i < r->n_errors; i++)
 		if (run->st[r->errors[i].method] == MAP_MS_FAILED &&
 		    !run->not_found[r->errors[i].method])
-			add_warning(r, "%s: %s", map_method_name(r->errors[i].method), r->errors[i].text);
+			add_warning(r, "%s: %s", map_method_name(r->errors[i].method),
+				    r->errors[i].text);
 }
 
 /* "no gateway answered within 2.0 s (pcp: ...; upnp: ...)" */

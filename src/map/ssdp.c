@@ -6,7 +6,6 @@
 #include <string.h>
 #include <strings.h>
 
-
 const char *const ssdp_igd_targets[2] = {
 	"urn:schemas-upnp-org:device:InternetGatewayDevice:2",
 	"urn:schemas-upnp-org:device:InternetGatewayDevice:1",
@@ -148,8 +147,9 @@ static int parse_header(const char *line, size_t n, struct ssdp_answer *out, boo
 /* "HTTP/1.0 200 ..." or "HTTP/1.1 200 ..." (UDA 1.1 §1.3.3). */
 static bool status_ok(const char *line, size_t n)
 {
-	return n >= 12 && strncasecmp(line, "HTTP/1.", 7) == 0 && (line[7] == '0' || line[7] == '1') &&
-	       strncmp(line + 8, " 200", 4) == 0 && (n == 12 || line[12] == ' ');
+	return n >= 12 && strncasecmp(line, "HTTP/1.", 7) == 0 &&
+	       (line[7] == '0' || line[7] == '1') && strncmp(line + 8, " 200", 4) == 0 &&
+	       (n == 12 || line[12] == ' ');
 }
 
 int ssdp_parse_response(const char *data, size_t len, struct ssdp_answer *out)

@@ -14,7 +14,7 @@
 /* UDA 1.1 §1.3.2: "control points should send each M-SEARCH more than
  * once" over lossy UDP; three rounds, early in the wait. */
 static const int64_t search_rounds_us[] = {0, 200 * 1000, 700 * 1000};
-#define SEARCH_ROUNDS (sizeof(search_rounds_us) / sizeof(search_rounds_us[0]))
+#define SEARCH_ROUNDS         (sizeof(search_rounds_us) / sizeof(search_rounds_us[0]))
 #define DROP_FOREIGN_LOCATION 1
 
 static bool is_multicast(const struct endpoint *e)
@@ -118,7 +118,8 @@ static void send_round(struct upnp_client *c, int64_t now)
 	}
 	c->rounds++;
 	if (c->rounds < SEARCH_ROUNDS)
-		c->next_search_us = now + search_rounds_us[c->rounds] - search_rounds_us[c->rounds - 1];
+		c->next_search_us =
+			now + search_rounds_us[c->rounds] - search_rounds_us[c->rounds - 1];
 	else
 		c->next_search_us = CLOCK_NEVER;
 }
@@ -181,7 +182,8 @@ static void drop(struct upnp_client *c, const struct endpoint *from, int why, co
 	char src[ENDPOINT_STRLEN];
 	c->dropped++;
 	c->last_drop = why;
-	trace_log(c->trace, "upnp: <- %s dropped SSDP answer: %s", endpoint_format(from, src), text);
+	trace_log(c->trace, "upnp: <- %s dropped SSDP answer: %s", endpoint_format(from, src),
+		  text);
 }
 
 /* One SSDP datagram: a usable answer joins the list (once per LOCATION). */
@@ -289,18 +291,12 @@ static bool take_record(struct upnp_client *c, uint32_t type, const uint8_t *p, 
 			return false;
 		terminate_igd(&c->igd);
 		return true;
-	case UPNP_REC_ADDED:
-		return r->have_added = take(&r->added, sizeof(r->added), p, len);
-	case UPNP_REC_HOLDER:
-		return take(&r->holder, sizeof(r->holder), p, len);
-	case UPNP_REC_DELETED:
-		return take(&r->deleted, sizeof(r->deleted), p, len);
-	case UPNP_REC_ENTRY:
-		return take(&e, sizeof(e), p, len) && add_entry(r, &e);
-	case UPNP_REC_STATUS:
-		return *ended = take(&r->status, sizeof(r->status), p, len);
-	default:
-		return false;
+	case UPNP_REC_ADDED: return r->have_added = take(&r->added, sizeof(r->added), p, len);
+	case UPNP_REC_HOLDER: return take(&r->holder, sizeof(r->holder), p, len);
+	case UPNP_REC_DELETED: return take(&r->deleted, sizeof(r->deleted), p, len);
+	case UPNP_REC_ENTRY: return take(&e, sizeof(e), p, len) && add_entry(r, &e);
+	case UPNP_REC_STATUS: return *ended = take(&r->status, sizeof(r->status), p, len);
+	default: return false;
 	}
 }
 
@@ -335,8 +331,8 @@ static void describe_finished(struct upnp_client *c, bool ok)
 		return;
 	}
 	memset(&c->igd, 0, sizeof(c->igd));
-	trace_log(c->trace, "upnp: %s: no usable IGD description (%d)", c->answers[c->described - 1].location,
-		  c->report.status.code);
+	trace_log(c->trace, "upnp: %s: no usable IGD description (%d)",
+		  c->answers[c->described - 1].location, c->report.status.code);
 	/* The first answer was no IGD after all: let miniupnpc's
 	 * UPNP_GetValidIGD choose among every device that answered. */
 	if (c->n_answers > c->described && start_describe(c, true) == 0)

@@ -77,8 +77,9 @@ static void read_wan_state(const struct upnp_job *j, const struct UPNPUrls *urls
 	char lasterr[64] = "";
 	unsigned int uptime = 0;
 	if (time_left(j, o))
-		igd->external_code = UPNP_GetExternalIPAddress(
-			urls->controlURL, igd->data.first.servicetype, igd->external);
+		igd->external_code =
+			UPNP_GetExternalIPAddress(urls->controlURL, igd->data.first.servicetype,
+						  igd->external);
 	if (time_left(j, o) &&
 	    UPNP_GetStatusInfo(urls->controlURL, igd->data.first.servicetype, igd->status, &uptime,
 			       lasterr) != UPNPCOMMAND_SUCCESS)
@@ -192,8 +193,8 @@ static int add_once(const struct upnp_job *j, struct add_state *s, struct upnp_s
 	snprintf(lease, sizeof(lease), "%u", s->lifetime);
 	const char *desc = j->description[0] ? j->description : "natctl";
 	if (!s->use_any) {
-		int rc = UPNP_AddPortMapping(s->ctl, s->svc, ext, in, j->internal_client, desc, s->proto,
-					     NULL, lease);
+		int rc = UPNP_AddPortMapping(s->ctl, s->svc, ext, in, j->internal_client, desc,
+					     s->proto, NULL, lease);
 		set_action(o, "AddPortMapping", rc);
 		return rc;
 	}
@@ -211,7 +212,8 @@ static int add_once(const struct upnp_job *j, struct add_state *s, struct upnp_s
 /* The router quirks: each answer that has a known remedy gets one retry. */
 static bool retry_quirk(const struct upnp_job *j, struct add_state *s, int rc)
 {
-	if (s->use_any && (rc == UPNP_INVALID_ACTION || rc == UPNP_OPTIONAL_ACTION_NOT_IMPLEMENTED)) {
+	if (s->use_any &&
+	    (rc == UPNP_INVALID_ACTION || rc == UPNP_OPTIONAL_ACTION_NOT_IMPLEMENTED)) {
 		s->use_any = false; /* no AddAnyPortMapping after all */
 		s->quirks |= UPNP_QUIRK_NO_ANY;
 		return true;
@@ -354,12 +356,13 @@ static void job_list(const struct upnp_job *j, struct upnp_status *o, int fd)
 		char idx[16], ext[16] = "", client[64] = "", in[16] = "", proto[16] = "",
 			      desc[128] = "", enabled[16] = "", rhost[128] = "", lease[32] = "";
 		snprintf(idx, sizeof(idx), "%d", i);
-		int rc = UPNP_GetGenericPortMappingEntry(urls.controlURL, data.first.servicetype, idx,
-							 ext, client, in, proto, desc, enabled,
+		int rc = UPNP_GetGenericPortMappingEntry(urls.controlURL, data.first.servicetype,
+							 idx, ext, client, in, proto, desc, enabled,
 							 rhost, lease);
 		set_action(o, "GetGenericPortMappingEntry", rc);
 		/* 713 SpecifiedArrayIndexInvalid ends the table; some routers say 402. */
-		if (rc == UPNP_SPECIFIED_ARRAY_INDEX_INVALID || (rc == UPNP_INVALID_ARGS && i > 0)) {
+		if (rc == UPNP_SPECIFIED_ARRAY_INDEX_INVALID ||
+		    (rc == UPNP_INVALID_ARGS && i > 0)) {
 			o->code = 0;
 			break;
 		}

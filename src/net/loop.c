@@ -15,8 +15,7 @@ static bool all_done(const struct loop_client *c, size_t n)
 }
 
 /* Collects every client's fds; owner[i] says whose pollfd i is. */
-static size_t gather_fds(const struct loop_client *c, size_t n, struct pollfd *pfd,
-			 size_t *owner)
+static size_t gather_fds(const struct loop_client *c, size_t n, struct pollfd *pfd, size_t *owner)
 {
 	size_t count = 0;
 	for (size_t i = 0; i < n && count < LOOP_MAX_FDS; i++) {

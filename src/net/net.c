@@ -112,8 +112,7 @@ int random_bytes(void *p, size_t n)
 	return 0;
 }
 
-static int copy_results(const struct addrinfo *res, uint16_t port, struct endpoint *out,
-			size_t max)
+static int copy_results(const struct addrinfo *res, uint16_t port, struct endpoint *out, size_t max)
 {
 	size_t n = 0;
 	for (const struct addrinfo *ai = res; ai && n < max; ai = ai->ai_next) {

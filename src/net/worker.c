@@ -48,7 +48,7 @@ int worker_put(int fd, uint32_t type, const void *payload, size_t length)
 	if (length > WORKER_MAX_OUTPUT)
 		return -1;
 	return worker_write(fd, &h, sizeof(h)) == 0 && worker_write(fd, payload, length) == 0 ? 0
-												: -1;
+											      : -1;
 }
 
 int worker_next_record(const struct worker *w, size_t *offset, uint32_t *type,

@@ -70,31 +70,37 @@ static void find_double_nat(const struct probe_facts *f, struct diagnosis *d)
 	bool ext_cgnat = ext && addr_classify(ext) == ADDR_CLASS_CGNAT;
 	if (ext && addr_is_behind_nat(ext)) {
 		d->double_nat = true;
-		advise(d, "%s works, but your router's WAN address %s is %s: a port forward will "
-			  "not be reachable from the internet; %s",
+		advise(d,
+		       "%s works, but your router's WAN address %s is %s: a port forward will "
+		       "not be reachable from the internet; %s",
 		       by, endpoint_format_ip(ext, e),
-		       ext_cgnat ? "carrier-grade NAT" : "a private address (another router is in front of it)",
-		       ext_cgnat ? "ask your ISP for a public IPv4 address, or use IPv6 or a relay."
-				 : "forward the port on the outer router too, or put this router in bridge mode.");
+		       ext_cgnat ? "carrier-grade NAT"
+				 : "a private address (another router is in front of it)",
+		       ext_cgnat
+			       ? "ask your ISP for a public IPv4 address, or use IPv6 or a relay."
+			       : "forward the port on the outer router too, or put this router in bridge mode.");
 	} else if (ext && pub && !endpoint_same_ip(ext, pub)) {
 		d->double_nat = true;
-		advise(d, "The router says its WAN address is %s, but the internet sees %s: there is "
-			  "another NAT in between; a port forward will not be reachable from the internet.",
+		advise(d,
+		       "The router says its WAN address is %s, but the internet sees %s: there is "
+		       "another NAT in between; a port forward will not be reachable from the internet.",
 		       endpoint_format_ip(ext, e), endpoint_format_ip(pub, p));
 	}
 	if (local_cgnat) {
 		d->double_nat = true;
-		advise(d, "This host's own address %s is carrier-grade NAT space (100.64.0.0/10): "
-			  "inbound connections cannot reach it; use IPv6 or a relay.",
+		advise(d,
+		       "This host's own address %s is carrier-grade NAT space (100.64.0.0/10): "
+		       "inbound connections cannot reach it; use IPv6 or a relay.",
 		       endpoint_format_ip(&f->local, e));
 	}
 	bool stun_learnt = ext && pub && endpoint_same_ip(ext, pub) && any_refused_double_nat(f) &&
 			   !any_mapping(f, NAT_TRI_YES);
 	if (stun_learnt) {
 		d->double_nat = true;
-		advise(d, "The router knows the public address %s but refuses every mapping, as "
-			  "routers behind another NAT do (it learnt the address by STUN): likely "
-			  "carrier-grade NAT; ask your ISP for a public IPv4 address, or use IPv6 or a relay.",
+		advise(d,
+		       "The router knows the public address %s but refuses every mapping, as "
+		       "routers behind another NAT do (it learnt the address by STUN): likely "
+		       "carrier-grade NAT; ask your ISP for a public IPv4 address, or use IPv6 or a relay.",
 		       endpoint_format_ip(ext, e));
 	}
 	d->cgnat = local_cgnat || ext_cgnat || stun_learnt;
@@ -121,7 +127,8 @@ static void judge_inbound(const struct probe_facts *f, struct diagnosis *d)
 	for (int i = 0; i < MAP_N_METHODS; i++) {
 		const struct pm_facts *m = method_facts(f, i);
 		if (m->available && m->mapping_ok == NAT_TRI_NO && m->refusal[0] && !d->double_nat)
-			advise(d, "%s refused a test mapping: %s.", map_method_title((enum map_method)i), m->refusal);
+			advise(d, "%s refused a test mapping: %s.",
+			       map_method_title((enum map_method)i), m->refusal);
 	}
 }
 
@@ -135,23 +142,21 @@ static void judge_p2p(const struct probe_facts *f, struct diagnosis *d)
 	case NAT_CLASSIC_OPEN_INTERNET:
 	case NAT_CLASSIC_FULL_CONE:
 	case NAT_CLASSIC_RESTRICTED_CONE:
-	case NAT_CLASSIC_PORT_RESTRICTED_CONE:
-		d->p2p_likely = NAT_TRI_YES;
-		break;
+	case NAT_CLASSIC_PORT_RESTRICTED_CONE: d->p2p_likely = NAT_TRI_YES; break;
 	case NAT_CLASSIC_SYMMETRIC:
 		d->p2p_likely = NAT_TRI_NO;
-		advise(d, "The NAT is symmetric (a new public port for every destination): direct "
-			  "peer-to-peer usually fails unless the other side is open; expect a relay (TURN), "
-			  "or open a port by mapping.");
+		advise(d,
+		       "The NAT is symmetric (a new public port for every destination): direct "
+		       "peer-to-peer usually fails unless the other side is open; expect a relay (TURN), "
+		       "or open a port by mapping.");
 		break;
 	case NAT_CLASSIC_UDP_BLOCKED:
 		d->p2p_likely = NAT_TRI_NO;
-		advise(d, "Outbound UDP is blocked: peer-to-peer and most real-time apps need a relay "
-			  "over TCP or TLS; ask the network's administrator to allow UDP.");
+		advise(d,
+		       "Outbound UDP is blocked: peer-to-peer and most real-time apps need a relay "
+		       "over TCP or TLS; ask the network's administrator to allow UDP.");
 		break;
-	case NAT_CLASSIC_UNKNOWN:
-		d->p2p_likely = NAT_TRI_UNKNOWN;
-		break;
+	case NAT_CLASSIC_UNKNOWN: d->p2p_likely = NAT_TRI_UNKNOWN; break;
 	}
 }
 
@@ -165,14 +170,17 @@ static void write_verdict(struct diagnosis *d)
 	char methods[64] = "";
 	for (int i = 0; i < MAP_N_METHODS; i++) {
 		if (d->methods & MAP_BIT(i))
-			snprintf(methods + strlen(methods), sizeof(methods) - strlen(methods), "%s%s",
-				 methods[0] ? ", " : "", map_method_title((enum map_method)i));
+			snprintf(methods + strlen(methods), sizeof(methods) - strlen(methods),
+				 "%s%s", methods[0] ? ", " : "",
+				 map_method_title((enum map_method)i));
 	}
 	const char *inbound =
 		d->cgnat ? "carrier-grade NAT: inbound connections cannot be opened"
-		: d->double_nat ? "double NAT: a port mapping opens only the inner router"
-		: tri_word(d->inbound_ok, "inbound connections to a mapped port can work",
-			   "inbound connections cannot be opened", "inbound connections: unknown");
+		: d->double_nat
+			? "double NAT: a port mapping opens only the inner router"
+			: tri_word(d->inbound_ok, "inbound connections to a mapped port can work",
+				   "inbound connections cannot be opened",
+				   "inbound connections: unknown");
 	snprintf(d->verdict, sizeof(d->verdict), "%s; port mapping: %s; direct peer-to-peer %s",
 		 inbound, methods[0] ? methods : "none",
 		 tri_word(d->p2p_likely, "likely", "unlikely", "unknown"));

@@ -99,7 +99,8 @@ static void test_mappings(struct probe_result *r, struct portmap *pm, const stru
 		}
 		int64_t until = clock_now_us() + PROBE_CLEANUP_US;
 		if (portmap_unmap(pm, until > o->deadline ? until : o->deadline, &res) != 0)
-			trace_log(o->trace, "probe: could not delete the %s test mapping of port %u: %s",
+			trace_log(o->trace,
+				  "probe: could not delete the %s test mapping of port %u: %s",
 				  map_method_name(meth), port, res.error);
 	}
 }

@@ -53,8 +53,7 @@ static bool probe_dead(const struct nat_discovery *d, const struct nat_probe *p,
 	if (!p->started)
 		return false;
 	if (p->txn.state == STUN_TXN_PENDING)
-		return d->rto_us > 0 &&
-		       stun_txn_silent(&p->txn, NAT_SILENT_SENDS, d->rto_us, now);
+		return d->rto_us > 0 && stun_txn_silent(&p->txn, NAT_SILENT_SENDS, d->rto_us, now);
 	return !probe_answered(p);
 }
 
@@ -69,8 +68,9 @@ static struct nat_probe *probe_of(struct nat_discovery *d, const struct stun_txn
 	return NULL;
 }
 
-static int start_probe(struct nat_discovery *d, struct nat_probe *p, enum nat_role role, enum nat_socket sock,
-		       const struct endpoint *dst, uint32_t change, const struct endpoint *expect)
+static int start_probe(struct nat_discovery *d, struct nat_probe *p, enum nat_role role,
+		       enum nat_socket sock, const struct endpoint *dst, uint32_t change,
+		       const struct endpoint *expect)
 {
 	memset(p, 0, sizeof(*p));
 	p->role = role;
@@ -94,8 +94,8 @@ static void adopt_rtt(struct nat_discovery *d, int64_t rtt_us)
 	rto = rto > STUN_RTO_INITIAL_US ? STUN_RTO_INITIAL_US : rto;
 	d->rto_us = rto;
 	stun_client_adopt_rto(&d->client, rto);
-	trace_log(d->opt->trace, "nat: RTT %.3f ms, RTO now %.0f ms", (double)rtt_us / USEC_PER_MSEC,
-		  (double)rto / USEC_PER_MSEC);
+	trace_log(d->opt->trace, "nat: RTT %.3f ms, RTO now %.0f ms",
+		  (double)rtt_us / USEC_PER_MSEC, (double)rto / USEC_PER_MSEC);
 }
 
 static const struct endpoint *alternate_of(const struct nat_probe *p)
@@ -118,13 +118,15 @@ static void start_primary_tests(struct nat_discovery *d, int i)
 	alt_port.port = other.port;
 	d->primary = i;
 	d->r->other = other;
-	start_probe(d, &d->tests[NAT_ROLE_MAP_ALT_IP], NAT_ROLE_MAP_ALT_IP, NAT_SOCK_A, &alt_ip, 0, NULL);
-	start_probe(d, &d->tests[NAT_ROLE_MAP_ALT_BOTH], NAT_ROLE_MAP_ALT_BOTH, NAT_SOCK_A, &other, 0, NULL);
+	start_probe(d, &d->tests[NAT_ROLE_MAP_ALT_IP], NAT_ROLE_MAP_ALT_IP, NAT_SOCK_A, &alt_ip, 0,
+		    NULL);
+	start_probe(d, &d->tests[NAT_ROLE_MAP_ALT_BOTH], NAT_ROLE_MAP_ALT_BOTH, NAT_SOCK_A, &other,
+		    0, NULL);
 	start_probe(d, &d->tests[NAT_ROLE_B_CHANGE], NAT_ROLE_B_CHANGE, NAT_SOCK_B, p,
 		    STUN_CHANGE_IP | STUN_CHANGE_PORT, &other);
 	start_probe(d, &d->tests[NAT_ROLE_B_PLAIN], NAT_ROLE_B_PLAIN, NAT_SOCK_B, p, 0, NULL);
-	start_probe(d, &d->tests[NAT_ROLE_C_CHANGE], NAT_ROLE_C_CHANGE, NAT_SOCK_C, p, STUN_CHANGE_PORT,
-		    &alt_port);
+	start_probe(d, &d->tests[NAT_ROLE_C_CHANGE], NAT_ROLE_C_CHANGE, NAT_SOCK_C, p,
+		    STUN_CHANGE_PORT, &alt_port);
 	start_probe(d, &d->tests[NAT_ROLE_C_PLAIN], NAT_ROLE_C_PLAIN, NAT_SOCK_C, p, 0, NULL);
 }
 
@@ -162,7 +164,8 @@ static void on_request(struct stun_client *c, int fd, const struct stun_msg *msg
 	struct nat_probe *h = &d->tests[NAT_ROLE_HAIRPIN];
 	(void)c;
 	(void)from;
-	if (h->started && fd == d->fd[NAT_SOCK_A] && memcmp(msg->tid, h->txn.tid, STUN_TID_LEN) == 0) {
+	if (h->started && fd == d->fd[NAT_SOCK_A] &&
+	    memcmp(msg->tid, h->txn.tid, STUN_TID_LEN) == 0) {
 		d->hairpin_seen = true;
 		d->hairpin_rtt_us = clock_now_us() - h->txn.first_send_us;
 		stun_txn_cancel(&h->txn);
@@ -173,7 +176,8 @@ static void on_request(struct stun_client *c, int fd, const struct stun_msg *msg
 
 static void decide_mapping(struct nat_discovery *d, int64_t now)
 {
-	struct nat_probe *ip = &d->tests[NAT_ROLE_MAP_ALT_IP], *both = &d->tests[NAT_ROLE_MAP_ALT_BOTH];
+	struct nat_probe *ip = &d->tests[NAT_ROLE_MAP_ALT_IP],
+			 *both = &d->tests[NAT_ROLE_MAP_ALT_BOTH];
 	const struct endpoint *ma1 = nat_probe_mapped(&d->bind[d->primary]);
 	enum nat_dependence m = nat_mapping_from(ma1, nat_probe_mapped(ip), nat_probe_mapped(both));
 	if (m == NAT_DEP_UNKNOWN && probe_dead(d, ip, now) && nat_probe_mapped(both) &&
@@ -210,10 +214,13 @@ static bool change_anomaly(struct nat_discovery *d, const struct nat_probe *p)
 		if (endpoint_same_ip(&p->txn.unexpected_from, primary) &&
 		    ((p->txn.change_flags & STUN_CHANGE_IP) ||
 		     endpoint_equal(&p->txn.unexpected_from, primary)))
-			add_reason(d->r, "filtering: the server ignores CHANGE-REQUEST "
-					 "(its answer came from %s)", src);
+			add_reason(d->r,
+				   "filtering: the server ignores CHANGE-REQUEST "
+				   "(its answer came from %s)",
+				   src);
 		else
-			add_reason(d->r, "filtering: a change request was answered from %s, not from %s",
+			add_reason(d->r,
+				   "filtering: a change request was answered from %s, not from %s",
 				   src, endpoint_format(&p->txn.expect_from, want));
 		return true;
 	}
@@ -312,15 +319,19 @@ static void decide_without_alternate(struct nat_discovery *d)
 	}
 	endpoint_format(&d->bind[d->first_answer].txn.dst, srv);
 	if (d->mapping_varies)
-		add_reason(d->r, "mapping: servers saw different public ports (endpoint-dependent), but "
-				 "address- and address-and-port-dependent cannot be told apart without "
-				 "an RFC 5780 server");
+		add_reason(d->r,
+			   "mapping: servers saw different public ports (endpoint-dependent), but "
+			   "address- and address-and-port-dependent cannot be told apart without "
+			   "an RFC 5780 server");
 	else if (other_ip > 0)
 		d->r->mapping = NAT_DEP_ENDPOINT_INDEPENDENT;
 	else
-		add_reason(d->r, "mapping: %s gives no alternate address (RFC 5780 OTHER-ADDRESS); "
-				 "name a second server to compare mappings", srv);
-	add_reason(d->r, "filtering: %s gives no alternate address, so CHANGE-REQUEST tests cannot run",
+		add_reason(d->r,
+			   "mapping: %s gives no alternate address (RFC 5780 OTHER-ADDRESS); "
+			   "name a second server to compare mappings",
+			   srv);
+	add_reason(d->r,
+		   "filtering: %s gives no alternate address, so CHANGE-REQUEST tests cannot run",
 		   srv);
 	d->mapping_done = d->filtering_done = true;
 }
@@ -447,8 +458,8 @@ int nat_discovery_start(struct nat_discovery *d, const struct nat_options *opt,
 	for (size_t i = 0; rc == 0 && i < opt->n_servers && i < NAT_MAX_SERVERS; i++) {
 		if (opt->servers[i].family != opt->servers[0].family)
 			continue; /* one address family per run: socket A has one */
-		start_probe(d, &d->bind[d->n_bind++], NAT_ROLE_BIND, NAT_SOCK_A, &opt->servers[i], 0,
-			    NULL);
+		start_probe(d, &d->bind[d->n_bind++], NAT_ROLE_BIND, NAT_SOCK_A, &opt->servers[i],
+			    0, NULL);
 	}
 	if (rc == 0 && opt->tcp)
 		stun_tcp_start(&d->tcp, &opt->servers[0], opt->trace, d->start_us);

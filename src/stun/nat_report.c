@@ -14,7 +14,8 @@ _Static_assert(NAT_TEXT_MAX == STUN_TEXT_MAX, "nat_report.software must hold a s
 
 /* ---- the evidence: one nat_test per exchange ---- */
 
-static void record_test(struct nat_report *r, const struct nat_probe *p, const struct endpoint *local)
+static void record_test(struct nat_report *r, const struct nat_probe *p,
+			const struct endpoint *local)
 {
 	if (!p->started || r->n_tests >= NAT_MAX_TESTS)
 		return;

@@ -74,7 +74,6 @@ bool nat_alternate_usable(const struct endpoint *server, const struct endpoint *
 	/* RFC 5780 §7.4: the alternate must differ in both address and port,
 	 * or the CHANGE-REQUEST tests cannot tell the filters apart. */
 	return endpoint_is_set(other) && other->family == server->family &&
-	       addr_classify(other) != ADDR_CLASS_UNSPECIFIED &&
-	       !endpoint_same_ip(other, server) && other->port != server->port &&
-	       other->port != 0;
+	       addr_classify(other) != ADDR_CLASS_UNSPECIFIED && !endpoint_same_ip(other, server) &&
+	       other->port != server->port && other->port != 0;
 }

@@ -181,7 +181,8 @@ static int attr_error_code(struct attr_ctx *a)
 	if (cls < 3 || cls > 6 || num > 99)
 		return STUN_ERR_ATTR_VALUE;
 	a->msg->error_code = (uint16_t)(cls * 100 + num);
-	text_sanitize_bytes(a->msg->error_reason, sizeof(a->msg->error_reason), a->value + 4, a->len - 4);
+	text_sanitize_bytes(a->msg->error_reason, sizeof(a->msg->error_reason), a->value + 4,
+			    a->len - 4);
 	a->msg->has |= STUN_HAS_ERROR_CODE;
 	return 0;
 }

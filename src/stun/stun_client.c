@@ -118,7 +118,8 @@ void stun_client_adopt_rto(struct stun_client *c, int64_t rto_us)
 
 bool stun_txn_silent(const struct stun_txn *t, unsigned sends, int64_t wait_us, int64_t now)
 {
-	return t->state == STUN_TXN_PENDING && t->sends >= sends && now - t->last_send_us >= wait_us;
+	return t->state == STUN_TXN_PENDING && t->sends >= sends &&
+	       now - t->last_send_us >= wait_us;
 }
 
 static void stun_client_tick(void *self, int64_t now)
@@ -152,8 +153,9 @@ static void trace_response(struct stun_client *c, const struct stun_txn *t)
 	const struct endpoint *m = stun_msg_mapped(&t->response);
 	if (m)
 		endpoint_format(m, mapped);
-	trace_log(c->trace, "stun: <- %s %s %s, mapped %s, rtt %.3f ms", endpoint_format(&t->from, from),
-		  txn_label(t), t->response.cls == STUN_CLASS_SUCCESS ? "success" : "error", mapped,
+	trace_log(c->trace, "stun: <- %s %s %s, mapped %s, rtt %.3f ms",
+		  endpoint_format(&t->from, from), txn_label(t),
+		  t->response.cls == STUN_CLASS_SUCCESS ? "success" : "error", mapped,
 		  (double)t->rtt_us / USEC_PER_MSEC);
 }
 
@@ -172,9 +174,10 @@ static bool answer_from_expected(struct stun_client *c, struct stun_txn *t,
 			  endpoint_format(from, src), txn_label(t));
 		return false;
 	}
-	const struct endpoint *claimed = (msg->has & STUN_HAS_RESPONSE_ORIGIN) ? &msg->response_origin
-					 : (msg->has & STUN_HAS_SOURCE_ADDRESS) ? &msg->source_address
-										 : NULL;
+	const struct endpoint *claimed =
+		(msg->has & STUN_HAS_RESPONSE_ORIGIN)  ? &msg->response_origin
+		: (msg->has & STUN_HAS_SOURCE_ADDRESS) ? &msg->source_address
+						       : NULL;
 	if (t->change_flags && claimed && !endpoint_equal(claimed, from)) {
 		t->discarded++;
 		trace_log(c->trace, "stun: <- %s dropped: it claims to come from %s",
@@ -211,7 +214,8 @@ static void accept_response(struct stun_client *c, int fd, const struct stun_msg
 	 * discarded and "the transaction is considered to have failed". */
 	if (rc == STUN_ERR_UNKNOWN_REQUIRED) {
 		t->reject = rc;
-		trace_log(c->trace, "stun: <- %s rejected: unknown comprehension-required attribute 0x%04x",
+		trace_log(c->trace,
+			  "stun: <- %s rejected: unknown comprehension-required attribute 0x%04x",
 			  endpoint_format(from, src), msg->unknown_required[0]);
 		txn_end(c, t, STUN_TXN_FAILED);
 		return;

@@ -84,9 +84,7 @@ void stun_public_set_error(struct stun_public_result *r, int64_t waited_us)
 	size_t len = sizeof(r->error);
 	endpoint_format(&r->server, srv);
 	switch (r->outcome) {
-	case STUN_PUBLIC_OK:
-		r->error[0] = '\0';
-		break;
+	case STUN_PUBLIC_OK: r->error[0] = '\0'; break;
 	case STUN_PUBLIC_NO_ANSWER:
 		snprintf(r->error, len, "no response from %s within %.3g s", srv,
 			 (double)waited_us / USEC_PER_SEC);

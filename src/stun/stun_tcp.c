@@ -58,14 +58,14 @@ int stun_tcp_start(struct stun_tcp *t, const struct endpoint *dst, const struct 
 		return t->sys_error ? t->sys_error : t->reject;
 	}
 	t->state = STUN_TCP_CONNECTING;
-	trace_log(trace, "stun/tcp: connecting to %s", endpoint_format(dst, (char[ENDPOINT_STRLEN]){0}));
+	trace_log(trace, "stun/tcp: connecting to %s",
+		  endpoint_format(dst, (char[ENDPOINT_STRLEN]){0}));
 	return 0;
 }
 
 static void tcp_write_request(struct stun_tcp *t)
 {
-	ssize_t n = send(t->fd, t->request + t->written, t->request_len - t->written,
-			 MSG_NOSIGNAL);
+	ssize_t n = send(t->fd, t->request + t->written, t->request_len - t->written, MSG_NOSIGNAL);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
 			tcp_fail(t, true, -errno, strerror(errno));

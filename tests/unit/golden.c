@@ -44,8 +44,7 @@ struct nat_test *golden_add_test(struct nat_report *r, const char *name, struct 
 	return t;
 }
 
-void golden_answer(struct nat_test *t, struct endpoint from, struct endpoint mapped,
-		   int64_t rtt_us)
+void golden_answer(struct nat_test *t, struct endpoint from, struct endpoint mapped, int64_t rtt_us)
 {
 	t->answered = true;
 	t->from = from;

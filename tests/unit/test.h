@@ -14,34 +14,36 @@ struct test_case {
 };
 
 /* Table entry; tests/CMakeLists.txt registers every T(name) it finds with CTest. */
+// clang-format off
 #define T(fn) {#fn, fn}
+// clang-format on
 
 void test_fail(const char *file, int line, const char *what);
 
-#define CHECK(cond)                                                  \
-	do {                                                         \
-		if (!(cond))                                         \
-			test_fail(__FILE__, __LINE__, #cond);         \
+#define CHECK(cond)                                           \
+	do {                                                  \
+		if (!(cond))                                  \
+			test_fail(__FILE__, __LINE__, #cond); \
 	} while (0)
 
-#define CHECK_EQ_INT(a, b)                                                              \
-	do {                                                                            \
-		long long va_ = (long long)(a), vb_ = (long long)(b);                   \
-		if (va_ != vb_) {                                                       \
-			char m_[256];                                                   \
+#define CHECK_EQ_INT(a, b)                                                                     \
+	do {                                                                                   \
+		long long va_ = (long long)(a), vb_ = (long long)(b);                          \
+		if (va_ != vb_) {                                                              \
+			char m_[256];                                                          \
 			snprintf(m_, sizeof(m_), "%s == %s (%lld != %lld)", #a, #b, va_, vb_); \
-			test_fail(__FILE__, __LINE__, m_);                              \
-		}                                                                       \
+			test_fail(__FILE__, __LINE__, m_);                                     \
+		}                                                                              \
 	} while (0)
 
 /* Reports two strings that differ, whole (no buffer to cut them). */
 void test_fail_strings(const char *file, int line, const char *a_text, const char *b_text,
 		       const char *a, const char *b);
 
-#define CHECK_EQ_STR(a, b)                                                     \
-	do {                                                                   \
-		const char *sa_ = (a), *sb_ = (b);                             \
-		if (!sa_ || !sb_ || strcmp(sa_, sb_) != 0)                     \
+#define CHECK_EQ_STR(a, b)                                                       \
+	do {                                                                     \
+		const char *sa_ = (a), *sb_ = (b);                               \
+		if (!sa_ || !sb_ || strcmp(sa_, sb_) != 0)                       \
 			test_fail_strings(__FILE__, __LINE__, #a, #b, sa_, sb_); \
 	} while (0)
 

@@ -46,7 +46,8 @@ static void diagnose_plain_home_router(void)
 {
 	struct nat_report stun;
 	struct diagnosis d;
-	struct probe_facts f = home(&stun, "203.0.113.2", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
+	struct probe_facts f =
+		home(&stun, "203.0.113.2", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
 	diagnose(&f, &d);
 	CHECK(!d.double_nat);
 	CHECK(!d.cgnat);
@@ -61,12 +62,14 @@ static void diagnose_cgnat_wan_address(void)
 {
 	struct nat_report stun;
 	struct diagnosis d;
-	struct probe_facts f = home(&stun, "100.64.0.2", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
+	struct probe_facts f =
+		home(&stun, "100.64.0.2", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
 	diagnose(&f, &d);
 	CHECK(d.double_nat);
 	CHECK(d.cgnat);
 	CHECK_EQ_INT(d.inbound_ok, NAT_TRI_NO);
-	CHECK(advice_has(&d, "UPnP works, but your router's WAN address 100.64.0.2 is carrier-grade NAT"));
+	CHECK(advice_has(&d,
+			 "UPnP works, but your router's WAN address 100.64.0.2 is carrier-grade NAT"));
 	CHECK(advice_has(&d, "ask your ISP"));
 	CHECK(strstr(d.verdict, "carrier-grade NAT") != NULL);
 }
@@ -75,7 +78,8 @@ static void diagnose_private_wan_address(void)
 {
 	struct nat_report stun;
 	struct diagnosis d;
-	struct probe_facts f = home(&stun, "192.168.1.20", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
+	struct probe_facts f =
+		home(&stun, "192.168.1.20", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
 	diagnose(&f, &d);
 	CHECK(d.double_nat);
 	CHECK(!d.cgnat);
@@ -99,7 +103,8 @@ static void diagnose_stun_learnt_and_refusing(void)
 {
 	struct nat_report stun;
 	struct diagnosis d;
-	struct probe_facts f = home(&stun, "203.0.113.2", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
+	struct probe_facts f =
+		home(&stun, "203.0.113.2", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
 	f.tested_mapping = true;
 	f.methods[MAP_UPNP].mapping_ok = NAT_TRI_NO;
 	f.methods[MAP_UPNP].refused_double_nat = true;

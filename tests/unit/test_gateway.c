@@ -44,28 +44,32 @@ static void epoch_rules(void)
 	struct epoch_track t;
 	memset(&t, 0, sizeof(t));
 	int64_t s = USEC_PER_SEC;
-	CHECK(epoch_observe(&t, 1000, 0));          /* the first one is valid */
-	CHECK(epoch_observe(&t, 1010, 10 * s));     /* in step */
-	CHECK(epoch_observe(&t, 1009, 10 * s));     /* back by one second: reordering */
-	CHECK(!epoch_observe(&t, 5, 11 * s));       /* went back: restarted */
-	CHECK(epoch_observe(&t, 105, 111 * s));     /* in step again */
-	CHECK(!epoch_observe(&t, 110, 211 * s));    /* 100 s passed, server says 5: restarted */
-	CHECK(!epoch_observe(&t, 1000, 212 * s));   /* server jumped ahead: invalid too */
+	CHECK(epoch_observe(&t, 1000, 0));        /* the first one is valid */
+	CHECK(epoch_observe(&t, 1010, 10 * s));   /* in step */
+	CHECK(epoch_observe(&t, 1009, 10 * s));   /* back by one second: reordering */
+	CHECK(!epoch_observe(&t, 5, 11 * s));     /* went back: restarted */
+	CHECK(epoch_observe(&t, 105, 111 * s));   /* in step again */
+	CHECK(!epoch_observe(&t, 110, 211 * s));  /* 100 s passed, server says 5: restarted */
+	CHECK(!epoch_observe(&t, 1000, 212 * s)); /* server jumped ahead: invalid too */
 }
 
 static void natpmp_check_table(void)
 {
 	static const uint8_t addr_ok[12] = {0, 128, 0, 0, 0, 0, 1, 0, 203, 0, 113, 2};
-	static const uint8_t map_ok[16] = {0, 130, 0, 0, 0, 0, 1, 0, 0x1f, 0x90, 0x1f, 0x90, 0, 0, 0x1c, 0x20};
+	static const uint8_t map_ok[16] = {0,    130,  0,    0,    0, 0, 1,    0,
+					   0x1f, 0x90, 0x1f, 0x90, 0, 0, 0x1c, 0x20};
 	static const uint8_t refused[8] = {0, 130, 0, 3, 0, 0, 1, 0};
 	CHECK_EQ_INT(natpmp_check_response(addr_ok, 12, NATPMP_OP_ADDRESS, 0), NATPMP_CHECK_OK);
 	CHECK_EQ_INT(natpmp_check_response(addr_ok, 11, NATPMP_OP_ADDRESS, 0), NATPMP_CHECK_SHORT);
 	CHECK_EQ_INT(natpmp_check_response(addr_ok, 4, NATPMP_OP_ADDRESS, 0), NATPMP_CHECK_SHORT);
-	CHECK_EQ_INT(natpmp_check_response(addr_ok, 12, NATPMP_OP_MAP_TCP, 8080), NATPMP_CHECK_OPCODE);
+	CHECK_EQ_INT(natpmp_check_response(addr_ok, 12, NATPMP_OP_MAP_TCP, 8080),
+		     NATPMP_CHECK_OPCODE);
 	CHECK_EQ_INT(natpmp_check_response(map_ok, 16, NATPMP_OP_MAP_TCP, 8080), NATPMP_CHECK_OK);
 	CHECK_EQ_INT(natpmp_check_response(map_ok, 16, NATPMP_OP_MAP_TCP, 8081), NATPMP_CHECK_PORT);
-	CHECK_EQ_INT(natpmp_check_response(map_ok, 12, NATPMP_OP_MAP_TCP, 8080), NATPMP_CHECK_SHORT);
-	CHECK_EQ_INT(natpmp_check_response(map_ok, 16, NATPMP_OP_MAP_UDP, 8080), NATPMP_CHECK_OPCODE);
+	CHECK_EQ_INT(natpmp_check_response(map_ok, 12, NATPMP_OP_MAP_TCP, 8080),
+		     NATPMP_CHECK_SHORT);
+	CHECK_EQ_INT(natpmp_check_response(map_ok, 16, NATPMP_OP_MAP_UDP, 8080),
+		     NATPMP_CHECK_OPCODE);
 	CHECK_EQ_INT(natpmp_check_response(refused, 8, NATPMP_OP_MAP_TCP, 8080), NATPMP_CHECK_OK);
 	uint8_t v2[16];
 	memcpy(v2, map_ok, 16);

@@ -8,7 +8,7 @@
 #include "natctl/cli/output_map.h"
 #include "test.h"
 
-#define NO_ANSWER_ALL                                                                        \
+#define NO_ANSWER_ALL                                                                          \
 	"no gateway answered within 2.0 s (pcp: no answer from 192.168.77.1:5351; natpmp: no " \
 	"answer from 192.168.77.1:5351; upnp: no IGD answered the SSDP search)"
 
@@ -244,8 +244,8 @@ static void list_result(struct map_result *r)
 	r->gateway = golden_ep("192.168.77.1", 0);
 }
 
-static struct map_entry entry(int protocol, const char *internal, uint16_t iport,
-			      uint16_t eport, uint32_t lifetime, const char *description)
+static struct map_entry entry(int protocol, const char *internal, uint16_t iport, uint16_t eport,
+			      uint32_t lifetime, const char *description)
 {
 	struct map_entry e;
 	memset(&e, 0, sizeof(e));
@@ -283,7 +283,9 @@ static void golden_map_list_truncated(void)
 {
 	struct map_entry e = entry(IPPROTO_TCP, "192.168.77.10", 8080, 8080, 3600, "natctl");
 	struct map_result r;
-	struct map_list l = {.gateway = golden_ep("192.168.77.1", 0), .entries = &e, .n = 1,
+	struct map_list l = {.gateway = golden_ep("192.168.77.1", 0),
+			     .entries = &e,
+			     .n = 1,
 			     .truncated = true};
 	list_result(&r);
 	add_warning(&r, "upnp: no answer to GetGenericPortMappingEntry 1 within the deadline");

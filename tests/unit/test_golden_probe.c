@@ -181,12 +181,16 @@ static void golden_probe_cgnat(void)
 	r.info[MAP_UPNP].igd_version = 1;
 	r.info[MAP_UPNP].connected = NAT_TRI_YES;
 	set_method(&r.facts.methods[MAP_PCP], NULL);
-	set_refused(&r.facts.methods[MAP_PCP], "NO_RESOURCES: the gateway cannot map now; usually a double NAT: "
-				  "the gateway's own WAN address is private or carrier-grade NAT");
+	set_refused(&r.facts.methods[MAP_PCP],
+		    "NO_RESOURCES: the gateway cannot map now; usually a double NAT: "
+		    "the gateway's own WAN address is private or carrier-grade NAT");
 	r.facts.methods[MAP_PCP].refused_double_nat = true;
 	stun_answered(&r, "203.0.113.77", 1027, NAT_CLASSIC_SYMMETRIC);
-	r.diag = (struct diagnosis){.double_nat = true, .cgnat = true, .inbound_ok = NAT_TRI_NO,
-				    .p2p_likely = NAT_TRI_NO, .methods = MAP_BIT(MAP_PCP) | MAP_BIT(MAP_UPNP)};
+	r.diag = (struct diagnosis){.double_nat = true,
+				    .cgnat = true,
+				    .inbound_ok = NAT_TRI_NO,
+				    .p2p_likely = NAT_TRI_NO,
+				    .methods = MAP_BIT(MAP_PCP) | MAP_BIT(MAP_UPNP)};
 	snprintf(r.diag.verdict, sizeof(r.diag.verdict),
 		 "carrier-grade NAT: inbound connections cannot be opened; port mapping: PCP, "
 		 "UPnP; direct peer-to-peer unlikely");
@@ -237,9 +241,10 @@ static void golden_probe_udp_blocked(void)
 	r.info[MAP_UPNP].igd_version = 1;
 	r.info[MAP_UPNP].connected = NAT_TRI_YES;
 	set_refused(&r.facts.methods[MAP_UPNP], "not authorized: the gateway refuses this mapping "
-				   "(AddPortMapping 606 Action not authorized)");
+						"(AddPortMapping 606 Action not authorized)");
 	stun_udp_blocked(&r);
-	r.diag = (struct diagnosis){.inbound_ok = NAT_TRI_NO, .p2p_likely = NAT_TRI_NO,
+	r.diag = (struct diagnosis){.inbound_ok = NAT_TRI_NO,
+				    .p2p_likely = NAT_TRI_NO,
 				    .methods = MAP_BIT(MAP_UPNP)};
 	snprintf(r.diag.verdict, sizeof(r.diag.verdict),
 		 "inbound connections cannot be opened; port mapping: UPnP; direct peer-to-peer "
@@ -302,13 +307,7 @@ static void golden_probe_no_route_text(void)
 }
 
 const struct test_case golden_probe_cases[] = {
-	T(golden_probe_home),
-	T(golden_probe_test_mapping),
-	T(golden_probe_cgnat),
-	T(golden_probe_double_nat),
-	T(golden_probe_udp_blocked),
-	T(golden_probe_no_gateway),
-	T(golden_probe_no_route),
-	T(golden_probe_no_route_text),
-	{NULL, NULL},
+	T(golden_probe_home),       T(golden_probe_test_mapping),  T(golden_probe_cgnat),
+	T(golden_probe_double_nat), T(golden_probe_udp_blocked),   T(golden_probe_no_gateway),
+	T(golden_probe_no_route),   T(golden_probe_no_route_text), {NULL, NULL},
 };

@@ -8,7 +8,7 @@
 #include "natctl/stun/stun_public.h"
 #include "test.h"
 
-#define NO_EP ((struct endpoint){0})
+#define NO_EP       ((struct endpoint){0})
 #define CHANGE_BOTH (STUN_CHANGE_IP | STUN_CHANGE_PORT)
 
 /* The result as the stun layer leaves it: with its error text, "" if none. */

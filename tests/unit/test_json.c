@@ -129,10 +129,6 @@ static void json_endpoint_shapes(void)
 }
 
 const struct test_case json_cases[] = {
-	T(json_nesting_and_escapes),
-	T(json_never_prints_nan),
-	T(json_invalid_utf8_replaced),
-	T(json_misuse_reported),
-	T(json_endpoint_shapes),
-	{NULL, NULL},
+	T(json_nesting_and_escapes), T(json_never_prints_nan), T(json_invalid_utf8_replaced),
+	T(json_misuse_reported),     T(json_endpoint_shapes),  {NULL, NULL},
 };

@@ -11,7 +11,8 @@ static void map_errors_pcp_results(void)
 		unsigned code;
 		const char *text;
 	} rows[] = {
-		{PCP_RESULT_NOT_AUTHORIZED, "NOT_AUTHORIZED: the gateway's policy refuses this mapping"},
+		{PCP_RESULT_NOT_AUTHORIZED,
+		 "NOT_AUTHORIZED: the gateway's policy refuses this mapping"},
 		{PCP_RESULT_ADDRESS_MISMATCH,
 		 "ADDRESS_MISMATCH: the gateway saw another source address than this host's; another NAT between this host and the gateway (double NAT) is the usual cause"},
 		{PCP_RESULT_NO_RESOURCES,
@@ -75,22 +76,33 @@ static void upnp_text(int code, const char *action, const struct upnp_holder *h,
 static void map_errors_upnp_failures(void)
 {
 	char out[320];
-	struct upnp_holder h = {.known = true, .client = "192.168.77.11", .port = 8080,
+	struct upnp_holder h = {.known = true,
+				.client = "192.168.77.11",
+				.port = 8080,
 				.description = "game \x1b[2J"};
 	upnp_text(UPNP_CONFLICT_IN_MAPPING_ENTRY, "AddPortMapping", &h, "192.168.77.10", "", out,
 		  sizeof(out));
-	CHECK_EQ_STR(out, "external port 8080/tcp is held by 192.168.77.11:8080 (\"game ?[2J\") (718 ConflictInMappingEntry)");
+	CHECK_EQ_STR(
+		out,
+		"external port 8080/tcp is held by 192.168.77.11:8080 (\"game ?[2J\") (718 ConflictInMappingEntry)");
 	upnp_text(UPNP_ACTION_NOT_AUTHORIZED, "AddPortMapping", NULL, "192.168.77.50", "", out,
 		  sizeof(out));
-	CHECK_EQ_STR(out, "the gateway maps only to the host that asks (secure mode): 192.168.77.50 is not this host's address 192.168.77.10 (AddPortMapping 606 Action not authorized)");
+	CHECK_EQ_STR(
+		out,
+		"the gateway maps only to the host that asks (secure mode): 192.168.77.50 is not this host's address 192.168.77.10 (AddPortMapping 606 Action not authorized)");
 	upnp_text(UPNP_CONFLICT_IN_MAPPING_ENTRY, "AddPortMapping", NULL, "192.168.77.10", "", out,
 		  sizeof(out));
 	CHECK_EQ_STR(out, "external port 8080/tcp is taken (718 ConflictInMappingEntry)");
 	upnp_text(UPNP_CONFLICT_WITH_OTHER_MECHANISMS, "AddPortMapping", NULL, "192.168.77.10", "",
 		  out, sizeof(out));
-	CHECK_EQ_STR(out, "not authorized: the gateway refuses this mapping (AddPortMapping 729 UnknownError)");
-	upnp_text(UPNP_ACTION_FAILED, "AddPortMapping", NULL, "192.168.77.10", "", out, sizeof(out));
-	CHECK_EQ_STR(out, "AddPortMapping failed (501 Action Failed): the gateway reports no external address; usually a double NAT: the gateway's own WAN address is private or carrier-grade NAT");
+	CHECK_EQ_STR(
+		out,
+		"not authorized: the gateway refuses this mapping (AddPortMapping 729 UnknownError)");
+	upnp_text(UPNP_ACTION_FAILED, "AddPortMapping", NULL, "192.168.77.10", "", out,
+		  sizeof(out));
+	CHECK_EQ_STR(
+		out,
+		"AddPortMapping failed (501 Action Failed): the gateway reports no external address; usually a double NAT: the gateway's own WAN address is private or carrier-grade NAT");
 	upnp_text(UPNP_ACTION_FAILED, "AddPortMapping", NULL, "192.168.77.10", "203.0.113.2", out,
 		  sizeof(out));
 	CHECK_EQ_STR(out, "AddPortMapping failed (501 Action Failed)");
@@ -103,8 +115,12 @@ static void map_errors_upnp_out_of_time(void)
 	char out[320];
 	struct upnp_status st = {.code = 0, .out_of_time = true};
 	struct upnp_holder none = {0};
-	struct upnp_failure f = {.status = &st, .holder = &none, .proto = "udp", .internal = "a",
-				 .self = "a", .external = ""};
+	struct upnp_failure f = {.status = &st,
+				 .holder = &none,
+				 .proto = "udp",
+				 .internal = "a",
+				 .self = "a",
+				 .external = ""};
 	map_upnp_failure_text(&f, out, sizeof(out));
 	CHECK_EQ_STR(out, "no time left for the SOAP call before the deadline");
 }

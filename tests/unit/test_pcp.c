@@ -37,11 +37,13 @@ static void pcp_encode_map_layout(void)
 	int n = pcp_encode_request(&q, b, sizeof(b));
 	CHECK_EQ_INT(n, PCP_HEADER_LEN + PCP_MAP_PAYLOAD_LEN);
 	static const uint8_t want[60] = {
-		2, 1, 0, 0, 0, 0, 0x1c, 0x20,                        /* version, R=0 MAP, lifetime */
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 168, 77, 10, /* client ::ffff:ip */
+		2,    1,    0,    0,    0,    0,    0x1c, 0x20, /* version, R=0 MAP, lifetime */
+		0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0xff, 0xff,
+		192,  168,  77,   10, /* client ::ffff:ip */
 		0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab, /* nonce */
-		6, 0, 0, 0, 0x1f, 0x90, 0x1f, 0x91,                  /* tcp, ports */
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0, /* no preferred address */
+		6,    0,    0,    0,    0x1f, 0x90, 0x1f, 0x91, /* tcp, ports */
+		0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0xff, 0xff,
+		0,    0,    0,    0, /* no preferred address */
 	};
 	CHECK(memcmp(b, want, sizeof(want)) == 0);
 }
@@ -134,12 +136,18 @@ static void pcp_decode_malformed_table(void)
 		const char *what;
 		int want;
 	} rows[] = {
-		{"short", PCP_ERR_SHORT},        {"not multiple of 4", PCP_ERR_LENGTH},
-		{"too long", PCP_ERR_LENGTH},    {"wrong version", PCP_ERR_VERSION},
-		{"R bit clear", PCP_ERR_NOT_RESPONSE}, {"wrong opcode", PCP_ERR_OPCODE},
-		{"nonce mismatch", PCP_ERR_NONCE}, {"port mismatch", PCP_ERR_MISMATCH},
-		{"bad result code", PCP_ERR_RESULT}, {"option overrun", PCP_ERR_OPTION},
-		{"truncated payload", PCP_ERR_SHORT}, {"unknown opcode", PCP_ERR_OPCODE_UNKNOWN},
+		{"short", PCP_ERR_SHORT},
+		{"not multiple of 4", PCP_ERR_LENGTH},
+		{"too long", PCP_ERR_LENGTH},
+		{"wrong version", PCP_ERR_VERSION},
+		{"R bit clear", PCP_ERR_NOT_RESPONSE},
+		{"wrong opcode", PCP_ERR_OPCODE},
+		{"nonce mismatch", PCP_ERR_NONCE},
+		{"port mismatch", PCP_ERR_MISMATCH},
+		{"bad result code", PCP_ERR_RESULT},
+		{"option overrun", PCP_ERR_OPTION},
+		{"truncated payload", PCP_ERR_SHORT},
+		{"unknown opcode", PCP_ERR_OPCODE_UNKNOWN},
 		{"natpmp success", PCP_ERR_VERSION},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -148,10 +156,16 @@ static void pcp_decode_malformed_table(void)
 		switch (i) {
 		case 0: n = 20; break;
 		case 1: n = 58; break;
-		case 2: memset(b + 60, 0, 1044); n = 1104; break;
+		case 2:
+			memset(b + 60, 0, 1044);
+			n = 1104;
+			break;
 		case 3: b[0] = 3; break;
 		case 4: b[1] = PCP_OP_MAP; break;
-		case 5: b[1] = 0x80 | PCP_OP_ANNOUNCE; n = 24; break;
+		case 5:
+			b[1] = 0x80 | PCP_OP_ANNOUNCE;
+			n = 24;
+			break;
 		case 6: b[24] ^= 1; break;
 		case 7: store_be16(b + 40, 8079); break;
 		case 8: b[3] = 200; break;
@@ -166,7 +180,8 @@ static void pcp_decode_malformed_table(void)
 			rc = pcp_response_matches(&q, &r);
 		if (rc != rows[i].want) {
 			char m[128];
-			snprintf(m, sizeof(m), "%s: got %d (%s)", rows[i].what, rc, pcp_strerror(rc));
+			snprintf(m, sizeof(m), "%s: got %d (%s)", rows[i].what, rc,
+				 pcp_strerror(rc));
 			test_fail(__FILE__, __LINE__, m);
 		}
 	}
@@ -243,16 +258,8 @@ static void siphash128_vectors(void)
 }
 
 const struct test_case pcp_cases[] = {
-	T(pcp_encode_map_layout),
-	T(pcp_encode_options),
-	T(pcp_encode_announce),
-	T(pcp_decode_map_success),
-	T(pcp_request_round_trip),
-	T(pcp_decode_malformed_table),
-	T(pcp_decode_natpmp_answer),
-	T(pcp_decode_other_version),
-	T(pcp_decode_error_header_only),
-	T(pcp_nonce_deterministic),
-	T(siphash128_vectors),
-	{NULL, NULL},
+	T(pcp_encode_map_layout),    T(pcp_encode_options),       T(pcp_encode_announce),
+	T(pcp_decode_map_success),   T(pcp_request_round_trip),   T(pcp_decode_malformed_table),
+	T(pcp_decode_natpmp_answer), T(pcp_decode_other_version), T(pcp_decode_error_header_only),
+	T(pcp_nonce_deterministic),  T(siphash128_vectors),       {NULL, NULL},
 };

@@ -32,8 +32,8 @@ static struct fake_config fake_cfg[MAP_N_METHODS];
 struct fake {
 	const struct map_env *env;
 	enum map_method id;
-	struct request rq;    /* only its state is used: the controller reads it */
-	int64_t due;          /* when the pending request is answered */
+	struct request rq; /* only its state is used: the controller reads it */
+	int64_t due;       /* when the pending request is answered */
 	bool taking_back;
 	struct epoch_track epoch;
 };
@@ -202,25 +202,26 @@ static bool fake_double_nat_symptom(int code)
 	return code == 99;
 }
 
-#define FAKE_OPS(ID, third)                                                              \
-	{                                                                                \
-		.id = ID, .third_party = third, .open = open_##ID, .close = fake_close,   \
-		.probe_start = fake_probe_start, .probe_update = fake_probe_update,      \
-		.op_start = fake_op_start, .op_busy = fake_op_busy,                       \
-		.op_update = fake_op_update, .cancel = fake_cancel, .loops = fake_loops, \
-		.info = fake_info, .double_nat_symptom = fake_double_nat_symptom,         \
+#define FAKE_OPS(ID, third)                                                                      \
+	{                                                                                        \
+		.id = ID, .third_party = third, .open = open_##ID, .close = fake_close,          \
+		.probe_start = fake_probe_start, .probe_update = fake_probe_update,              \
+		.op_start = fake_op_start, .op_busy = fake_op_busy, .op_update = fake_op_update, \
+		.cancel = fake_cancel, .loops = fake_loops, .info = fake_info,                   \
+		.double_nat_symptom = fake_double_nat_symptom,                                   \
 	}
-#define open_MAP_PCP open_pcp
+#define open_MAP_PCP    open_pcp
 #define open_MAP_NATPMP open_natpmp
-#define open_MAP_UPNP open_upnp
+#define open_MAP_UPNP   open_upnp
 
 static const struct map_method_ops fake_ops[MAP_N_METHODS] = {
 	[MAP_PCP] = FAKE_OPS(MAP_PCP, true),
 	[MAP_NATPMP] = FAKE_OPS(MAP_NATPMP, false),
 	[MAP_UPNP] = FAKE_OPS(MAP_UPNP, true),
 };
-static const struct map_method_ops *const fake_table[MAP_N_METHODS] = {
-	&fake_ops[MAP_PCP], &fake_ops[MAP_NATPMP], &fake_ops[MAP_UPNP]};
+static const struct map_method_ops *const fake_table[MAP_N_METHODS] = {&fake_ops[MAP_PCP],
+								       &fake_ops[MAP_NATPMP],
+								       &fake_ops[MAP_UPNP]};
 
 /* A run of op over `methods` against the fakes, on loopback so no route is needed. */
 static struct map_params params(enum map_op op, unsigned methods)
@@ -348,8 +349,9 @@ static void controller_conflict_is_refused(void)
 	struct map_result r;
 	configure(FAKE_CONFLICT, FAKE_SILENT, FAKE_SILENT);
 	CHECK_EQ_INT(run_fakes(&p, 1000 * 1000, &r), -1);
-	CHECK_EQ_STR(r.error,
-		     "pcp: external port 8080/tcp is taken: the gateway offered 8081 (--any accepts it)");
+	CHECK_EQ_STR(
+		r.error,
+		"pcp: external port 8080/tcp is taken: the gateway offered 8081 (--any accepts it)");
 }
 
 static void on_restart(void *ctx, enum map_method m)

@@ -80,8 +80,8 @@ static void ssdp_parse_hostile_table(void)
 		int rc = ssdp_parse_response(rows[i].text, strlen(rows[i].text), &a);
 		if (rc != rows[i].want) {
 			char m[160];
-			snprintf(m, sizeof(m), "row %zu: got %d (%s), want %d", i, rc, ssdp_strerror(rc),
-				 rows[i].want);
+			snprintf(m, sizeof(m), "row %zu: got %d (%s), want %d", i, rc,
+				 ssdp_strerror(rc), rows[i].want);
 			test_fail(__FILE__, __LINE__, m);
 		}
 	}
@@ -129,10 +129,6 @@ static void ssdp_msearch_format(void)
 }
 
 const struct test_case ssdp_cases[] = {
-	T(ssdp_parse_miniupnpd),
-	T(ssdp_parse_lenient_forms),
-	T(ssdp_parse_hostile_table),
-	T(ssdp_parse_oversized),
-	T(ssdp_msearch_format),
-	{NULL, NULL},
+	T(ssdp_parse_miniupnpd), T(ssdp_parse_lenient_forms), T(ssdp_parse_hostile_table),
+	T(ssdp_parse_oversized), T(ssdp_msearch_format),      {NULL, NULL},
 };

@@ -9,12 +9,12 @@
 #include "test.h"
 
 enum fake_mode {
-	FAKE_ANSWER,        /* a correct success response */
-	FAKE_OTHER_SOURCE,  /* correct, but sent from another port */
-	FAKE_WRONG_TID,     /* transaction id altered */
-	FAKE_UNKNOWN_ATTR,  /* carries an unknown comprehension-required attribute */
-	FAKE_DROP_FIRST,    /* ignores the first request, answers the retransmission */
-	FAKE_SILENT,        /* never answers */
+	FAKE_ANSWER,       /* a correct success response */
+	FAKE_OTHER_SOURCE, /* correct, but sent from another port */
+	FAKE_WRONG_TID,    /* transaction id altered */
+	FAKE_UNKNOWN_ATTR, /* carries an unknown comprehension-required attribute */
+	FAKE_DROP_FIRST,   /* ignores the first request, answers the retransmission */
+	FAKE_SILENT,       /* never answers */
 };
 
 struct fake_server {
@@ -172,7 +172,8 @@ static void stun_client_fails_unknown_required(void)
 static void stun_client_retransmits(void)
 {
 	unsigned requests = 0;
-	struct stun_txn t = run_fake(FAKE_DROP_FIRST, false, 20 * 1000, 2 * USEC_PER_SEC, &requests);
+	struct stun_txn t =
+		run_fake(FAKE_DROP_FIRST, false, 20 * 1000, 2 * USEC_PER_SEC, &requests);
 	CHECK_EQ_INT(t.state, STUN_TXN_ANSWERED);
 	CHECK_EQ_INT(t.sends, 2);
 	CHECK_EQ_INT(requests, 2);

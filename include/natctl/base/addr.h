@@ -17,7 +17,7 @@ struct endpoint {
 
 /* "[ffff:...]:65535" plus NUL. */
 #define ENDPOINT_STRLEN 56
-#define IP_STRLEN 46
+#define IP_STRLEN       46
 
 enum addr_class {
 	ADDR_CLASS_UNSPEC,

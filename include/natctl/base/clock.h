@@ -5,9 +5,9 @@
 
 #include <stdint.h>
 
-#define CLOCK_NEVER INT64_MAX
+#define CLOCK_NEVER   INT64_MAX
 #define USEC_PER_MSEC 1000
-#define USEC_PER_SEC 1000000
+#define USEC_PER_SEC  1000000
 
 /* CLOCK_MONOTONIC, so wall-clock steps never stretch or cut a deadline. */
 int64_t clock_now_us(void);

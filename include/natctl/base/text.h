@@ -33,9 +33,9 @@ void text_sanitize_bytes(char *dst, size_t cap, const void *src, size_t len);
  */
 void text_lines_add(char *lines, size_t width, size_t max, size_t *n, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
-void text_lines_vadd(char *lines, size_t width, size_t max, size_t *n, const char *fmt,
-		     va_list ap) __attribute__((format(printf, 5, 0)));
-#define TEXT_LINES_ADD(array, count, ...)                                                   \
+void text_lines_vadd(char *lines, size_t width, size_t max, size_t *n, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+#define TEXT_LINES_ADD(array, count, ...)                                                      \
 	text_lines_add(&(array)[0][0], sizeof((array)[0]), sizeof(array) / sizeof((array)[0]), \
 		       &(count), __VA_ARGS__)
 

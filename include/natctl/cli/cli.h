@@ -40,7 +40,7 @@ struct command {
 /* A command's own options, parsed together with the global ones. */
 struct cli_spec {
 	const char *command;
-	const char *shortopts;      /* the command's own short options, or "" */
+	const char *shortopts;         /* the command's own short options, or "" */
 	const struct option *longopts; /* its own long options, {0} terminated, or NULL */
 	void (*usage)(FILE *f);
 	/* Handles one of the command's options; returns 0 or EXIT_USAGE (message printed). */

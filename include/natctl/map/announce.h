@@ -12,13 +12,13 @@
 #include "natctl/net/loop.h"
 
 struct announce {
-	int fd;                       /* -1 until opened */
+	int fd; /* -1 until opened */
 	const struct map_env *env;
 	enum map_method method;
-	struct epoch_track *epoch;    /* the method's own */
+	struct epoch_track *epoch; /* the method's own */
 	/* True, with the epoch, if the datagram is one of this method's announcements. */
 	bool (*epoch_of)(const uint8_t *d, size_t n, uint32_t *epoch);
-	const bool *wake;             /* the loop client is done once this is set */
+	const bool *wake; /* the loop client is done once this is set */
 };
 
 /* Binds 0.0.0.0:5350 and joins 224.0.0.1 on this host's interface; 0 or -errno. */

@@ -17,11 +17,11 @@ void map_natpmp_result_text(unsigned result, char *out, size_t len);
 struct upnp_failure {
 	const struct upnp_status *status;
 	const struct upnp_holder *holder;
-	const char *proto;       /* "tcp" */
+	const char *proto; /* "tcp" */
 	uint16_t external_port;
-	const char *internal;    /* the address the mapping was for */
-	const char *self;        /* this host's LAN address */
-	const char *external;    /* the IGD's external address, "" if unknown */
+	const char *internal; /* the address the mapping was for */
+	const char *self;     /* this host's LAN address */
+	const char *external; /* the IGD's external address, "" if unknown */
 };
 void map_upnp_failure_text(const struct upnp_failure *f, char *out, size_t len);
 

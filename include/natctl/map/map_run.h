@@ -42,7 +42,7 @@ struct map_run {
 	int code[MAP_N_METHODS];       /* the last result or error code each method gave */
 	bool not_found[MAP_N_METHODS]; /* DELETE: the method had no such mapping */
 	bool finished;
-	bool found;                    /* DELETE: something was removed */
+	bool found; /* DELETE: something was removed */
 };
 
 struct portmap {
@@ -50,7 +50,7 @@ struct portmap {
 	struct map_env env;
 	const struct map_method_ops *ops[MAP_N_METHODS];
 	struct map_adapter *m[MAP_N_METHODS]; /* NULL: not selected */
-	struct map_run run;                  /* the operation in progress */
+	struct map_run run;                   /* the operation in progress */
 	void (*on_restart)(void *ctx, enum map_method m);
 	void *restart_ctx;
 };

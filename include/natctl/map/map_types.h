@@ -31,10 +31,10 @@ enum map_method {
 #define MAP_METHOD_ENUM(id, name, title, facts) MAP_##id,
 	MAP_METHODS(MAP_METHOD_ENUM)
 #undef MAP_METHOD_ENUM
-	MAP_N_METHODS,
+		MAP_N_METHODS,
 	MAP_NONE = -1,
 };
-#define MAP_BIT(m) (1u << (m))
+#define MAP_BIT(m)      (1u << (m))
 #define MAP_ALL_METHODS ((1u << MAP_N_METHODS) - 1)
 
 /* "pcp" (options, JSON), "none" for MAP_NONE. */
@@ -57,23 +57,23 @@ enum map_op {
 
 #define MAP_DEFAULT_LIFETIME 7200 /* RFC 6886 §3.3 recommends two hours */
 #define MAP_LONGEST_LIFETIME 0xffffffffu
-#define MAP_MAX_WARNINGS 8
-#define MAP_TEXT_MAX 320
-#define MAP_DESC_MAX 80 /* a UPnP description, as miniupnpc reads one back */
+#define MAP_MAX_WARNINGS     8
+#define MAP_TEXT_MAX         320
+#define MAP_DESC_MAX         80 /* a UPnP description, as miniupnpc reads one back */
 
 struct map_params {
 	enum map_op op;
-	unsigned methods;          /* MAP_BIT()s to try */
-	int protocol;              /* IPPROTO_TCP or IPPROTO_UDP */
+	unsigned methods; /* MAP_BIT()s to try */
+	int protocol;     /* IPPROTO_TCP or IPPROTO_UDP */
 	uint16_t internal_port;
 	uint16_t external_port;
-	uint32_t lifetime;         /* 0: permanent where allowed */
-	bool any;                  /* accept another external port */
-	bool force;                /* delete even a mapping to another host */
-	const char *description;   /* UPnP; NULL for "natctl" */
-	struct endpoint internal;  /* unset: this host */
-	struct endpoint gateway;   /* unset: the default gateway */
-	const char *ifname;        /* NULL: the default route's */
+	uint32_t lifetime;        /* 0: permanent where allowed */
+	bool any;                 /* accept another external port */
+	bool force;               /* delete even a mapping to another host */
+	const char *description;  /* UPnP; NULL for "natctl" */
+	struct endpoint internal; /* unset: this host */
+	struct endpoint gateway;  /* unset: the default gateway */
+	const char *ifname;       /* NULL: the default route's */
 };
 
 struct map_method_error {
@@ -89,16 +89,16 @@ struct map_result {
 	enum map_method method;
 	struct endpoint gateway;
 	int protocol;
-	struct endpoint internal;  /* address and port */
-	struct endpoint external;  /* address (unset if unknown) and port */
-	uint32_t lifetime;         /* seconds granted; 0 permanent (UPnP) or deleted */
+	struct endpoint internal; /* address and port */
+	struct endpoint external; /* address (unset if unknown) and port */
+	uint32_t lifetime;        /* seconds granted; 0 permanent (UPnP) or deleted */
 	char description[MAP_DESC_MAX];
 	char warnings[MAP_MAX_WARNINGS][MAP_TEXT_MAX];
 	size_t n_warnings;
-	char error[3 * MAP_TEXT_MAX];      /* one line, every method's failure */
+	char error[3 * MAP_TEXT_MAX]; /* one line, every method's failure */
 	struct map_method_error errors[MAP_N_METHODS];
 	size_t n_errors;
-	unsigned deleted_by;       /* DELETE: MAP_BIT()s of the methods that removed it */
+	unsigned deleted_by; /* DELETE: MAP_BIT()s of the methods that removed it */
 };
 
 struct map_entry {
@@ -114,7 +114,7 @@ struct map_list {
 	struct endpoint gateway;
 	struct map_entry *entries;
 	size_t n;
-	bool truncated;            /* the deadline cut the listing */
+	bool truncated; /* the deadline cut the listing */
 };
 
 void map_list_free(struct map_list *l);
@@ -136,15 +136,15 @@ struct map_method_info {
 	int igd_version;          /* 1 or 2; 0 unknown */
 	int connected;            /* GetStatusInfo: 1 Connected, 0 not, -1 unknown */
 	bool epoch_known;
-	uint32_t epoch;           /* seconds since the gateway's epoch began */
+	uint32_t epoch; /* seconds since the gateway's epoch began */
 };
 
 /* What `map --keep` reports, one event at a time. */
 enum map_event {
 	MAP_EVENT_MAPPED,
 	MAP_EVENT_RENEWED,
-	MAP_EVENT_REMAPPED,  /* the gateway restarted (epoch went back): mapped again */
-	MAP_EVENT_FAILED,    /* a renewal failed; natctl retries */
+	MAP_EVENT_REMAPPED, /* the gateway restarted (epoch went back): mapped again */
+	MAP_EVENT_FAILED,   /* a renewal failed; natctl retries */
 	MAP_EVENT_DELETED,
 };
 

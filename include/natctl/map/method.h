@@ -20,7 +20,7 @@
 struct map_env {
 	const struct map_params *p; /* what is asked now */
 	const struct trace *trace;
-	struct endpoint local;      /* this host's address toward the gateway */
+	struct endpoint local; /* this host's address toward the gateway */
 	struct endpoint gateway;
 	bool have_gateway;
 	char gateway_why[MAP_TEXT_MAX]; /* why there is none */
@@ -30,7 +30,7 @@ struct map_env {
 	void *ctx;
 };
 
-struct map_run;    /* one operation in progress; the controller's */
+struct map_run;     /* one operation in progress; the controller's */
 struct map_adapter; /* one method's own state, the adapter's */
 
 /*
@@ -41,9 +41,9 @@ struct map_adapter; /* one method's own state, the adapter's */
  */
 struct map_method_ops {
 	enum map_method id;
-	bool permanent;   /* has permanent mappings (lifetime 0) */
-	bool third_party; /* maps for another host of the LAN (--internal) */
-	bool lists;       /* can list the gateway's mappings (MAP_OP_LIST) */
+	bool permanent;          /* has permanent mappings (lifetime 0) */
+	bool third_party;        /* maps for another host of the LAN (--internal) */
+	bool lists;              /* can list the gateway's mappings (MAP_OP_LIST) */
 	const char *no_external; /* why it reports no external address by itself, or NULL */
 	const char *peer;        /* who it waits for ("an IGD"); NULL: the gateway */
 
@@ -73,7 +73,8 @@ struct map_method_ops {
 };
 
 /* The adapters, one per row of MAP_METHODS (src/map/method_<name>.c). */
-#define MAP_METHOD_DECLARE(id, name, title, facts) extern const struct map_method_ops map_method_##name;
+#define MAP_METHOD_DECLARE(id, name, title, facts) \
+	extern const struct map_method_ops map_method_##name;
 MAP_METHODS(MAP_METHOD_DECLARE)
 #undef MAP_METHOD_DECLARE
 

@@ -18,11 +18,11 @@
 
 /* What an answer said, read out of libnatpmp's response union. */
 struct natpmp_answer {
-	int result;              /* RFC 6886 result code (0 = success) */
-	uint32_t epoch;          /* seconds since the gateway's epoch began (§3.6) */
+	int result;               /* RFC 6886 result code (0 = success) */
+	uint32_t epoch;           /* seconds since the gateway's epoch began (§3.6) */
 	struct endpoint external; /* ADDRESS: the public address (unset on failure) */
-	uint16_t mapped_port;    /* MAP: the external port granted */
-	uint32_t lifetime;       /* MAP: the lifetime granted */
+	uint16_t mapped_port;     /* MAP: the external port granted */
+	uint32_t lifetime;        /* MAP: the lifetime granted */
 };
 
 /* One request at a time; rq.state says where it stands (REQUEST_ANSWERED:
@@ -34,11 +34,11 @@ struct natpmp_client {
 	struct endpoint gateway;
 	const struct trace *trace;
 	struct request rq;
-	uint8_t opcode;          /* enum natpmp_opcode of the request */
+	uint8_t opcode; /* enum natpmp_opcode of the request */
 	uint16_t internal_port, external_port;
 	uint32_t lifetime;
 	struct natpmp_answer answer;
-	int lib_error;           /* libnatpmp's return for a non-result failure */
+	int lib_error; /* libnatpmp's return for a non-result failure */
 };
 
 /* Opens libnatpmp's socket toward gateway:5351; 0 or -1 (trace says why). */

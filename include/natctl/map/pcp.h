@@ -33,14 +33,14 @@
  *  |           Suggested External IP Address (128 bits)            |
  *                  RFC 6887 §11.1, MAP opcode payload
  */
-#define PCP_VERSION          2
-#define PCP_SERVER_PORT      5351 /* RFC 6887 §19.1 */
-#define PCP_CLIENT_PORT      5350 /* unsolicited ANNOUNCE goes to 224.0.0.1 here (§14.1.1) */
-#define PCP_MAX_MESSAGE      1100 /* §7: "maximum UDP payload length of 1100 octets" */
-#define PCP_HEADER_LEN       24
-#define PCP_MAP_PAYLOAD_LEN  36
-#define PCP_NONCE_LEN        12
-#define PCP_RESPONSE_BIT     0x80
+#define PCP_VERSION         2
+#define PCP_SERVER_PORT     5351 /* RFC 6887 §19.1 */
+#define PCP_CLIENT_PORT     5350 /* unsolicited ANNOUNCE goes to 224.0.0.1 here (§14.1.1) */
+#define PCP_MAX_MESSAGE     1100 /* §7: "maximum UDP payload length of 1100 octets" */
+#define PCP_HEADER_LEN      24
+#define PCP_MAP_PAYLOAD_LEN 36
+#define PCP_NONCE_LEN       12
+#define PCP_RESPONSE_BIT    0x80
 
 enum pcp_opcode {
 	PCP_OP_ANNOUNCE = 0, /* RFC 6887 §14.1 */
@@ -76,16 +76,16 @@ enum pcp_result {
 /* Decoder and matcher results: 0 or one of these. */
 enum pcp_error {
 	PCP_OK = 0,
-	PCP_ERR_SHORT = -1,       /* shorter than the header or the opcode's payload */
-	PCP_ERR_LENGTH = -2,      /* longer than 1100 octets or not a multiple of 4 */
-	PCP_ERR_VERSION = -3,     /* a version other than 2 on anything but UNSUPP_VERSION */
-	PCP_ERR_NOT_RESPONSE = -4, /* R bit clear: a request, not an answer */
-	PCP_ERR_OPCODE = -5,      /* not the opcode we asked with */
-	PCP_ERR_NONCE = -6,       /* MAP: not our mapping nonce */
-	PCP_ERR_MISMATCH = -7,    /* MAP: protocol or internal port differ from the request */
-	PCP_ERR_OPTION = -8,      /* an option runs past the message */
-	PCP_ERR_NOSPACE = -9,     /* encoder: output buffer too small */
-	PCP_ERR_RESULT = -10,     /* a result code RFC 6887 does not define */
+	PCP_ERR_SHORT = -1,           /* shorter than the header or the opcode's payload */
+	PCP_ERR_LENGTH = -2,          /* longer than 1100 octets or not a multiple of 4 */
+	PCP_ERR_VERSION = -3,         /* a version other than 2 on anything but UNSUPP_VERSION */
+	PCP_ERR_NOT_RESPONSE = -4,    /* R bit clear: a request, not an answer */
+	PCP_ERR_OPCODE = -5,          /* not the opcode we asked with */
+	PCP_ERR_NONCE = -6,           /* MAP: not our mapping nonce */
+	PCP_ERR_MISMATCH = -7,        /* MAP: protocol or internal port differ from the request */
+	PCP_ERR_OPTION = -8,          /* an option runs past the message */
+	PCP_ERR_NOSPACE = -9,         /* encoder: output buffer too small */
+	PCP_ERR_RESULT = -10,         /* a result code RFC 6887 does not define */
 	PCP_ERR_OPCODE_UNKNOWN = -11, /* a response opcode this codec cannot read */
 };
 
@@ -94,27 +94,27 @@ const char *pcp_strerror(int err);
 const char *pcp_result_name(unsigned code);
 
 struct pcp_request {
-	uint8_t opcode;           /* PCP_OP_ANNOUNCE or PCP_OP_MAP */
-	uint32_t lifetime;        /* requested lifetime, seconds; 0 deletes (§15) */
-	struct endpoint client;   /* this host's address as it sends (port ignored) */
+	uint8_t opcode;         /* PCP_OP_ANNOUNCE or PCP_OP_MAP */
+	uint32_t lifetime;      /* requested lifetime, seconds; 0 deletes (§15) */
+	struct endpoint client; /* this host's address as it sends (port ignored) */
 	/* MAP only. */
 	uint8_t nonce[PCP_NONCE_LEN];
-	uint8_t protocol;         /* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t protocol; /* IPPROTO_TCP or IPPROTO_UDP */
 	uint16_t internal_port;
-	uint16_t external_port;   /* suggested; 0 for no preference */
-	struct endpoint external; /* suggested address; unset for no preference */
+	uint16_t external_port;      /* suggested; 0 for no preference */
+	struct endpoint external;    /* suggested address; unset for no preference */
 	struct endpoint third_party; /* THIRD_PARTY internal address, or unset */
-	bool prefer_failure;      /* add PREFER_FAILURE */
+	bool prefer_failure;         /* add PREFER_FAILURE */
 };
 
 struct pcp_response {
 	uint8_t version;
-	uint8_t opcode;     /* without the R bit */
+	uint8_t opcode; /* without the R bit */
 	uint8_t result;
 	uint32_t lifetime;
 	uint32_t epoch;
-	bool natpmp;        /* a NAT-PMP (version 0) "Unsupported Version" answer: no PCP here */
-	bool has_map;       /* the MAP payload was present */
+	bool natpmp;  /* a NAT-PMP (version 0) "Unsupported Version" answer: no PCP here */
+	bool has_map; /* the MAP payload was present */
 	uint8_t nonce[PCP_NONCE_LEN];
 	uint8_t protocol;
 	uint16_t internal_port;

@@ -24,7 +24,7 @@
  * a matching response, success or error, is in resp; rq.last_drop is an
  * enum pcp_error). */
 struct pcp_client {
-	int fd;                  /* connected to server, so ICMP errors come back */
+	int fd; /* connected to server, so ICMP errors come back */
 	struct endpoint server;
 	const struct trace *trace;
 	struct request rq;

@@ -22,8 +22,8 @@ struct map_method_ops;
 int portmap_open(struct portmap **out, const struct map_params *p, const struct trace *trace,
 		 struct map_result *r);
 /* The same with another method table, indexed by enum map_method (unit tests). */
-int portmap_open_with(struct portmap **out, const struct map_params *p,
-		      const struct trace *trace, struct map_result *r,
+int portmap_open_with(struct portmap **out, const struct map_params *p, const struct trace *trace,
+		      struct map_result *r,
 		      const struct map_method_ops *const table[MAP_N_METHODS]);
 void portmap_close(struct portmap *pm);
 

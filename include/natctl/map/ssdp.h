@@ -8,13 +8,13 @@
 
 #include "natctl/base/addr.h"
 
-#define SSDP_PORT          1900
-#define SSDP_MULTICAST_V4  "239.255.255.250"
-#define SSDP_MAX_MESSAGE   1500
-#define SSDP_LOCATION_MAX  256
-#define SSDP_FIELD_MAX     128
+#define SSDP_PORT         1900
+#define SSDP_MULTICAST_V4 "239.255.255.250"
+#define SSDP_MAX_MESSAGE  1500
+#define SSDP_LOCATION_MAX 256
+#define SSDP_FIELD_MAX    128
 /* UDA 1.1 §1.3.2: MX is the most a device may wait before it answers. */
-#define SSDP_MX            1
+#define SSDP_MX 1
 
 /* The search targets we ask for: IGD:2 first, IGD:1 for older routers. */
 extern const char *const ssdp_igd_targets[2];
@@ -34,7 +34,7 @@ struct ssdp_answer {
 	char location[SSDP_LOCATION_MAX]; /* the description URL, checked */
 	struct endpoint host;             /* the URL's address and port */
 	char st[SSDP_FIELD_MAX];
-	char server[SSDP_FIELD_MAX];      /* SERVER header, or "" */
+	char server[SSDP_FIELD_MAX]; /* SERVER header, or "" */
 };
 
 /* Writes an M-SEARCH for st; returns its length, or -1 if cap is too small. */

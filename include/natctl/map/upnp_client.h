@@ -24,37 +24,37 @@ enum upnp_state {
 
 /* A job's report, read from its records (every field checked on receipt). */
 struct upnp_report {
-	struct upnp_status status;  /* how it ended */
+	struct upnp_status status; /* how it ended */
 	bool have_added;
-	struct upnp_added added;    /* ADD */
-	struct upnp_holder holder;  /* ADD refused, DELETE: who holds the port (known) */
+	struct upnp_added added;     /* ADD */
+	struct upnp_holder holder;   /* ADD refused, DELETE: who holds the port (known) */
 	struct upnp_deleted deleted; /* DELETE */
-	struct upnp_entry *entries; /* LIST */
+	struct upnp_entry *entries;  /* LIST */
 	size_t n_entries;
 };
 
 struct upnp_client {
 	const struct trace *trace;
 	enum upnp_state state;
-	int fd;                       /* SSDP socket, -1 when closed */
-	struct endpoint target;       /* 239.255.255.250:1900, or the --gateway */
-	int64_t search_until;         /* stop waiting for SSDP answers */
+	int fd;                 /* SSDP socket, -1 when closed */
+	struct endpoint target; /* 239.255.255.250:1900, or the --gateway */
+	int64_t search_until;   /* stop waiting for SSDP answers */
 	int64_t job_deadline;
 	int64_t next_search_us;
-	unsigned rounds;              /* M-SEARCH rounds sent */
+	unsigned rounds;                                /* M-SEARCH rounds sent */
 	struct ssdp_answer answers[UPNP_MAX_LOCATIONS]; /* distinct LOCATIONs seen */
 	size_t n_answers;
-	size_t described;             /* answers tried so far */
+	size_t described; /* answers tried so far */
 	unsigned dropped;
-	int last_drop;                /* enum ssdp_error, or 1: LOCATION host is not the sender */
-	int sys_error;                /* -errno from the SSDP socket */
+	int last_drop; /* enum ssdp_error, or 1: LOCATION host is not the sender */
+	int sys_error; /* -errno from the SSDP socket */
 	struct worker worker;
 	struct upnp_job job;
 	bool have_igd;
-	struct upnp_igd igd;          /* once described */
+	struct upnp_igd igd; /* once described */
 	/* The last SOAP job's report. */
 	bool job_done;
-	bool job_lost;                /* killed at the deadline, or no whole report */
+	bool job_lost; /* killed at the deadline, or no whole report */
 	struct upnp_report report;
 };
 

@@ -35,16 +35,16 @@ struct request_ops {
 struct request {
 	const struct request_ops *ops;
 	void *owner;
-	int fd;                   /* the client's socket, -1 if none */
-	struct endpoint server;   /* for trace lines */
+	int fd;                 /* the client's socket, -1 if none */
+	struct endpoint server; /* for trace lines */
 	const struct trace *trace;
 	int64_t rto_initial_us;
 	enum request_state state;
 	struct retransmit retx;
-	int64_t rtt_us;           /* first send to the accepted answer */
-	int sys_error;            /* -errno for REQUEST_FAILED */
-	unsigned dropped;         /* datagrams dropped for this request */
-	int last_drop;            /* the client's code for why */
+	int64_t rtt_us;   /* first send to the accepted answer */
+	int sys_error;    /* -errno for REQUEST_FAILED */
+	unsigned dropped; /* datagrams dropped for this request */
+	int last_drop;    /* the client's code for why */
 };
 
 void request_init(struct request *r, const struct request_ops *ops, void *owner, int fd,

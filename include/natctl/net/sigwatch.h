@@ -10,9 +10,9 @@
 
 struct sigwatch {
 	int fd;
-	int signo;        /* the first signal received, 0 if none */
-	bool *wake;       /* set when a signal arrives; the loop client is done once it is true */
-	sigset_t saved;   /* the mask to restore */
+	int signo;      /* the first signal received, 0 if none */
+	bool *wake;     /* set when a signal arrives; the loop client is done once it is true */
+	sigset_t saved; /* the mask to restore */
 };
 
 /* Blocks the three signals and opens the signalfd; 0 or -errno. */

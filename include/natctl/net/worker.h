@@ -20,18 +20,18 @@ typedef void (*worker_fn)(void *arg, int fd);
 #define WORKER_MAX_OUTPUT (1024 * 1024)
 
 struct worker {
-	const char *label;         /* trace prefix, e.g. "upnp" */
+	const char *label; /* trace prefix, e.g. "upnp" */
 	const struct trace *trace;
-	pid_t pid;                 /* 0 when no child */
-	int out_fd, err_fd;        /* read ends, -1 once at EOF */
+	pid_t pid;          /* 0 when no child */
+	int out_fd, err_fd; /* read ends, -1 once at EOF */
 	int64_t deadline;
-	uint8_t *data;             /* what the job wrote */
+	uint8_t *data; /* what the job wrote */
 	size_t len, cap;
-	char line[256];            /* partial stderr line */
+	char line[256]; /* partial stderr line */
 	size_t line_len;
-	bool finished;             /* both pipes closed and the child reaped */
-	bool killed;               /* ended by the deadline */
-	bool overflow;             /* wrote more than WORKER_MAX_OUTPUT */
+	bool finished; /* both pipes closed and the child reaped */
+	bool killed;   /* ended by the deadline */
+	bool overflow; /* wrote more than WORKER_MAX_OUTPUT */
 };
 
 void worker_init(struct worker *w, const char *label, const struct trace *trace);

@@ -25,9 +25,9 @@ struct probe_result {
 struct probe_options {
 	const struct endpoint *stun_servers; /* IPv4; none: no STUN */
 	size_t n_stun;
-	bool test_mapping;         /* make, report and delete a short-lived mapping per method */
-	const char *ifname;        /* NULL: the default route's */
-	struct endpoint gateway;   /* unset: the default gateway */
+	bool test_mapping;       /* make, report and delete a short-lived mapping per method */
+	const char *ifname;      /* NULL: the default route's */
+	struct endpoint gateway; /* unset: the default gateway */
 	int64_t start_us, deadline;
 	const struct trace *trace;
 };

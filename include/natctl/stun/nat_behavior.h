@@ -18,9 +18,9 @@
 struct nat_options {
 	const struct endpoint *servers; /* the first that answers with an alternate is primary */
 	size_t n_servers;
-	int64_t start_us;      /* the command's start, for the error's "within N s"; 0: the run's */
+	int64_t start_us; /* the command's start, for the error's "within N s"; 0: the run's */
 	int64_t deadline;
-	bool tcp;              /* also ask over TCP, to tell "UDP blocked" from "no server" */
+	bool tcp; /* also ask over TCP, to tell "UDP blocked" from "no server" */
 	const struct trace *trace;
 };
 
@@ -33,14 +33,14 @@ int nat_discover(const struct nat_options *opt, struct nat_report *r);
 enum nat_socket { NAT_SOCK_A, NAT_SOCK_B, NAT_SOCK_C, NAT_SOCK_D, NAT_SOCK_COUNT };
 
 enum nat_role {
-	NAT_ROLE_BIND,          /* test I, one per server, socket A */
-	NAT_ROLE_MAP_ALT_IP,    /* test II: alternate IP, primary port, socket A */
-	NAT_ROLE_MAP_ALT_BOTH,  /* test III: alternate IP and port, socket A */
-	NAT_ROLE_B_CHANGE,      /* filtering: change IP and port, fresh socket B */
-	NAT_ROLE_B_PLAIN,       /* the plain request that proves B's path works */
-	NAT_ROLE_C_CHANGE,      /* filtering: change port, fresh socket C */
+	NAT_ROLE_BIND,         /* test I, one per server, socket A */
+	NAT_ROLE_MAP_ALT_IP,   /* test II: alternate IP, primary port, socket A */
+	NAT_ROLE_MAP_ALT_BOTH, /* test III: alternate IP and port, socket A */
+	NAT_ROLE_B_CHANGE,     /* filtering: change IP and port, fresh socket B */
+	NAT_ROLE_B_PLAIN,      /* the plain request that proves B's path works */
+	NAT_ROLE_C_CHANGE,     /* filtering: change port, fresh socket C */
 	NAT_ROLE_C_PLAIN,
-	NAT_ROLE_HAIRPIN,       /* socket D to our own public mapping */
+	NAT_ROLE_HAIRPIN, /* socket D to our own public mapping */
 	NAT_ROLE_COUNT,
 };
 
@@ -60,12 +60,12 @@ struct nat_discovery {
 	struct nat_probe bind[NAT_MAX_SERVERS];
 	size_t n_bind;
 	struct nat_probe tests[NAT_ROLE_COUNT]; /* indexed by role; NAT_ROLE_BIND unused */
-	int primary;          /* index into bind[], or -1 */
-	int first_answer;     /* index into bind[], or -1 */
-	int64_t rto_us;       /* 0 until a path answered */
+	int primary;                            /* index into bind[], or -1 */
+	int first_answer;                       /* index into bind[], or -1 */
+	int64_t rto_us;                         /* 0 until a path answered */
 	bool hairpin_seen;
 	bool mapping_done, filtering_done, hairpin_done, udp_blocked, finished;
-	bool mapping_varies;  /* two servers saw different mappings (no alternate) */
+	bool mapping_varies; /* two servers saw different mappings (no alternate) */
 	int64_t start_us;
 	int64_t hairpin_rtt_us;
 };

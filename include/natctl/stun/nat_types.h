@@ -36,36 +36,36 @@ enum nat_classic {
 
 enum nat_tri { NAT_TRI_UNKNOWN = -1, NAT_TRI_NO = 0, NAT_TRI_YES = 1 };
 
-#define NAT_MAX_TESTS 20
+#define NAT_MAX_TESTS   20
 #define NAT_MAX_REASONS 8
-#define NAT_REASON_LEN 192
+#define NAT_REASON_LEN  192
 
 /* One STUN exchange, kept as evidence for the verdict. */
 struct nat_test {
 	const char *name;      /* "binding", "mapping-alt-ip", "filtering-change-ip-port", ... */
 	struct endpoint local; /* our socket */
 	struct endpoint dst;
-	uint32_t change;       /* CHANGE-REQUEST flags sent */
+	uint32_t change; /* CHANGE-REQUEST flags sent */
 	bool answered;
-	struct endpoint from;  /* where the answer came from */
+	struct endpoint from; /* where the answer came from */
 	struct endpoint mapped;
 	int64_t rtt_us;
 	unsigned sends;
-	uint16_t error_code;   /* an error response */
-	const char *note;      /* why it matters, when it is not a plain answer */
+	uint16_t error_code; /* an error response */
+	const char *note;    /* why it matters, when it is not a plain answer */
 };
 
 struct nat_report {
 	bool udp_answered;
 	bool tcp_answered;
-	struct endpoint server;   /* the primary server (or the first asked) */
-	struct endpoint local;    /* our address and port for the main socket */
-	struct endpoint mapped;   /* the public address (by TCP when UDP is blocked) */
+	struct endpoint server; /* the primary server (or the first asked) */
+	struct endpoint local;  /* our address and port for the main socket */
+	struct endpoint mapped; /* the public address (by TCP when UDP is blocked) */
 	int64_t rtt_us;
 	char software[NAT_TEXT_MAX];
-	struct endpoint other;    /* the server's alternate address, when usable */
+	struct endpoint other; /* the server's alternate address, when usable */
 	struct endpoint tcp_mapped;
-	size_t n_servers;         /* how many servers were asked */
+	size_t n_servers; /* how many servers were asked */
 
 	enum nat_tri nat;
 	enum nat_dependence mapping, filtering;
@@ -83,11 +83,11 @@ struct nat_report {
 };
 
 enum stun_public_outcome {
-	STUN_PUBLIC_OK,         /* a server told us our mapped address */
-	STUN_PUBLIC_NO_ANSWER,  /* nothing valid came back before the deadline */
-	STUN_PUBLIC_REFUSED,    /* only error responses (ERROR-CODE) came back */
-	STUN_PUBLIC_REJECTED,   /* only unusable responses (RFC 8489 §6.3.3, no address) */
-	STUN_PUBLIC_NETWORK,    /* sending failed: no route, network down */
+	STUN_PUBLIC_OK,        /* a server told us our mapped address */
+	STUN_PUBLIC_NO_ANSWER, /* nothing valid came back before the deadline */
+	STUN_PUBLIC_REFUSED,   /* only error responses (ERROR-CODE) came back */
+	STUN_PUBLIC_REJECTED,  /* only unusable responses (RFC 8489 §6.3.3, no address) */
+	STUN_PUBLIC_NETWORK,   /* sending failed: no route, network down */
 };
 
 struct stun_public_result {
@@ -99,7 +99,7 @@ struct stun_public_result {
 	char software[NAT_TEXT_MAX];
 	uint16_t error_code; /* STUN_PUBLIC_REFUSED */
 	char error_reason[NAT_TEXT_MAX];
-	int sys_error;       /* -errno for STUN_PUBLIC_NETWORK */
+	int sys_error; /* -errno for STUN_PUBLIC_NETWORK */
 	/* Why no address came back, "" on success: "no response from
 	 * 198.51.100.10:3478 within 1.5 s", "cannot send to ...: Network is unreachable". */
 	char error[NAT_ERROR_MAX];

@@ -22,12 +22,12 @@
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *                      RFC 8489 §5, Figure 2
  */
-#define STUN_HEADER_LEN    20
-#define STUN_MAGIC_COOKIE  0x2112A442u
-#define STUN_TID_LEN       12
+#define STUN_HEADER_LEN      20
+#define STUN_MAGIC_COOKIE    0x2112A442u
+#define STUN_TID_LEN         12
 #define STUN_FINGERPRINT_XOR 0x5354554Eu /* RFC 8489 §14.7: "STUN" */
-#define STUN_MAX_MESSAGE   1280 /* we send small requests; big enough for any sane answer */
-#define STUN_DEFAULT_PORT  3478
+#define STUN_MAX_MESSAGE     1280 /* we send small requests; big enough for any sane answer */
+#define STUN_DEFAULT_PORT    3478
 
 /* RFC 8489 §5: the class is bits C1 C0 of the message type. */
 enum stun_class {
@@ -40,36 +40,37 @@ enum stun_class {
 #define STUN_METHOD_BINDING 0x001 /* RFC 8489 §18.2 */
 
 enum stun_attr_type {
-	STUN_ATTR_MAPPED_ADDRESS = 0x0001,     /* RFC 8489 §14.1 */
-	STUN_ATTR_RESPONSE_ADDRESS = 0x0002,   /* RFC 3489 §11.2.2 */
-	STUN_ATTR_CHANGE_REQUEST = 0x0003,     /* RFC 5780 §7.2 */
-	STUN_ATTR_SOURCE_ADDRESS = 0x0004,     /* RFC 3489 §11.2.5 */
-	STUN_ATTR_CHANGED_ADDRESS = 0x0005,    /* RFC 3489 §11.2.3 */
-	STUN_ATTR_USERNAME = 0x0006,           /* RFC 8489 §14.3 */
-	STUN_ATTR_MESSAGE_INTEGRITY = 0x0008,  /* RFC 8489 §14.5 */
-	STUN_ATTR_ERROR_CODE = 0x0009,         /* RFC 8489 §14.8 */
-	STUN_ATTR_UNKNOWN_ATTRIBUTES = 0x000A, /* RFC 8489 §14.9 */
-	STUN_ATTR_REALM = 0x0014,              /* RFC 8489 §14.9 */
-	STUN_ATTR_NONCE = 0x0015,              /* RFC 8489 §14.10 */
+	STUN_ATTR_MAPPED_ADDRESS = 0x0001,           /* RFC 8489 §14.1 */
+	STUN_ATTR_RESPONSE_ADDRESS = 0x0002,         /* RFC 3489 §11.2.2 */
+	STUN_ATTR_CHANGE_REQUEST = 0x0003,           /* RFC 5780 §7.2 */
+	STUN_ATTR_SOURCE_ADDRESS = 0x0004,           /* RFC 3489 §11.2.5 */
+	STUN_ATTR_CHANGED_ADDRESS = 0x0005,          /* RFC 3489 §11.2.3 */
+	STUN_ATTR_USERNAME = 0x0006,                 /* RFC 8489 §14.3 */
+	STUN_ATTR_MESSAGE_INTEGRITY = 0x0008,        /* RFC 8489 §14.5 */
+	STUN_ATTR_ERROR_CODE = 0x0009,               /* RFC 8489 §14.8 */
+	STUN_ATTR_UNKNOWN_ATTRIBUTES = 0x000A,       /* RFC 8489 §14.9 */
+	STUN_ATTR_REALM = 0x0014,                    /* RFC 8489 §14.9 */
+	STUN_ATTR_NONCE = 0x0015,                    /* RFC 8489 §14.10 */
 	STUN_ATTR_MESSAGE_INTEGRITY_SHA256 = 0x001C, /* RFC 8489 §14.6 */
-	STUN_ATTR_PASSWORD_ALGORITHM = 0x001D, /* RFC 8489 §14.12 */
-	STUN_ATTR_USERHASH = 0x001E,           /* RFC 8489 §14.4 */
-	STUN_ATTR_XOR_MAPPED_ADDRESS = 0x0020, /* RFC 8489 §14.2 */
-	STUN_ATTR_PRIORITY = 0x0024,           /* RFC 8445 §16.1 */
-	STUN_ATTR_USE_CANDIDATE = 0x0025,      /* RFC 8445 §16.1 */
-	STUN_ATTR_PADDING = 0x0026,            /* RFC 5780 §7.6 */
-	STUN_ATTR_RESPONSE_PORT = 0x0027,      /* RFC 5780 §7.5 */
-	STUN_ATTR_PASSWORD_ALGORITHMS = 0x8002, /* RFC 8489 §14.11 */
-	STUN_ATTR_ALTERNATE_DOMAIN = 0x8003,   /* RFC 8489 §14.16 */
-	STUN_ATTR_XOR_MAPPED_ADDRESS_OLD = 0x8020, /* pre-RFC 5389 drafts, still sent by old servers */
-	STUN_ATTR_SOFTWARE = 0x8022,           /* RFC 8489 §14.14 */
-	STUN_ATTR_ALTERNATE_SERVER = 0x8023,   /* RFC 8489 §14.15 */
-	STUN_ATTR_CACHE_TIMEOUT = 0x8027,      /* RFC 5780 §7.7 */
-	STUN_ATTR_FINGERPRINT = 0x8028,        /* RFC 8489 §14.7 */
-	STUN_ATTR_ICE_CONTROLLED = 0x8029,     /* RFC 8445 §16.1 */
-	STUN_ATTR_ICE_CONTROLLING = 0x802A,    /* RFC 8445 §16.1 */
-	STUN_ATTR_RESPONSE_ORIGIN = 0x802B,    /* RFC 5780 §7.3 */
-	STUN_ATTR_OTHER_ADDRESS = 0x802C,      /* RFC 5780 §7.4 */
+	STUN_ATTR_PASSWORD_ALGORITHM = 0x001D,       /* RFC 8489 §14.12 */
+	STUN_ATTR_USERHASH = 0x001E,                 /* RFC 8489 §14.4 */
+	STUN_ATTR_XOR_MAPPED_ADDRESS = 0x0020,       /* RFC 8489 §14.2 */
+	STUN_ATTR_PRIORITY = 0x0024,                 /* RFC 8445 §16.1 */
+	STUN_ATTR_USE_CANDIDATE = 0x0025,            /* RFC 8445 §16.1 */
+	STUN_ATTR_PADDING = 0x0026,                  /* RFC 5780 §7.6 */
+	STUN_ATTR_RESPONSE_PORT = 0x0027,            /* RFC 5780 §7.5 */
+	STUN_ATTR_PASSWORD_ALGORITHMS = 0x8002,      /* RFC 8489 §14.11 */
+	STUN_ATTR_ALTERNATE_DOMAIN = 0x8003,         /* RFC 8489 §14.16 */
+	STUN_ATTR_XOR_MAPPED_ADDRESS_OLD =
+		0x8020,                      /* pre-RFC 5389 drafts, still sent by old servers */
+	STUN_ATTR_SOFTWARE = 0x8022,         /* RFC 8489 §14.14 */
+	STUN_ATTR_ALTERNATE_SERVER = 0x8023, /* RFC 8489 §14.15 */
+	STUN_ATTR_CACHE_TIMEOUT = 0x8027,    /* RFC 5780 §7.7 */
+	STUN_ATTR_FINGERPRINT = 0x8028,      /* RFC 8489 §14.7 */
+	STUN_ATTR_ICE_CONTROLLED = 0x8029,   /* RFC 8445 §16.1 */
+	STUN_ATTR_ICE_CONTROLLING = 0x802A,  /* RFC 8445 §16.1 */
+	STUN_ATTR_RESPONSE_ORIGIN = 0x802B,  /* RFC 5780 §7.3 */
+	STUN_ATTR_OTHER_ADDRESS = 0x802C,    /* RFC 5780 §7.4 */
 };
 
 /* RFC 5780 §7.2 CHANGE-REQUEST flags. */
@@ -111,7 +112,7 @@ enum stun_has {
 };
 
 #define STUN_MAX_LISTED_ATTRS 8
-#define STUN_TEXT_MAX 128
+#define STUN_TEXT_MAX         128
 
 struct stun_msg {
 	uint16_t method;

@@ -15,26 +15,26 @@
 /* RFC 8489 §6.2.1: RTO starts at 500 ms and doubles; Rc = 7 sends; after the
  * last one the client waits Rm = 16 times the initial RTO. */
 #define STUN_RTO_INITIAL_US (500 * 1000)
-#define STUN_RC 7
-#define STUN_RM 16
+#define STUN_RC             7
+#define STUN_RM             16
 
 enum stun_txn_state {
-	STUN_TXN_IDLE,     /* not yet added to a client */
-	STUN_TXN_PENDING,  /* sent, waiting */
-	STUN_TXN_ANSWERED, /* a valid response (success or error) arrived */
-	STUN_TXN_TIMEOUT,  /* Rc sends and the final wait passed unanswered */
-	STUN_TXN_FAILED,   /* send error, or a response we must not accept */
+	STUN_TXN_IDLE,      /* not yet added to a client */
+	STUN_TXN_PENDING,   /* sent, waiting */
+	STUN_TXN_ANSWERED,  /* a valid response (success or error) arrived */
+	STUN_TXN_TIMEOUT,   /* Rc sends and the final wait passed unanswered */
+	STUN_TXN_FAILED,    /* send error, or a response we must not accept */
 	STUN_TXN_CANCELLED, /* ended by the caller: its answer is no longer needed */
 };
 
 struct stun_txn {
 	/* Set by the caller before stun_client_add(). */
-	int fd;                  /* socket to send from; the caller owns it */
+	int fd; /* socket to send from; the caller owns it */
 	struct endpoint dst;
-	uint32_t change_flags;   /* RFC 5780 CHANGE-REQUEST; 0 for none */
+	uint32_t change_flags;       /* RFC 5780 CHANGE-REQUEST; 0 for none */
 	struct endpoint expect_from; /* where the answer must come from; unset: dst */
-	int64_t rto_us;          /* initial RTO; 0 means STUN_RTO_INITIAL_US */
-	const char *label;       /* for traces and evidence, e.g. "binding" */
+	int64_t rto_us;              /* initial RTO; 0 means STUN_RTO_INITIAL_US */
+	const char *label;           /* for traces and evidence, e.g. "binding" */
 
 	/* Kept by the client. */
 	enum stun_txn_state state;
@@ -46,16 +46,16 @@ struct stun_txn {
 	int64_t last_send_us;
 	int64_t next_send_us; /* next retransmission, or the give-up time after the last */
 	int64_t interval_us;
-	unsigned discarded;   /* invalid datagrams dropped for this txn */
-	unsigned unexpected;  /* answers dropped for coming from the wrong address */
+	unsigned discarded;              /* invalid datagrams dropped for this txn */
+	unsigned unexpected;             /* answers dropped for coming from the wrong address */
 	struct endpoint unexpected_from; /* the last such address */
 
 	/* The outcome. */
-	int send_error;        /* -errno when sending failed */
-	int reject;            /* STUN_ERR_* when the response had to be refused */
+	int send_error; /* -errno when sending failed */
+	int reject;     /* STUN_ERR_* when the response had to be refused */
 	struct stun_msg response;
-	struct endpoint from;  /* where the response came from */
-	int64_t rtt_us;        /* from the first send to the response */
+	struct endpoint from; /* where the response came from */
+	int64_t rtt_us;       /* from the first send to the response */
 };
 
 #define STUN_CLIENT_MAX_TXNS 32
