@@ -20,31 +20,9 @@
  * only where a plain request on the same socket got through. */
 #define NAT_SILENT_SENDS 3
 
-static const char *const role_names[NAT_ROLE_COUNT] = {
-	[NAT_ROLE_BIND] = "binding",
-	[NAT_ROLE_MAP_ALT_IP] = "mapping-alt-ip",
-	[NAT_ROLE_MAP_ALT_BOTH] = "mapping-alt-ip-port",
-	[NAT_ROLE_B_CHANGE] = "filtering-change-ip-port",
-	[NAT_ROLE_B_PLAIN] = "filtering-plain-b",
-	[NAT_ROLE_C_CHANGE] = "filtering-change-port",
-	[NAT_ROLE_C_PLAIN] = "filtering-plain-c",
-	[NAT_ROLE_HAIRPIN] = "hairpin",
-};
-
-const char *nat_role_name(enum nat_role role)
-{
-	return role_names[role];
-}
-
 static bool probe_answered(const struct nat_probe *p)
 {
-	return p->started && p->txn.state == STUN_TXN_ANSWERED &&
-	       p->txn.response.cls == STUN_CLASS_SUCCESS && stun_msg_mapped(&p->txn.response);
-}
-
-const struct endpoint *nat_probe_mapped(const struct nat_probe *p)
-{
-	return probe_answered(p) ? stun_msg_mapped(&p->txn.response) : NULL;
+	return nat_probe_mapped(p) != NULL;
 }
 
 /* No answer is coming: it ended without one, or stayed silent long enough. */
@@ -78,7 +56,7 @@ static int start_probe(struct nat_discovery *d, struct nat_probe *p, enum nat_ro
 	p->txn.fd = d->fd[sock];
 	p->txn.dst = *dst;
 	p->txn.change_flags = change;
-	p->txn.label = role_names[role];
+	p->txn.label = nat_role_name(role);
 	if (expect)
 		p->txn.expect_from = *expect;
 	p->started = stun_client_add(&d->client, &p->txn) == 0;

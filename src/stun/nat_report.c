@@ -9,6 +9,29 @@
 #include "natctl/base/clock.h"
 #include "natctl/net/net.h"
 
+static const char *const role_names[NAT_ROLE_COUNT] = {
+	[NAT_ROLE_BIND] = "binding",
+	[NAT_ROLE_MAP_ALT_IP] = "mapping-alt-ip",
+	[NAT_ROLE_MAP_ALT_BOTH] = "mapping-alt-ip-port",
+	[NAT_ROLE_B_CHANGE] = "filtering-change-ip-port",
+	[NAT_ROLE_B_PLAIN] = "filtering-plain-b",
+	[NAT_ROLE_C_CHANGE] = "filtering-change-port",
+	[NAT_ROLE_C_PLAIN] = "filtering-plain-c",
+	[NAT_ROLE_HAIRPIN] = "hairpin",
+};
+
+const char *nat_role_name(enum nat_role role)
+{
+	return role_names[role];
+}
+
+const struct endpoint *nat_probe_mapped(const struct nat_probe *p)
+{
+	bool ok = p->started && p->txn.state == STUN_TXN_ANSWERED &&
+		  p->txn.response.cls == STUN_CLASS_SUCCESS;
+	return ok ? stun_msg_mapped(&p->txn.response) : NULL;
+}
+
 /* The report keeps the server's SOFTWARE whole, as the codec decoded it. */
 _Static_assert(NAT_TEXT_MAX == STUN_TEXT_MAX, "nat_report.software must hold a stun_msg's");
 

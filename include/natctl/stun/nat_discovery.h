@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Internal to src/stun: what nat_behavior.c (running the tests) and nat_report.c (the report on them) share. */
+/* Internal to src/stun: what nat_behavior.c (running the tests) takes from nat_report.c (the report on them). */
 #ifndef NATCTL_NAT_DISCOVERY_H
 #define NATCTL_NAT_DISCOVERY_H
 
