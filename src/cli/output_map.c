@@ -78,7 +78,7 @@ static void event_json(FILE *f, enum map_event e, const struct map_result *r)
 	struct json_writer w;
 	json_init(&w, f);
 	json_begin_object(&w, NULL);
-	bool failed = e == MAP_EVENT_FAILED;
+	bool failed = e == MAP_EVENT_RENEW_FAILED;
 	json_mapping(&w, map_event_name(e), r, failed ? r->error : NULL);
 	if (e == MAP_EVENT_DELETED)
 		json_methods(&w, "deleted_by", r->deleted_by);
@@ -119,7 +119,7 @@ static void event_text(FILE *f, enum map_event e, const struct map_result *r)
 		fprintf(f, "deleted %s %s -> %s via %s (gateway %s)\n", proto, ext, in, via, gw);
 		return;
 	}
-	if (e == MAP_EVENT_FAILED) {
+	if (e == MAP_EVENT_RENEW_FAILED) {
 		fprintf(f, "renew-failed %s %s -> %s via %s: %s\n", proto, ext, in,
 			map_method_name(r->method), r->error);
 		return;
@@ -146,7 +146,7 @@ void render_map_event(const struct output *o, enum map_event e, const struct map
 		event_text(o->f, e, r);
 	fflush(o->f); /* with --keep, a reader waits for each line */
 	text_warnings(o, r);
-	if (e == MAP_EVENT_FAILED && !o->json)
+	if (e == MAP_EVENT_RENEW_FAILED && !o->json)
 		cli_error_to(o->err, "map", "renewal failed: %s", r->error);
 }
 

@@ -135,7 +135,7 @@ static void golden_map_renew_failed(void)
 	r.ok = false;
 	add_error(&r, MAP_NATPMP, 0, "no answer from 192.168.77.1:5351");
 	snprintf(r.error, sizeof(r.error), "natpmp: no answer from 192.168.77.1:5351");
-	event_goldens("map_renew_failed", MAP_EVENT_FAILED, &r);
+	event_goldens("map_renew_failed", MAP_EVENT_RENEW_FAILED, &r);
 }
 
 /* What map_keep passes today: portmap_renew leaves only the method and the errors
@@ -148,7 +148,7 @@ static void golden_map_renew_failed_as_kept(void)
 	add_error(&r, MAP_NATPMP, 0, "the gateway did not finish the request within the deadline");
 	snprintf(r.error, sizeof(r.error),
 		 "natpmp: the gateway did not finish the request within the deadline");
-	event_goldens("map_renew_failed_as_kept", MAP_EVENT_FAILED, &r);
+	event_goldens("map_renew_failed_as_kept", MAP_EVENT_RENEW_FAILED, &r);
 }
 
 /* Deleted by PCP and UPnP; NAT-PMP's refusal is a warning. */

@@ -18,6 +18,8 @@ enum fake_kind {
 	FAKE_CONFLICT, /* maps another external port, which it must take back */
 	FAKE_RESTARTS, /* its answer shows the gateway lost its state (epoch went back) */
 	FAKE_MISSING,  /* DELETE: has no such mapping */
+	FAKE_FOREIGN,  /* answers the probe in another protocol (NAT-PMP to PCP) */
+	FAKE_OTHERS,   /* DELETE with --force: removes another host's mapping */
 };
 
 struct fake_config {
@@ -94,6 +96,10 @@ static void fake_probe_update(struct map_adapter *m, struct map_run *run, int64_
 	struct fake *f = fake_of(m);
 	if (!map_run_probe_answered(run, f->id, &f->rq, 5351, now))
 		return;
+	if (fake_cfg[f->id].kind == FAKE_FOREIGN) {
+		map_run_absent(run, f->id, FAILURE_UNSUPPORTED, "speaks something else");
+		return;
+	}
 	map_env_epoch(f->env, f->id, &f->epoch, 5000, now);
 	map_run_present(run, f->id, now);
 }
@@ -127,7 +133,8 @@ static void fake_op_update(struct map_adapter *m, struct map_run *run)
 	if (!map_run_op_answered(run, f->id, &f->rq))
 		return;
 	if (c->kind == FAKE_REFUSES) {
-		map_run_failed(run, f->id, c->code, "refused with code %d", c->code);
+		map_run_failed(run, f->id, c->code == 718 ? FAILURE_CONFLICT : FAILURE_REFUSED,
+			       c->code, "refused with code %d", c->code);
 	} else if (c->kind == FAKE_CONFLICT && add && !f->taking_back) {
 		f->taking_back = true;
 		ask(f); /* the deletion of the port it offered */
@@ -135,6 +142,11 @@ static void fake_op_update(struct map_adapter *m, struct map_run *run)
 		map_run_offered(run, f->id, (uint16_t)(f->env->p->external_port + 1));
 	} else if (c->kind == FAKE_MISSING) {
 		map_run_not_found(run, f->id, "no such mapping here");
+	} else if (c->kind == FAKE_OTHERS && !add) {
+		struct endpoint other;
+		endpoint_parse_ip(&other, "192.0.2.50");
+		other.port = 9000;
+		map_run_deleted(run, f->id, &other);
 	} else {
 		if (c->kind == FAKE_RESTARTS)
 			map_env_epoch(f->env, f->id, &f->epoch, 10, clock_now_us());
@@ -324,6 +336,14 @@ static void controller_every_method_refuses(void)
 			CHECK_EQ_INT(r.errors[e].code, codes[i]);
 			CHECK_EQ_INT(r.errors[e].double_nat, codes[i] == 99);
 		}
+		CHECK_EQ_INT(r.failure, codes[i] == 718 ? FAILURE_CONFLICT : FAILURE_REFUSED);
+		/* A failure still names the gateway, this host and the ports asked. */
+		char ip[IP_STRLEN];
+		CHECK_EQ_STR(endpoint_format_ip(&r.gateway, ip), "127.0.0.1");
+		CHECK(endpoint_is_set(&r.internal));
+		CHECK_EQ_INT(r.internal.port, 8080);
+		CHECK_EQ_INT(r.external.port, 8080);
+		CHECK_EQ_INT(r.method, MAP_NONE);
 	}
 }
 
@@ -341,6 +361,57 @@ static void controller_silent_gateway(void)
 	CHECK(strstr(r.error, "(pcp: no answer from 127.0.0.1") != NULL);
 	CHECK(strstr(r.error, "; upnp: no answer from 127.0.0.1") != NULL);
 	CHECK(strstr(r.error, "natpmp") == NULL); /* not selected, not named */
+	CHECK_EQ_INT(r.failure, FAILURE_NO_ANSWER);
+	CHECK_EQ_INT(r.errors[0].failure, FAILURE_NO_ANSWER);
+}
+
+/* --via pcp to a gateway that answers in NAT-PMP: not "no gateway answered within 0.0 s". */
+static void controller_foreign_protocol(void)
+{
+	struct map_params p = params(MAP_OP_ADD, MAP_BIT(MAP_PCP));
+	struct map_result r;
+	configure(FAKE_FOREIGN, FAKE_SILENT, FAKE_SILENT);
+	CHECK_EQ_INT(run_fakes(&p, 1000 * 1000, &r), -1);
+	CHECK_EQ_STR(r.error, "the gateway does not speak PCP (pcp: speaks something else)");
+	CHECK_EQ_INT(r.failure, FAILURE_UNSUPPORTED);
+}
+
+/* --list asks only the methods that can list: it says so, not "no gateway". */
+static void controller_list_names_what_lists(void)
+{
+	struct map_params p = params(MAP_OP_LIST, MAP_ALL_METHODS);
+	struct map_result r;
+	struct map_list l;
+	struct portmap *pm;
+	static const struct map_method_ops *table[MAP_N_METHODS];
+	static struct map_method_ops upnp_lists;
+	memcpy(table, fake_table, sizeof(table));
+	upnp_lists = fake_ops[MAP_UPNP];
+	upnp_lists.lists = true;
+	table[MAP_UPNP] = &upnp_lists;
+	configure(FAKE_ANSWERS, FAKE_ANSWERS, FAKE_SILENT);
+	CHECK_EQ_INT(portmap_open_with(&pm, &p, NULL, &r, table), 0);
+	CHECK_EQ_INT(portmap_list(pm, clock_now_us() + 100 * 1000, &l, &r), -1);
+	CHECK(strncmp(r.error, "no gateway that can list mappings answered within ", 50) == 0);
+	CHECK(strstr(r.error, "(upnp: no answer from 127.0.0.1") != NULL);
+	CHECK_EQ_INT(r.failure, FAILURE_NO_ANSWER);
+	map_list_free(&l);
+	portmap_close(pm);
+}
+
+/* --delete --force: the result names the host the deleted mapping pointed at. */
+static void controller_delete_names_whose(void)
+{
+	struct map_params p = params(MAP_OP_DELETE, MAP_BIT(MAP_UPNP));
+	struct map_result r;
+	char in[ENDPOINT_STRLEN];
+	p.force = true;
+	configure(FAKE_SILENT, FAKE_SILENT, FAKE_OTHERS);
+	CHECK_EQ_INT(run_fakes(&p, 1000 * 1000, &r), 0);
+	CHECK_EQ_STR(endpoint_format(&r.internal, in), "192.0.2.50:9000");
+	configure(FAKE_SILENT, FAKE_SILENT, FAKE_MISSING);
+	CHECK_EQ_INT(run_fakes(&p, 1000 * 1000, &r), -1);
+	CHECK_EQ_INT(r.failure, FAILURE_NOT_FOUND);
 }
 
 static void controller_conflict_is_refused(void)
@@ -352,6 +423,7 @@ static void controller_conflict_is_refused(void)
 	CHECK_EQ_STR(
 		r.error,
 		"pcp: external port 8080/tcp is taken: the gateway offered 8081 (--any accepts it)");
+	CHECK_EQ_INT(r.failure, FAILURE_CONFLICT);
 }
 
 static void on_restart(void *ctx, enum map_method m)
@@ -435,6 +507,9 @@ const struct test_case portmap_cases[] = {
 	T(controller_falls_back_on_refusal),
 	T(controller_every_method_refuses),
 	T(controller_silent_gateway),
+	T(controller_foreign_protocol),
+	T(controller_list_names_what_lists),
+	T(controller_delete_names_whose),
 	T(controller_conflict_is_refused),
 	T(controller_reports_restart),
 	T(controller_delete_through_every_method),
