@@ -174,6 +174,7 @@ int stun_public_query_tcp(const struct stun_public_options *opt, struct stun_pub
 	const struct endpoint *server = &opt->servers[0];
 	struct stun_tcp tcp;
 	memset(r, 0, sizeof(*r));
+	r->tcp = true;
 	r->server = *server;
 	r->outcome = STUN_PUBLIC_NO_ANSWER;
 	if (stun_tcp_start(&tcp, server, opt->trace, clock_now_us()) == 0) {

@@ -98,6 +98,7 @@ enum stun_public_outcome {
 
 struct stun_public_result {
 	enum stun_public_outcome outcome;
+	bool tcp;               /* asked over TCP (--tcp), not UDP */
 	struct endpoint server; /* the server that answered, else the first asked */
 	struct endpoint local;  /* our address and port toward it */
 	struct endpoint mapped; /* the public address it saw */
