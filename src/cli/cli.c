@@ -79,8 +79,8 @@ static void print_exit_statuses(FILE *f)
 void print_global_options(FILE *f)
 {
 	fputs("\nGlobal options (before or after the command):\n"
-	      "  -j, --json           print the result as one JSON document on stdout, also on\n"
-	      "                       failure (--keep: one per line)\n"
+	      "  -j, --json           print the result as one JSON document on stdout, also\n"
+	      "                       on failure\n"
 	      "  -q, --quiet          nothing on stdout on success; errors still on stderr\n"
 	      "  -t, --timeout SEC    deadline for the whole command, decimals allowed (default 3)\n"
 	      "  -v, --verbose        trace every packet sent and received on stderr\n"

@@ -37,6 +37,7 @@ void usage_map(FILE *f)
 	      "                         where the method allows, else the longest)\n"
 	      "      --keep             stay in the foreground, renew the mapping, delete it\n"
 	      "                         on SIGINT, SIGTERM or SIGHUP; one line per event\n"
+	      "                         (with --json, one JSON document per line)\n"
 	      "      --any              if EXTERNAL is taken, take the port the gateway offers\n"
 	      "      --description TEXT UPnP description (default \"natctl\")\n"
 	      "      --internal ADDRESS map to another host of the LAN, where allowed\n"

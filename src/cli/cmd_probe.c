@@ -49,10 +49,8 @@ void usage_probe(FILE *f)
 	      "--test-mapping is given. What the evidence cannot tell is \"unknown\". IPv4.\n"
 	      "\n"
 	      "Options:\n"
-	      "  --stun SERVER[:PORT]  STUN server to use (repeatable; default: ",
-	      f);
-	stun_servers_print_defaults(f);
-	fputs(")\n"
+	      "  --stun SERVER[:PORT]  STUN server to use (repeatable; default: the public\n"
+	      "                        servers of 'natctl stun', see 'natctl help stun')\n"
 	      "  --test-mapping        make a short-lived UDP mapping with every protocol\n"
 	      "                        that answered, report whether it was accepted, delete it\n"
 	      "  -i, --interface IF    use interface IF and its default gateway\n"

@@ -51,11 +51,11 @@ void usage_stun(FILE *f)
 	      "All tests run at once; an RFC 5780 server (with an alternate address)\n"
 	      "decides everything, several plain servers decide the mapping.\n"
 	      "SERVER is a host name or an IP address (IPv6 in brackets when a port\n"
-	      "follows); PORT defaults to 3478. Without SERVER: ",
+	      "follows); PORT defaults to 3478. Without SERVER, natctl asks these public\n"
+	      "servers at once:\n",
 	      f);
 	stun_servers_print_defaults(f);
-	fputs(" (the first is an RFC 5780 server).\n"
-	      "\n"
+	fputs("\n"
 	      "Options:\n"
 	      "  --address-only       only the public address: the first UDP answer wins\n"
 	      "  --tcp                only the public address, over TCP to the first server\n"

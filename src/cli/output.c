@@ -36,7 +36,10 @@ void json_document_begin(struct json_writer *w, FILE *f)
 
 void json_failure(struct json_writer *w, const char *error, enum failure failure)
 {
-	json_string(w, "error", error && error[0] ? error : NULL);
+	/* A failure always has its sentence: the class's meaning if nothing better. */
+	if (failure != FAILURE_NONE && !(error && error[0]))
+		error = failure_meaning(failure);
+	json_string(w, "error", failure != FAILURE_NONE ? error : NULL);
 	json_string(w, "error_code", failure_token(failure));
 }
 

@@ -27,8 +27,9 @@ const char *const stun_default_servers[] = {
 
 void stun_servers_print_defaults(FILE *f)
 {
-	for (size_t i = 0; stun_default_servers[i]; i++)
-		fprintf(f, "%s%s", i ? ", " : "", stun_default_servers[i]);
+	fprintf(f, "  %-26sRFC 5780: decides the filtering too\n", stun_default_servers[0]);
+	for (size_t i = 1; stun_default_servers[i]; i++)
+		fprintf(f, "  %s\n", stun_default_servers[i]);
 }
 
 struct operand {

@@ -94,8 +94,34 @@ in_ns() {
 	lab_exec "$LAB" "$node" "$@"
 }
 
+# The JSON Schema validator (python3-jsonschema) and the schemas it reads.
+VALIDATE="$E2E_DIR/validate_json.py"
+
+# check_schema DESCRIPTION SCHEMA TEXT: TEXT is exactly one JSON document,
+# valid against man/schema/SCHEMA.schema.json.
+check_schema() {
+	local why
+	if why=$(printf '%s' "$3" | python3 "$VALIDATE" "$2" 2>&1); then
+		ok "$1: one document, valid against $2.schema.json"
+	else
+		fail "$1: not valid against $2.schema.json: $why"
+	fi
+}
+
+# check_schema_lines DESCRIPTION SCHEMA FILE: one valid document a line (JSON Lines).
+check_schema_lines() {
+	local why
+	if why=$(python3 "$VALIDATE" --lines "$2" "$3" 2>&1); then
+		ok "$1: every line valid against $2.schema.json"
+	else
+		fail "$1: not valid against $2.schema.json: $why"
+	fi
+}
+
 # natctl_in NODE ARGS...: runs natctl inside NODE (not in a subshell, so the
 # results stay): stdout in $OUT, exit status in $RC, stderr in file $ERR.
+# With --json, the output is checked against the schema its arguments ask
+# for, success or failure alike (a check of its own).
 ERR=$(mktemp)
 OUT=""
 RC=0
@@ -107,6 +133,25 @@ natctl_in() {
 	lab_exec "$LAB" "$node" "$NATCTL" "$@" >"$outfile" 2>"$ERR" || RC=$?
 	OUT=$(cat "$outfile")
 	rm -f "$outfile"
+	check_output_schema "natctl $*" "$@"
+}
+
+# check_output_schema DESCRIPTION ARGS...: $OUT against the schema natctl's ARGS
+# ask for (none without --json, or with --help).
+check_output_schema() {
+	local what=$1 schema
+	shift
+	schema=$(python3 "$VALIDATE" --argv -- "$@")
+	[ -z "$schema" ] && return 0
+	if [ "$schema" = map-event ]; then
+		local lines
+		lines=$(mktemp)
+		printf '%s\n' "$OUT" >"$lines"
+		check_schema_lines "$what" "$schema" "$lines"
+		rm -f "$lines"
+	else
+		check_schema "$what" "$schema" "$OUT"
+	fi
 }
 
 # start_bg NODE READY_PATTERN CMD...: starts CMD in NODE in the background,

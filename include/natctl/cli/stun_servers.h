@@ -35,7 +35,7 @@ struct stun_servers {
 enum failure stun_servers_resolve(const char *const *names, size_t n_names,
 				  const struct global_opts *g, struct stun_servers *out);
 
-/* Prints the default servers, comma-separated, for --help. */
+/* Prints the default servers, one an indented line, for --help. */
 void stun_servers_print_defaults(FILE *f);
 
 #endif

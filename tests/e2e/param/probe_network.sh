@@ -35,6 +35,11 @@ check_eq "$net: one JSON object" "$(jq -s length <<<"$j")" 1
 check_json "$net: elapsed_ms is a number" "$j" '.elapsed_ms | type' number
 check_json "$net: verdict is a line" "$j" '.verdict | length > 0' true
 check_json "$net: the stun object is natctl stun's" "$j" '.stun | has("classic") and has("tests")' true
+check_json "$net: a diagnosis, no error" "$j" '"\(.error) \(.error_code)"' "null null"
+check_json "$net: a protocol that is not there says why" "$j" \
+	'[.upnp, .natpmp, .pcp] | map(select(.available | not) | .reason | length > 0) | all' true
+check_json "$net: every unknown judgement has a reason" "$j" \
+	'([.double_nat, .cgnat, .inbound, .p2p_likely] | map(select(. == null)) | length) <= (.reasons | length)' true
 local_ip=192.168.77.10
 [ "$net" = no-nat ] && local_ip=203.0.113.10
 check_json "$net: local address" "$j" .local.address "$local_ip"
@@ -88,7 +93,8 @@ udp-blocked)
 none)
 	want .upnp.available false .natpmp.available false .pcp.available false \
 		.stun.classic port-restricted-cone '.advice | any(test("no port-mapping protocol"))' true \
-		'.verdict | test("port mapping: none")' true ;;
+		'.verdict | test("port mapping: none")' true \
+		.double_nat null '.reasons | any(test("double NAT: unknown"))' true ;;
 cgnat-wan)
 	want .upnp.available true .upnp.external_address 100.64.0.2 .double_nat true .cgnat true \
 		.inbound false .stun.public.address 203.0.113.2 \
