@@ -353,11 +353,15 @@ void map_run_settle(struct map_run *run)
 {
 	char gw[ENDPOINT_STRLEN];
 	for (int m = 0; m < MAP_N_METHODS; m++) {
-		const char *peer = run->pm->ops[m] ? run->pm->ops[m]->peer : NULL;
-		if (run->st[m] == MAP_MS_PROBING)
+		const struct map_method_ops *ops = run->pm->ops[m];
+		const char *peer = ops && ops->peer ? ops->peer : gw_text(run->pm, gw);
+		bool heard = ops && ops->heard && run->pm->m[m] && ops->heard(run->pm->m[m]);
+		if (run->st[m] == MAP_MS_PROBING && heard)
+			set_why(run, (enum map_method)m, MAP_MS_ABSENT, FAILURE_TIMEOUT,
+				"%s answered, but did not finish within the deadline", peer);
+		else if (run->st[m] == MAP_MS_PROBING)
 			set_why(run, (enum map_method)m, MAP_MS_ABSENT, FAILURE_NO_ANSWER,
-				"no answer from %s within the deadline",
-				peer ? peer : gw_text(run->pm, gw));
+				"no answer from %s within the deadline", peer);
 		else if (run->st[m] == MAP_MS_WORKING)
 			set_why(run, (enum map_method)m, MAP_MS_FAILED, FAILURE_TIMEOUT,
 				"the gateway did not finish the request within the deadline");

@@ -276,6 +276,13 @@ static void upnp_info(const struct map_adapter *m, struct map_method_info *out)
 		out->connected = strcmp(c->igd.status, "Connected") == 0;
 }
 
+/* An SSDP answer came, and its description is still being fetched. */
+static bool upnp_heard(const struct map_adapter *m)
+{
+	const struct upnp_client *c = &cself(m)->client;
+	return c->state == UPNP_DESCRIBING || (c->n_answers > 0 && !c->have_igd);
+}
+
 static bool upnp_double_nat_symptom(int code)
 {
 	return code == UPNP_ACTION_FAILED;
@@ -327,5 +334,6 @@ const struct map_method_ops map_method_upnp = {
 	.loops = upnp_loops,
 	.info = upnp_info,
 	.double_nat_symptom = upnp_double_nat_symptom,
+	.heard = upnp_heard,
 	.list = upnp_list,
 };

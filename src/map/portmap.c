@@ -244,6 +244,9 @@ static void nobody_answered(struct map_run *run)
 			 tail);
 	} else if (r->failure == FAILURE_NO_ROUTE) {
 		snprintf(r->error, sizeof(r->error), "no route to a gateway (%s)", tail);
+	} else if (r->failure == FAILURE_TIMEOUT) {
+		snprintf(r->error, sizeof(r->error),
+			 "the gateway did not finish answering within %.1f s (%s)", secs, tail);
 	} else if (run->op == MAP_OP_LIST) {
 		snprintf(r->error, sizeof(r->error),
 			 "no gateway that can list mappings answered within %.1f s (%s)", secs,

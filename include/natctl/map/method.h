@@ -65,6 +65,10 @@ struct map_method_ops {
 	/* UPnP 501, NAT-PMP 3, PCP NO_RESOURCES...: a refusal typical of a
 	 * gateway behind another NAT. */
 	bool (*double_nat_symptom)(int code);
+	/* While probing: the gateway has answered something, but the discovery
+	 * is not done (an IGD's description still coming); NULL: never. At the
+	 * deadline that is a timeout, not silence. */
+	bool (*heard)(const struct map_adapter *m);
 	/* LIST: the entries the last listing read (lists only). */
 	int (*list)(const struct map_adapter *m, struct map_list *l);
 	/* --keep: listens for the gateway's announcements of a restart; the
