@@ -119,18 +119,22 @@ check_schema_lines() {
 }
 
 # natctl_in NODE ARGS...: runs natctl inside NODE (not in a subshell, so the
-# results stay): stdout in $OUT, exit status in $RC, stderr in file $ERR.
-# With --json, the output is checked against the schema its arguments ask
-# for, success or failure alike (a check of its own).
+# results stay): stdout in $OUT, exit status in $RC, stderr in file $ERR,
+# how long natctl ran in $TOOK_MS. With --json, the output is then checked
+# against the schema its arguments ask for, success or failure alike (a
+# check of its own, not counted in $TOOK_MS).
 ERR=$(mktemp)
 OUT=""
 RC=0
+TOOK_MS=0
 natctl_in() {
-	local node=$1 outfile
+	local node=$1 outfile start
 	shift
 	outfile=$(mktemp)
 	RC=0
+	start=$(now_ms)
 	lab_exec "$LAB" "$node" "$NATCTL" "$@" >"$outfile" 2>"$ERR" || RC=$?
+	TOOK_MS=$(($(now_ms) - start))
 	OUT=$(cat "$outfile")
 	rm -f "$outfile"
 	check_output_schema "natctl $*" "$@"

@@ -11,9 +11,8 @@ e2e_init map_hostile
 lab_start port-restricted --stun none
 start_bg router ready python3 "$E2E_DIR/fake_gateway.py" hostile
 
-start=$(now_ms)
 natctl_in client --json --timeout 1.5 map 8080 tcp
-took=$(($(now_ms) - start))
+took=$TOOK_MS
 out=$OUT
 check_eq "hostile gateway: exit 1 (timeout)" "$RC" 1
 check_json "error_code timeout" "$out" .error_code timeout

@@ -48,10 +48,9 @@ check "-v traces the response on stderr" grep -q '<- 198.51.100.10:3478 binding 
 
 # A server that never answers: 198.51.100.99 is routed into the lab's
 # internet, where nothing holds it.
-start=$(now_ms)
 natctl_in client --json --timeout 1 stun 198.51.100.99
 out=$OUT
-took=$(($(now_ms) - start))
+took=$TOOK_MS
 check_eq "silent server exits 3" "$RC" 3
 check_json "silent server: error_code" "$out" .error_code no-answer
 check "ends within the 1 s deadline (took ${took} ms)" test "$took" -lt 1800

@@ -32,9 +32,9 @@ natctl_in client --json stun 198.51.100.30
 check_json "plain, one server: mapping unknown (null)" "$OUT" .mapping null
 check_json "plain, one server: asks for a second server" "$OUT" '.reasons | any(test("second server"))' true
 check_json "plain, one server: filtering unknown (null)" "$OUT" .filtering null
+check_json "plain, one server: public address" "$OUT" .public.address 203.0.113.2
 natctl_in client stun 198.51.100.30
 check "plain, text: says unknown, never a guess" grep -q "unknown mapping, unknown filtering" <<<"$OUT"
-check_json "plain, one server: public address" "$OUT" .public.address 203.0.113.2
 natctl_in client --json stun 198.51.100.30 198.51.100.10:3478
 check_json "plain + another server: mapping by comparison" "$OUT" .mapping endpoint-independent
 
