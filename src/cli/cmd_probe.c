@@ -77,6 +77,16 @@ static void probe_option(void *ctx, struct global_opts *g, int opt, const char *
 	}
 }
 
+/* A malformed --stun is a usage error before anything is asked. */
+static void check_stun_operands(const struct probe_cli *p, struct global_opts *g)
+{
+	struct stun_servers servers;
+	struct global_opts v4 = *g;
+	v4.family = AF_INET;
+	if (stun_servers_check(p->stun, p->n_stun, &v4, &servers) == FAILURE_USAGE)
+		cli_usage(g, "%s", servers.error);
+}
+
 static void check_args(const struct probe_cli *p, int argc, int first, struct global_opts *g,
 		       struct endpoint *gateway, char **argv)
 {
@@ -90,6 +100,8 @@ static void check_args(const struct probe_cli *p, int argc, int first, struct gl
 	else if (p->gateway &&
 		 (endpoint_parse_ip(gateway, p->gateway) < 0 || gateway->family != AF_INET))
 		cli_usage(g, "invalid gateway '%s': expected an IPv4 address", p->gateway);
+	else
+		check_stun_operands(p, g);
 }
 
 /* The probe document with every finding unknown, carrying why it did not run. */

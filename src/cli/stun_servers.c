@@ -83,10 +83,10 @@ static bool resolve_operand(const struct operand *op, const struct global_opts *
 	return false;
 }
 
-enum failure stun_servers_resolve(const char *const *names, size_t n_names,
-				  const struct global_opts *g, struct stun_servers *out)
+/* Parses every operand (none: the defaults) into ops; how many, or -1 (out->error set). */
+static int parse_all(const char *const *names, size_t n_names, const struct global_opts *g,
+		     struct operand *ops, struct stun_servers *out)
 {
-	struct operand ops[STUN_SERVERS_MAX];
 	memset(out, 0, sizeof(*out));
 	if (n_names == 0) {
 		names = stun_default_servers;
@@ -97,7 +97,25 @@ enum failure stun_servers_resolve(const char *const *names, size_t n_names,
 		n_names = STUN_SERVERS_MAX;
 	for (size_t i = 0; i < n_names; i++)
 		if (parse_operand(names[i], g, &ops[i], out) < 0)
-			return FAILURE_USAGE; /* before any name is looked up */
+			return -1;
+	return (int)n_names;
+}
+
+enum failure stun_servers_check(const char *const *names, size_t n_names,
+				const struct global_opts *g, struct stun_servers *out)
+{
+	struct operand ops[STUN_SERVERS_MAX];
+	return parse_all(names, n_names, g, ops, out) < 0 ? FAILURE_USAGE : FAILURE_NONE;
+}
+
+enum failure stun_servers_resolve(const char *const *names, size_t n_names,
+				  const struct global_opts *g, struct stun_servers *out)
+{
+	struct operand ops[STUN_SERVERS_MAX];
+	int n = parse_all(names, n_names, g, ops, out);
+	if (n < 0)
+		return FAILURE_USAGE; /* before any name is looked up */
+	n_names = (size_t)n;
 	bool any = false;
 	for (size_t i = 0; i < n_names && out->n < STUN_SERVERS_MAX; i++)
 		any = resolve_operand(&ops[i], g, out) || any;

@@ -140,6 +140,7 @@ static bool discover(struct probe_result *r, struct portmap *pm, const struct pr
 	if (stun)
 		nat_discovery_finish(&nd);
 	fill_methods(r, pm, &x, &mres);
+	r->gateway_failure = mres.failure;
 	return stun;
 }
 
@@ -159,10 +160,19 @@ static void judge_answers(struct probe_result *r)
 {
 	if (r->diag.methods || r->stun.udp_answered || r->stun.tcp_answered)
 		return;
-	r->failure = r->stun.failure == FAILURE_RESOLVE ? FAILURE_RESOLVE : FAILURE_NO_ANSWER;
-	snprintf(r->error, sizeof(r->error),
-		 "nothing answered within %.1f s: no port-mapping protocol on the gateway, and %s",
+	/* A name that did not resolve is the user's to fix; else what the
+	 * gateway and STUN say (a gateway that trickled is a timeout). */
+	r->failure = r->stun.failure == FAILURE_RESOLVE
+			     ? FAILURE_RESOLVE
+			     : failure_merge(r->gateway_failure, r->stun.failure);
+	if (r->failure == FAILURE_NONE)
+		r->failure = FAILURE_NO_ANSWER;
+	snprintf(r->error, sizeof(r->error), "%s within %.1f s: %s, and %s",
+		 r->failure == FAILURE_TIMEOUT ? "nothing answered in full" : "nothing answered",
 		 (double)r->elapsed_us / USEC_PER_SEC,
+		 r->gateway_failure == FAILURE_TIMEOUT
+			 ? "the gateway did not finish answering any port-mapping protocol"
+			 : "no port-mapping protocol on the gateway",
 		 r->stun.error[0] ? r->stun.error : "no STUN server");
 }
 

@@ -52,6 +52,15 @@ for cmd in $(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh/p' "$man" | sed -n 's/^\.Cm \([a-z]
 	check "'$cmd' in the SYNOPSIS is a command" "$bin" help "$cmd" >/dev/null
 done
 check "the version is the project's" grep -q "^natctl [0-9]" <<<"$("$bin" --version)"
+# As mandoc renders it: no option with a stray dash, no ellipsis inside a bracket.
+if command -v mandoc >/dev/null; then
+	rendered=$(mandoc -Tascii "$man" | col -b)
+	check "no '--via -auto' in the rendered page" bash -c '! grep -q -- "--via -auto" <<<"$1"' _ "$rendered"
+	check "the SERVER synopsis reads [SERVER[:PORT] ...]" grep -qF "[SERVER[:PORT] ...]" <<<"$rendered"
+fi
+# Examples stand apart: no .Ed runs straight into the next example's words.
+check "every example is its own paragraph" bash -c \
+	'! sed -n "/^\.Sh EXAMPLES/,/^\.Sh /p" "$1" | grep -A1 -x "\.Ed" | grep -q "^[^.-]"' _ "$man"
 check "-h COMMAND is the command's help" test "$("$bin" -h map)" = "$("$bin" help map)"
 check "COMMAND -h is the command's help" test "$("$bin" probe -h)" = "$("$bin" help probe)"
 

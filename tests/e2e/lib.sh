@@ -87,6 +87,28 @@ lab_start() {
 	fi
 }
 
+# run_at WHERE CMD...: runs CMD in a lab node (WHERE is its name); in that node
+# with no DNS that can answer, so a name fails at once (NODE@nodns: an
+# /etc/resolv.conf naming 127.0.0.1, where nothing listens, mounted for CMD
+# alone); or in a fresh empty network namespace (WHERE is "empty": no
+# interface up, no route, nothing attached to the root namespace).
+NODNS_CONF=""
+run_at() {
+	local where=$1
+	shift
+	case $where in
+	empty) unshare -n "$@" ;;
+	*@nodns)
+		if [ -z "$NODNS_CONF" ]; then
+			NODNS_CONF=$(mktemp)
+			printf 'nameserver 127.0.0.1\noptions attempts:1 timeout:1\n' >"$NODNS_CONF"
+		fi
+		lab_exec "$LAB" "${where%@nodns}" unshare -m sh -c \
+			'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$NODNS_CONF" "$@" ;;
+	*) lab_exec "$LAB" "$where" "$@" ;;
+	esac
+}
+
 # in_ns NODE CMD...: runs CMD inside a lab node.
 in_ns() {
 	local node=$1
@@ -133,7 +155,7 @@ natctl_in() {
 	outfile=$(mktemp)
 	RC=0
 	start=$(now_ms)
-	lab_exec "$LAB" "$node" "$NATCTL" "$@" >"$outfile" 2>"$ERR" || RC=$?
+	run_at "$node" "$NATCTL" "$@" >"$outfile" 2>"$ERR" || RC=$?
 	TOOK_MS=$(($(now_ms) - start))
 	OUT=$(cat "$outfile")
 	rm -f "$outfile"
@@ -188,7 +210,7 @@ now_ms() {
 
 # e2e_done: prints the tally and exits with its verdict.
 e2e_done() {
-	rm -f "$ERR"
+	rm -f "$ERR" "$NODNS_CONF"
 	if [ "$E2E_CHECKS" -eq 0 ] && [ "$E2E_FAILS" -eq 0 ]; then
 		echo "FAIL: no check ran" >&2
 		exit 1

@@ -34,6 +34,10 @@ struct stun_servers {
  */
 enum failure stun_servers_resolve(const char *const *names, size_t n_names,
 				  const struct global_opts *g, struct stun_servers *out);
+/* Only the check: FAILURE_USAGE (out->error says why) or FAILURE_NONE;
+ * nothing is looked up, so a bad operand is said before any network use. */
+enum failure stun_servers_check(const char *const *names, size_t n_names,
+				const struct global_opts *g, struct stun_servers *out);
 
 /* Prints the default servers, one an indented line, for --help. */
 void stun_servers_print_defaults(FILE *f);

@@ -19,6 +19,7 @@ struct probe_result {
 	/* The STUN discovery; when it could not run (no server resolved), only
 	 * its error and failure are set. */
 	struct nat_report stun;
+	enum failure gateway_failure; /* why no method answered; FAILURE_NONE if one did */
 	struct diagnosis diag;
 	int64_t elapsed_us;
 	/* "" when it produced a diagnosis; else why not ("cannot run: no route

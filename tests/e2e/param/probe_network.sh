@@ -70,10 +70,18 @@ home)
 	check "home text: verdict first" grep -q "port mapping: PCP, NAT-PMP, UPnP" <<<"$(head -n1 <<<"$OUT")"
 	check "home text: no colour when not a terminal" test "$(grep -c $'\033' <<<"$OUT")" = 0
 	# On a terminal (script(1) gives it a pty): colour, unless NO_COLOR is set.
-	tty_out=$(in_ns client script -qec "$NATCTL probe --stun 198.51.100.10" /dev/null)
+	tty_out=$(in_ns client env TERM=xterm script -qec "$NATCTL probe --stun 198.51.100.10" /dev/null)
 	check "home text: colour on a terminal" grep -q $'\033\[' <<<"$tty_out"
-	tty_out=$(in_ns client env NO_COLOR=1 script -qec "$NATCTL probe --stun 198.51.100.10" /dev/null)
-	check "home text: no colour with NO_COLOR" test "$(grep -c $'\033\[' <<<"$tty_out")" = 0 ;;
+	tty_out=$(in_ns client env TERM=xterm NO_COLOR=1 script -qec "$NATCTL probe --stun 198.51.100.10" /dev/null)
+	check "home text: no colour with NO_COLOR" test "$(grep -c $'\033\[' <<<"$tty_out")" = 0
+	tty_out=$(in_ns client env TERM=dumb script -qec "$NATCTL probe --stun 198.51.100.10" /dev/null)
+	check "home text: no colour with TERM=dumb" test "$(grep -c $'\033\[' <<<"$tty_out")" = 0
+	tty_out=$(in_ns client env TERM=xterm script -qec "$NATCTL --color=never probe --stun 198.51.100.10" /dev/null)
+	check "home text: no colour with --color=never" test "$(grep -c $'\033\[' <<<"$tty_out")" = 0
+	natctl_in client --color=always probe --stun 198.51.100.10
+	check "home text: colour with --color=always, even in a pipe" grep -q $'\033\[' <<<"$OUT"
+	natctl_in client -q probe --stun 198.51.100.10
+	check_eq "home -q: exit 0, nothing on stdout" "$RC:$OUT" "0:" ;;
 symmetric)
 	want .stun.classic symmetric .p2p_likely false .upnp.available true \
 		'.advice | any(test("symmetric"))' true ;;
