@@ -131,10 +131,11 @@ static int render_not_run(const struct global_opts *g, enum failure failure, con
 	return failure_exit(failure);
 }
 
-/* The STUN servers, resolved once the probe knows it can run; a name that
- * does not resolve leaves STUN out, with the reason in the stun object. */
-static enum failure resolve_stun(const struct probe_cli *p, const struct global_opts *g,
-				 struct stun_servers *servers, struct probe_options *o)
+/* The STUN servers (checked already), resolved once the probe knows it can
+ * run; a name that does not resolve leaves STUN out, with the reason in the
+ * stun object. */
+static void resolve_stun(const struct probe_cli *p, const struct global_opts *g,
+			 struct stun_servers *servers, struct probe_options *o)
 {
 	struct global_opts v4 = *g;
 	v4.family = AF_INET; /* the NAT in question is IPv4's */
@@ -147,26 +148,24 @@ static enum failure resolve_stun(const struct probe_cli *p, const struct global_
 	o->n_stun = f == FAILURE_NONE ? servers->n : 0;
 	o->stun_error = servers->error;
 	o->stun_failure = f;
-	return f;
 }
 
 static int run_probe(const struct probe_cli *p, const struct global_opts *g,
 		     struct probe_options *o)
 {
 	struct stun_servers servers;
-	struct probe_result *r = calloc(1, sizeof(*r));
+	struct probe_result *r = calloc(1, sizeof(*r)); /* large: not on the stack */
 	struct probe *probe = NULL;
 	struct output out = cli_output(g);
 	if (!r)
 		return render_not_run(g, FAILURE_SYSTEM, "out of memory");
-	if (probe_open(&probe, o, r) == 0 && resolve_stun(p, g, &servers, o) != FAILURE_USAGE)
+	if (probe_open(&probe, o, r) == 0) {
+		resolve_stun(p, g, &servers, o);
 		probe_run(probe, o, r);
+	}
 	probe_close(probe);
+	render_probe(&out, r);
 	int status = failure_exit(r->failure);
-	if (o->stun_failure == FAILURE_USAGE)
-		status = render_not_run(g, FAILURE_USAGE, servers.error);
-	else
-		render_probe(&out, r);
 	free(r);
 	return status;
 }
