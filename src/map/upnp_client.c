@@ -107,10 +107,10 @@ int upnp_client_search(struct upnp_client *c, const struct upnp_search *s)
 	else
 		endpoint_parse_ip(&c->search.target, SSDP_MULTICAST_V4);
 	c->search.target.port = SSDP_PORT;
-	int64_t now = clock_now_us();
+	/* No default gateway known: nobody to wait for. */
 	c->others_from = endpoint_is_set(&c->search.gateway)
-				 ? clock_min(s->search_until, now + GATEWAY_FIRST_US)
-				 : now;
+				 ? clock_min(s->search_until, clock_now_us() + GATEWAY_FIRST_US)
+				 : 0;
 	c->rounds = 0;
 	c->next_search_us = 0;
 	c->state = UPNP_SEARCHING;
