@@ -78,10 +78,10 @@ int worker_next_record(const struct worker *w, size_t *offset, uint32_t *type,
 /* AddressSanitizer's allocator maps far more than it hands out (quarantine,
  * size classes): the same job needs a larger allowance there. */
 #if defined(__SANITIZE_ADDRESS__)
-#define WORKER_BUDGET_SCALE 32
+#define WORKER_BUDGET_SCALE 8
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-#define WORKER_BUDGET_SCALE 32
+#define WORKER_BUDGET_SCALE 8
 #endif
 #endif
 #ifndef WORKER_BUDGET_SCALE
