@@ -209,19 +209,26 @@ static void delete_update(const struct upnp_method *s, struct map_run *run)
 	}
 }
 
+/* A listing cut short is still a listing (marked truncated); one that got
+ * no answer at all (no HTTP or SOAP answer, not a UPnP fault) failed. */
+static void list_update(const struct upnp_method *s, struct map_run *run)
+{
+	const struct upnp_client *c = &s->client;
+	if (c->job_lost)
+		map_run_failed(run, MAP_UPNP, 0, "the listing: %s", upnp_client_lost_why(c));
+	else if (c->report.status.code < 0 && c->report.n_entries == 0)
+		report_failure(s, run);
+	else
+		map_run_done(run, MAP_UPNP);
+}
+
 static void upnp_op_update(struct map_adapter *m, struct map_run *run)
 {
 	struct upnp_method *s = self(m);
 	switch (map_run_op(run)) {
 	case MAP_OP_ADD: add_update(s, run); break;
 	case MAP_OP_DELETE: delete_update(s, run); break;
-	default:
-		if (s->client.job_lost)
-			map_run_failed(run, MAP_UPNP, 0, "the listing: %s",
-				       upnp_client_lost_why(&s->client));
-		else
-			map_run_done(run, MAP_UPNP);
-		break;
+	default: list_update(s, run); break;
 	}
 }
 

@@ -278,11 +278,15 @@ void upnp_client_datagram(struct upnp_client *c, const char *data, size_t n,
 	}
 	if (known_location(c, a.location))
 		return;
-	trace_answer(c, &a, from);
 	if (!keep_answer(c, &a, endpoint_same_ip(&c->search.gateway, from))) {
-		drop(c, from, DROP_FULL, "enough answers as good are kept");
+		char location[SSDP_LOCATION_MAX], text[SSDP_LOCATION_MAX + 64];
+		text_sanitize(location, sizeof(location), a.location);
+		snprintf(text, sizeof(text), "LOCATION %s: enough answers as good are kept",
+			 location);
+		drop(c, from, DROP_FULL, text);
 		return;
 	}
+	trace_answer(c, &a, from);
 	if (c->state == UPNP_SEARCHING)
 		start_describe(c, now);
 }
