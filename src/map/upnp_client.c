@@ -552,13 +552,13 @@ const char *upnp_client_lost_why(const struct upnp_client *c)
 
 void upnp_client_failure(const struct upnp_client *c, char *out, size_t len)
 {
-	char location[SSDP_LOCATION_MAX], detail[sizeof(c->failed.detail)];
-	text_sanitize(location, sizeof(location), c->failed_location);
-	text_sanitize(detail, sizeof(detail), c->failed.detail);
-	if (!location[0])
-		text_sanitize(location, sizeof(location), c->answers[0].ssdp.location);
-	snprintf(out, len, "%s: no usable IGD description%s%s", location, detail[0] ? ": " : "",
-		 detail);
+	const char *location =
+		c->failed_location[0] ? c->failed_location : c->answers[0].ssdp.location;
+	char line[SSDP_LOCATION_MAX + sizeof(c->failed.detail) + 64];
+	snprintf(line, sizeof(line), "%s: no usable IGD description%s%s", location,
+		 c->failed.detail[0] ? ": " : "", c->failed.detail);
+	/* Sanitised whole, once formatted: a cut to len never leaves half a character. */
+	text_sanitize(out, len, line);
 }
 
 static void upnp_readable(void *self, int fd, int64_t now)
