@@ -31,6 +31,8 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 echo "== fuzz: every parser (at most ${FUZZ_SECONDS:-30} s each, 90 s in all)"
 bash tests/fuzz/run.sh "$root/build-asan/tests/fuzz" "${FUZZ_SECONDS:-30}"
 
-# Last, so the run ends with CTest's summary.
+# Last, so the run ends with CTest's summary. The memory goal is for a plain
+# build: e2e.map_hostile_memory measures the peak RSS of build-gcc's natctl.
 echo "== tests (sanitized build)"
+export NATCTL_PLAIN="$root/build-gcc/natctl"
 (cd build-asan && ctest --output-on-failure -j2 --timeout 300)

@@ -7,6 +7,27 @@
 #include "natctl/cli/cli.h"
 #include "natctl/base/clock.h"
 
+/*
+ * AddressSanitizer builds: a malloc that the worker child's memory budget
+ * (RLIMIT_DATA, net/worker.c) refuses returns NULL, as in a plain build,
+ * and miniupnpc gives that answer up; by default AddressSanitizer would
+ * abort the child instead. ASAN_OPTIONS still has the last word.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define NATCTL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NATCTL_ASAN 1
+#endif
+#endif
+#ifdef NATCTL_ASAN
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
+#endif
+
 static void usage_main(FILE *f);
 static void usage_help(FILE *f);
 static int cmd_help(int argc, char **argv, struct global_opts *g);

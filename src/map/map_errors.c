@@ -80,20 +80,33 @@ void map_upnp_code_text(int code, char *out, size_t len)
 		snprintf(out, len, "error %d", code);
 }
 
+/* "192.168.77.11:8080 (\"game\")": the client and the description come
+ * from the gateway, so both pass the sanitiser. */
 static void holder_text(const struct upnp_holder *h, char *out, size_t len)
 {
-	/* The description comes from the network. */
-	char desc[UPNP_DESC_MAX];
+	char client[sizeof(h->client)], desc[UPNP_DESC_MAX];
+	text_sanitize(client, sizeof(client), h->client);
 	text_sanitize(desc, sizeof(desc), h->description);
-	snprintf(out, len, "%s:%u (\"%s\")", h->client, h->port, desc);
+	snprintf(out, len, "%s:%u (\"%s\")", client, h->port, desc);
+}
+
+void map_upnp_not_ours_text(const struct upnp_holder *h, uint16_t external_port, const char *proto,
+			    char *out, size_t len)
+{
+	char holder[160];
+	holder_text(h, holder, sizeof(holder));
+	snprintf(out, len, "%u/%s points at %s, not this host; --force deletes it", external_port,
+		 proto, holder);
 }
 
 void map_upnp_failure_text(const struct upnp_failure *f, char *out, size_t len)
 {
 	const struct upnp_status *o = f->status;
 	const struct upnp_holder *h = f->holder;
-	char code[96], holder[160];
+	char code[96], holder[160], action[sizeof(o->action)];
 	map_upnp_code_text(o->code, code, sizeof(code));
+	/* Our own words, but they came back through the worker's records. */
+	text_sanitize(action, sizeof(action), o->action);
 	bool other_host = strcmp(f->internal, f->self) != 0;
 	bool taken = o->code == UPNP_CONFLICT_IN_MAPPING_ENTRY;
 	bool refused = o->code == UPNP_ACTION_NOT_AUTHORIZED ||
@@ -107,21 +120,20 @@ void map_upnp_failure_text(const struct upnp_failure *f, char *out, size_t len)
 		 * host that asks, and say so with 718 or 606. */
 		snprintf(out, len,
 			 "the gateway maps only to the host that asks (secure mode): %s is not this host's address %s (%s %s)",
-			 f->internal, f->self, o->action, code);
+			 f->internal, f->self, action, code);
 	} else if (taken) {
 		snprintf(out, len, "external port %u/%s is taken (%s)", f->external_port, f->proto,
 			 code);
 	} else if (refused) {
 		snprintf(out, len, "not authorized: the gateway refuses this mapping (%s %s)",
-			 o->action, code);
+			 action, code);
 	} else if (o->code == UPNP_ACTION_FAILED && !f->external[0]) {
 		snprintf(out, len, "%s failed (%s): the gateway reports no external address; %s",
-			 o->action, code, double_nat_hint);
+			 action, code, double_nat_hint);
 	} else if (o->code == 0 && o->out_of_time) {
 		snprintf(out, len, "no time left for %s before the deadline",
-			 o->action[0] ? o->action : "the SOAP call");
+			 action[0] ? action : "the SOAP call");
 	} else {
-		snprintf(out, len, "%s failed (%s)", o->action[0] ? o->action : "the request",
-			 code);
+		snprintf(out, len, "%s failed (%s)", action[0] ? action : "the request", code);
 	}
 }

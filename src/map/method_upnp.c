@@ -53,10 +53,17 @@ static void upnp_probe_start(struct map_adapter *m, struct map_run *run)
 {
 	struct upnp_method *s = self(m);
 	const struct map_env *env = s->env;
+	struct upnp_search search = {
+		.local = env->local,
+		.search_until = map_run_window_end(run),
+		.job_deadline = map_run_deadline(run),
+	};
 	/* --gateway: a unicast search to it alone */
-	const struct endpoint *target = endpoint_is_set(&env->p->gateway) ? &env->gateway : NULL;
-	if (upnp_client_search(&s->client, &env->local, target, map_run_window_end(run),
-			       map_run_deadline(run)) < 0)
+	if (endpoint_is_set(&env->p->gateway))
+		search.target = env->gateway;
+	if (env->have_gateway)
+		search.gateway = env->gateway;
+	if (upnp_client_search(&s->client, &search) < 0)
 		map_run_absent(run, MAP_UPNP, failure_of_errno(s->client.sys_error),
 			       "SSDP search failed: %s", strerror(-s->client.sys_error));
 }
@@ -66,18 +73,20 @@ static void upnp_probe_update(struct map_adapter *m, struct map_run *run, int64_
 	const struct upnp_client *c = &self(m)->client;
 	if (c->state == UPNP_SEARCHING || c->state == UPNP_DESCRIBING)
 		return;
-	if (c->have_igd)
+	char why[MAP_TEXT_MAX];
+	if (c->have_igd) {
 		map_run_present(run, MAP_UPNP, now);
-	else if (c->sys_error)
+	} else if (c->sys_error) {
 		map_run_absent(run, MAP_UPNP, failure_of_errno(c->sys_error),
 			       "SSDP search failed: %s", strerror(-c->sys_error));
-	else if (c->n_answers)
-		map_run_absent(run, MAP_UPNP, FAILURE_BAD_ANSWER, "%s: no usable IGD description",
-			       c->answers[0].location);
-	else
+	} else if (c->n_answers) {
+		upnp_client_failure(c, why, sizeof(why));
+		map_run_absent(run, MAP_UPNP, FAILURE_BAD_ANSWER, "%s", why);
+	} else {
 		map_run_absent(run, MAP_UPNP, FAILURE_NO_ANSWER,
 			       "no IGD answered the SSDP search%s",
 			       c->dropped ? " (malformed answers dropped; -v shows them)" : "");
+	}
 }
 
 static void fill_job(const struct upnp_method *s, enum upnp_job_kind kind, int64_t deadline,
@@ -145,6 +154,12 @@ static enum failure failure_class(const struct upnp_failure *f)
 	return code > 0 ? FAILURE_REFUSED : FAILURE_BAD_ANSWER; /* < 0: miniupnpc's own */
 }
 
+/* A job that left no whole report: killed at the deadline, or broken. */
+static enum failure lost_failure(const struct upnp_client *c)
+{
+	return c->worker.killed ? FAILURE_TIMEOUT : FAILURE_BAD_ANSWER;
+}
+
 static void report_failure(const struct upnp_method *s, struct map_run *run)
 {
 	const struct upnp_client *c = &s->client;
@@ -183,9 +198,9 @@ static void add_update(const struct upnp_method *s, struct map_run *run)
 	const struct upnp_client *c = &s->client;
 	const struct upnp_report *rep = &c->report;
 	if (c->job_lost) {
-		map_run_failed(
-			run, MAP_UPNP, FAILURE_TIMEOUT, 0,
-			"no answer to AddPortMapping within the deadline (the mapping may exist: natctl map --list)");
+		map_run_failed(run, MAP_UPNP, lost_failure(c), 0,
+			       "AddPortMapping: %s (the mapping may exist: natctl map --list)",
+			       upnp_client_lost_why(c));
 		return;
 	}
 	if (rep->status.code != 0 || !rep->have_added) {
@@ -221,21 +236,35 @@ static void delete_update(const struct upnp_method *s, struct map_run *run)
 	const struct upnp_report *rep = &c->report;
 	const struct map_params *p = s->env->p;
 	const char *proto = map_protocol_name(p->protocol);
-	if (c->job_lost)
-		map_run_failed(run, MAP_UPNP, FAILURE_TIMEOUT, 0,
-			       "no answer to DeletePortMapping within the deadline");
-	else if (rep->deleted.refused_other_host)
-		map_run_failed(run, MAP_UPNP, FAILURE_CONFLICT, 0,
-			       "%u/%s points at %s:%u (\"%s\"), not this host; --force deletes it",
-			       p->external_port, proto, rep->holder.client, rep->holder.port,
-			       rep->holder.description);
-	else if (rep->deleted.not_found)
+	char text[MAP_TEXT_MAX];
+	if (c->job_lost) {
+		map_run_failed(run, MAP_UPNP, lost_failure(c), 0, "DeletePortMapping: %s",
+			       upnp_client_lost_why(c));
+	} else if (rep->deleted.refused_other_host) {
+		map_upnp_not_ours_text(&rep->holder, p->external_port, proto, text, sizeof(text));
+		map_run_failed(run, MAP_UPNP, FAILURE_CONFLICT, 0, "%s", text);
+	} else if (rep->deleted.not_found) {
 		map_run_not_found(run, MAP_UPNP, "no UPnP mapping for external port %u/%s",
 				  p->external_port, proto);
-	else if (rep->status.code != 0)
+	} else if (rep->status.code != 0) {
+		report_failure(s, run);
+	} else {
+		deleted(run, &rep->holder);
+	}
+}
+
+/* A listing cut short is still a listing (marked truncated); one that got
+ * no answer at all (no HTTP or SOAP answer, not a UPnP fault) failed. */
+static void list_update(const struct upnp_method *s, struct map_run *run)
+{
+	const struct upnp_client *c = &s->client;
+	if (c->job_lost)
+		map_run_failed(run, MAP_UPNP, lost_failure(c), 0, "the listing: %s",
+			       upnp_client_lost_why(c));
+	else if (c->report.status.code < 0 && c->report.n_entries == 0)
 		report_failure(s, run);
 	else
-		deleted(run, &rep->holder);
+		map_run_done(run, MAP_UPNP);
 }
 
 static void upnp_op_update(struct map_adapter *m, struct map_run *run)
@@ -244,13 +273,7 @@ static void upnp_op_update(struct map_adapter *m, struct map_run *run)
 	switch (map_run_op(run)) {
 	case MAP_OP_ADD: add_update(s, run); break;
 	case MAP_OP_DELETE: delete_update(s, run); break;
-	default:
-		if (s->client.job_lost)
-			map_run_failed(run, MAP_UPNP, FAILURE_TIMEOUT, 0,
-				       "no answer to the listing within the deadline");
-		else
-			map_run_done(run, MAP_UPNP);
-		break;
+	default: list_update(s, run); break;
 	}
 }
 

@@ -106,6 +106,11 @@ int ssdp_parse_url(const char *url, struct endpoint *host)
 	return SSDP_OK;
 }
 
+const char *ssdp_url_path(const char *url)
+{
+	return strchr(url + sizeof("http://") - 1, '/');
+}
+
 /* Copies a header value without surrounding blanks; false if it does not fit. */
 static bool copy_value(char *dst, size_t cap, const char *v, size_t n)
 {

@@ -2,6 +2,8 @@
 // UPnP IGD calls through miniupnpc, run in a worker child that reports in typed records; router quirks handled here.
 #include "natctl/map/upnp_jobs.h"
 
+#include <errno.h>
+#include <stdarg.h>
 #include <miniupnpc/upnpcommands.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include "natctl/base/buf.h"
 #include "natctl/base/text.h"
 #include "natctl/base/clock.h"
+#include "natctl/net/http.h"
 #include "natctl/net/net.h"
 #include "natctl/net/worker.h"
 
@@ -34,20 +37,60 @@ static void set_action(struct upnp_status *o, const char *action, int code)
 	o->code = code;
 }
 
-/* Numbers from the router are text; anything but a clean decimal is 0. */
-static uint32_t text_u32(const char *s, uint32_t max)
+uint32_t upnp_text_u32(const char *s, uint32_t max)
 {
 	if (!s || *s < '0' || *s > '9')
 		return 0;
 	char *end;
+	errno = 0;
 	unsigned long v = strtoul(s, &end, 10);
-	return *end || v > max ? 0 : (uint32_t)v;
+	return *end || errno || v > max ? 0 : (uint32_t)v;
 }
 
 /* miniupnpc leaves some answers NULL. */
 static void copy_text(char *dst, size_t cap, const char *src)
 {
 	text_copy(dst, cap, src ? src : "");
+}
+
+int upnp_igd_urls(const struct upnp_igd *igd, struct UPNPUrls *urls, char *why, size_t len)
+{
+	struct IGDdatas data = igd->data;
+	struct endpoint desc_host, ctl_host;
+	char url[96];
+	memset(urls, 0, sizeof(*urls));
+	if (ssdp_parse_url(igd->location, &desc_host) < 0) {
+		snprintf(why, len, "the LOCATION is not an http://IP:port/path URL");
+		return -1;
+	}
+	GetUPNPUrls(urls, &data, igd->location, 0);
+	if (!urls->controlURL) {
+		snprintf(why, len, "no control URL (out of memory)");
+		FreeUPNPUrls(urls);
+		return -1;
+	}
+	/* The gateway answered the search; its description must not send our
+	 * SOAP calls (and the mappings they ask for) to another host. Another
+	 * port on the same address is still the gateway. */
+	if (ssdp_parse_url(urls->controlURL, &ctl_host) < 0 ||
+	    !endpoint_same_ip(&ctl_host, &desc_host)) {
+		text_sanitize(url, sizeof(url), urls->controlURL);
+		snprintf(why, len, "its control URL %s is not on the LOCATION's host", url);
+		FreeUPNPUrls(urls);
+		return -1;
+	}
+	return 0;
+}
+
+void upnp_holder_fill(struct upnp_holder *h, const char *client, const char *port, const char *desc,
+		      const char *lease)
+{
+	memset(h, 0, sizeof(*h));
+	h->known = true;
+	copy_text(h->client, sizeof(h->client), client);
+	h->port = (uint16_t)upnp_text_u32(port, 65535);
+	copy_text(h->description, sizeof(h->description), desc);
+	h->lease = upnp_text_u32(lease, UINT32_MAX);
 }
 
 /* GetSpecificPortMappingEntry: who holds ext/proto. Returns the UPnP code. */
@@ -59,13 +102,8 @@ static int lookup_holder(const char *ctl, const char *svc, const char *ext, cons
 	memset(h, 0, sizeof(*h));
 	int rc = UPNP_GetSpecificPortMappingEntry(ctl, svc, ext, proto, NULL, client, port, desc,
 						  enabled, lease);
-	if (rc != UPNPCOMMAND_SUCCESS)
-		return rc;
-	h->known = true;
-	copy_text(h->client, sizeof(h->client), client);
-	h->port = (uint16_t)text_u32(port, 65535);
-	copy_text(h->description, sizeof(h->description), desc);
-	h->lease = text_u32(lease, UINT32_MAX);
+	if (rc == UPNPCOMMAND_SUCCESS)
+		upnp_holder_fill(h, client, port, desc, lease);
 	return rc;
 }
 
@@ -86,85 +124,120 @@ static void read_wan_state(const struct upnp_job *j, const struct UPNPUrls *urls
 		igd->status[0] = '\0';
 }
 
-static void job_describe(const struct upnp_job *j, struct upnp_status *o, int fd)
+static bool description_failed(struct upnp_status *o, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static bool description_failed(struct upnp_status *o, int code, const char *fmt, ...)
+{
+	va_list ap;
+	set_action(o, "description", code);
+	va_start(ap, fmt);
+	vsnprintf(o->detail, sizeof(o->detail), fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/* Why natctl's own fetch of the description failed, in words. */
+static bool fetch_failed(struct upnp_status *o, int rc, const struct http_response *resp,
+			 int sys_error)
+{
+	if (rc == HTTP_ERR_CONNECT)
+		return description_failed(o, UPNPCOMMAND_HTTP_ERROR, "%s", strerror(sys_error));
+	if (rc == HTTP_ERR_STATUS)
+		return description_failed(o, UPNPCOMMAND_HTTP_ERROR, "HTTP status %d",
+					  resp->status);
+	if (rc == HTTP_ERR_TOO_LARGE)
+		return description_failed(o, UPNPCOMMAND_HTTP_ERROR,
+					  "the description is larger than %d KiB",
+					  UPNP_DESCRIPTION_MAX / 1024);
+	if (rc == HTTP_ERR_TIMEOUT)
+		o->out_of_time = true;
+	return description_failed(o, UPNPCOMMAND_HTTP_ERROR, "the description: %s",
+				  http_strerror(rc));
+}
+
+/*
+ * miniupnpc's own fetch (UPNP_GetIGDFromUrl) keeps reading as long as the
+ * device sends: natctl reads at most UPNP_DESCRIPTION_MAX by the deadline
+ * and hands that to miniupnpc's parser.
+ */
+static bool fetch_description(const struct upnp_job *j, struct upnp_igd *igd, struct upnp_status *o)
+{
+	struct endpoint server, local;
+	struct http_response resp;
+	int sys_error;
+	if (ssdp_parse_url(igd->location, &server) < 0)
+		return description_failed(o, UPNPCOMMAND_INVALID_ARGS,
+					  "the LOCATION is not an http://IP:port/path URL");
+	uint8_t *body = malloc(UPNP_DESCRIPTION_MAX);
+	if (!body)
+		return description_failed(o, UPNPCOMMAND_MEM_ALLOC_ERROR, "out of memory");
+	int rc = http_get(&server, ssdp_url_path(igd->location), j->deadline, body,
+			  UPNP_DESCRIPTION_MAX, &resp, &local, &sys_error);
+	if (rc == 0) {
+		parserootdesc((const char *)body, (int)resp.body_len, &igd->data);
+		endpoint_format_ip(&local, igd->lanaddr);
+	}
+	free(body);
+	if (rc < 0)
+		return fetch_failed(o, rc, &resp, sys_error);
+	if (!igd->data.first.servicetype[0])
+		return description_failed(o, UPNPCOMMAND_INVALID_RESPONSE,
+					  "no WANIPConnection or WANPPPConnection service");
+	return true;
+}
+
+/* One LOCATION: its description, its control URL checked, its WAN state. */
+static bool describe_one(const struct upnp_job *j, const char *location, struct upnp_igd *igd,
+			 struct upnp_status *o)
 {
 	struct UPNPUrls urls;
-	struct upnp_igd igd;
-	memset(&urls, 0, sizeof(urls));
-	memset(&igd, 0, sizeof(igd));
-	copy_text(igd.location, sizeof(igd.location), j->igd.location);
+	memset(igd, 0, sizeof(*igd));
+	memset(o, 0, sizeof(*o));
+	copy_text(igd->location, sizeof(igd->location), location);
 	if (!time_left(j, o))
-		return;
-	if (UPNP_GetIGDFromUrl(igd.location, &urls, &igd.data, igd.lanaddr, sizeof(igd.lanaddr)) !=
-		    1 ||
-	    !urls.controlURL || !igd.data.first.servicetype[0]) {
-		set_action(o, "description", UPNPCOMMAND_HTTP_ERROR);
-		FreeUPNPUrls(&urls);
-		return;
-	}
+		return description_failed(o, 0, "no time left for the description");
+	if (!fetch_description(j, igd, o))
+		return false;
+	char why[sizeof(o->detail)];
+	if (upnp_igd_urls(igd, &urls, why, sizeof(why)) < 0)
+		return description_failed(o, UPNPCOMMAND_INVALID_RESPONSE, "%s", why);
 	/* 2.2.4's UPNP_GetValidIGD calls an IGD with a private or reserved
 	 * WAN address "not connected"; natctl asks for the address itself and
 	 * classifies it (double NAT) instead. */
-	read_wan_state(j, &urls, &igd, o);
+	read_wan_state(j, &urls, igd, o);
 	FreeUPNPUrls(&urls);
-	worker_put(fd, UPNP_REC_IGD, &igd, sizeof(igd));
+	return true;
 }
 
-/* A device list as upnpDiscover() would return it, from our own SSDP answers. */
-static struct UPNPDev *make_devlist(const struct upnp_job *j)
+static bool connected(const struct upnp_igd *igd)
 {
-	struct UPNPDev *head = NULL;
-	for (size_t i = j->n_locations; i-- > 0;) {
-		size_t n = strlen(j->locations[i]) + 1;
-		struct UPNPDev *d = calloc(1, sizeof(*d) + n + 1);
-		if (!d)
+	return strcmp(igd->status, "Connected") == 0;
+}
+
+/* Several IGDs may answer (a double NAT with UPnP on both, a repeater...):
+ * the first connected one wins, else the first usable one. */
+static void job_describe(const struct upnp_job *j, struct upnp_status *o, int fd)
+{
+	struct upnp_igd igd, best;
+	struct upnp_status tried;
+	bool have = false;
+	for (size_t i = 0; i < j->n_locations && i < UPNP_MAX_LOCATIONS; i++) {
+		if (!describe_one(j, j->locations[i], &igd, &tried)) {
+			if (!have)
+				*o = tried; /* the last failure, unless one succeeded */
+			continue;
+		}
+		if (!have || (connected(&igd) && !connected(&best))) {
+			best = igd;
+			*o = tried;
+		}
+		have = true;
+		if (connected(&best))
 			break;
-		memcpy(d->buffer, j->locations[i], n);
-		d->descURL = d->buffer;
-		d->st = d->buffer + n - 1; /* "" */
-		d->usn = d->st;
-		d->pNext = head;
-		head = d;
 	}
-	return head;
-}
-
-/* Several IGDs answered (a double NAT with UPnP on both, a repeater...):
- * miniupnpc's UPNP_GetValidIGD picks the best, connected ones first. */
-static void job_several(const struct upnp_job *j, struct upnp_status *o, int fd)
-{
-	struct UPNPUrls urls;
-	struct upnp_igd igd;
-	memset(&urls, 0, sizeof(urls));
-	memset(&igd, 0, sizeof(igd));
-	struct UPNPDev *devs = make_devlist(j);
-	if (!devs || !time_left(j, o)) {
-		set_action(o, "description", UPNPCOMMAND_MEM_ALLOC_ERROR);
-		freeUPNPDevlist(devs);
-		return;
-	}
-#if MINIUPNPC_API_VERSION >= 18
-	char wan[64] = "";
-	int rc = UPNP_GetValidIGD(devs, &urls, &igd.data, igd.lanaddr, sizeof(igd.lanaddr), wan,
-				  sizeof(wan));
-	/* 1 connected, 2 connected with a reserved WAN address, 3 not connected, 4 not an IGD */
-	bool usable = rc >= 1 && rc <= 3;
-#else
-	int rc = UPNP_GetValidIGD(devs, &urls, &igd.data, igd.lanaddr, sizeof(igd.lanaddr));
-	/* 1 connected, 2 "not connected" (also said of link down, an unknown
-	 * external address or a private or reserved one), 3 not an IGD */
-	bool usable = rc == 1 || rc == 2;
-#endif
-	freeUPNPDevlist(devs);
-	if (!usable || !urls.controlURL || !urls.rootdescURL) {
-		set_action(o, "description", UPNPCOMMAND_HTTP_ERROR);
-		FreeUPNPUrls(&urls);
-		return;
-	}
-	copy_text(igd.location, sizeof(igd.location), urls.rootdescURL);
-	read_wan_state(j, &urls, &igd, o);
-	FreeUPNPUrls(&urls);
-	worker_put(fd, UPNP_REC_IGD, &igd, sizeof(igd));
+	if (have)
+		worker_put(fd, UPNP_REC_IGD, &best, sizeof(best));
 }
 
 /* A port for a retry of --any on IGDv1, where the gateway cannot choose. */
@@ -202,7 +275,7 @@ static int add_once(const struct upnp_job *j, struct add_state *s, struct upnp_s
 					NULL, lease, reserved);
 	set_action(o, "AddAnyPortMapping", rc);
 	if (rc == UPNPCOMMAND_SUCCESS) {
-		uint32_t given = text_u32(reserved, 65535);
+		uint32_t given = upnp_text_u32(reserved, 65535);
 		if (given)
 			s->eport = (uint16_t)given;
 	}
@@ -268,18 +341,27 @@ static void report_holder(const struct add_state *s, struct upnp_status *o, int 
 	o->external_port = s->eport;
 }
 
+/* The IGD's control URL for a SOAP job, checked again here, where it is used. */
+static bool open_igd(const struct upnp_job *j, struct UPNPUrls *urls, struct upnp_status *o)
+{
+	if (upnp_igd_urls(&j->igd, urls, o->detail, sizeof(o->detail)) == 0)
+		return true;
+	set_action(o, "description", UPNPCOMMAND_INVALID_RESPONSE);
+	return false;
+}
+
 static void job_add(const struct upnp_job *j, struct upnp_status *o, int fd)
 {
-	struct IGDdatas data = j->igd.data;
 	struct UPNPUrls urls;
-	GetUPNPUrls(&urls, &data, j->igd.location, 0);
+	if (!open_igd(j, &urls, o))
+		return;
 	struct add_state s = {
 		.ctl = urls.controlURL,
-		.svc = data.first.servicetype,
+		.svc = j->igd.data.first.servicetype,
 		.proto = j->udp ? "UDP" : "TCP", /* upper case: some routers reject "tcp" */
 		.eport = j->external_port,
 		.lifetime = j->lifetime,
-		.use_any = j->any && upnp_igd_v2(&data),
+		.use_any = j->any && upnp_igd_v2(&j->igd.data),
 	};
 	int rc = UPNPCOMMAND_UNKNOWN_ERROR;
 	for (int attempt = 0; attempt < 8 && time_left(j, o); attempt++) {
@@ -300,10 +382,10 @@ static void job_add(const struct upnp_job *j, struct upnp_status *o, int fd)
 
 static void job_delete(const struct upnp_job *j, struct upnp_status *o, int fd)
 {
-	struct IGDdatas data = j->igd.data;
 	struct UPNPUrls urls;
-	GetUPNPUrls(&urls, &data, j->igd.location, 0);
-	const char *svc = data.first.servicetype, *proto = j->udp ? "UDP" : "TCP";
+	if (!open_igd(j, &urls, o))
+		return;
+	const char *svc = j->igd.data.first.servicetype, *proto = j->udp ? "UDP" : "TCP";
 	char ext[8];
 	struct upnp_holder h;
 	struct upnp_deleted d = {0};
@@ -331,34 +413,33 @@ static void job_delete(const struct upnp_job *j, struct upnp_status *o, int fd)
 
 #define UPNP_LIST_MAX 1024
 
-static bool fill_entry(struct upnp_entry *e, const char *ext, const char *client, const char *in,
-		       const char *proto, const char *desc, const char *enabled, const char *rhost,
-		       const char *lease)
+bool upnp_entry_fill(struct upnp_entry *e, const struct upnp_entry_text *t)
 {
 	memset(e, 0, sizeof(*e));
-	copy_text(e->protocol, sizeof(e->protocol), proto);
-	e->external_port = (uint16_t)text_u32(ext, 65535);
-	copy_text(e->internal_client, sizeof(e->internal_client), client);
-	e->internal_port = (uint16_t)text_u32(in, 65535);
-	copy_text(e->description, sizeof(e->description), desc);
-	e->enabled = strcmp(enabled, "1") == 0;
-	copy_text(e->remote_host, sizeof(e->remote_host), rhost);
-	e->lease = text_u32(lease, UINT32_MAX);
+	copy_text(e->protocol, sizeof(e->protocol), t->proto);
+	e->external_port = (uint16_t)upnp_text_u32(t->ext, 65535);
+	copy_text(e->internal_client, sizeof(e->internal_client), t->client);
+	e->internal_port = (uint16_t)upnp_text_u32(t->in, 65535);
+	copy_text(e->description, sizeof(e->description), t->desc);
+	e->enabled = t->enabled && strcmp(t->enabled, "1") == 0;
+	copy_text(e->remote_host, sizeof(e->remote_host), t->rhost);
+	e->lease = upnp_text_u32(t->lease, UINT32_MAX);
 	return e->external_port != 0;
 }
 
 static void job_list(const struct upnp_job *j, struct upnp_status *o, int fd)
 {
-	struct IGDdatas data = j->igd.data;
 	struct UPNPUrls urls;
-	GetUPNPUrls(&urls, &data, j->igd.location, 0);
+	if (!open_igd(j, &urls, o))
+		return;
 	for (int i = 0; i < UPNP_LIST_MAX && time_left(j, o); i++) {
 		char idx[16], ext[16] = "", client[64] = "", in[16] = "", proto[16] = "",
 			      desc[128] = "", enabled[16] = "", rhost[128] = "", lease[32] = "";
 		snprintf(idx, sizeof(idx), "%d", i);
-		int rc = UPNP_GetGenericPortMappingEntry(urls.controlURL, data.first.servicetype,
-							 idx, ext, client, in, proto, desc, enabled,
-							 rhost, lease);
+		int rc = UPNP_GetGenericPortMappingEntry(urls.controlURL,
+							 j->igd.data.first.servicetype, idx, ext,
+							 client, in, proto, desc, enabled, rhost,
+							 lease);
 		set_action(o, "GetGenericPortMappingEntry", rc);
 		/* 713 SpecifiedArrayIndexInvalid ends the table; some routers say 402. */
 		if (rc == UPNP_SPECIFIED_ARRAY_INDEX_INVALID ||
@@ -369,8 +450,9 @@ static void job_list(const struct upnp_job *j, struct upnp_status *o, int fd)
 		if (rc != 0)
 			break;
 		struct upnp_entry e;
-		if (fill_entry(&e, ext, client, in, proto, desc, enabled, rhost, lease) &&
-		    worker_put(fd, UPNP_REC_ENTRY, &e, sizeof(e)) < 0)
+		const struct upnp_entry_text t = {ext,  client,  in,    proto,
+						  desc, enabled, rhost, lease};
+		if (upnp_entry_fill(&e, &t) && worker_put(fd, UPNP_REC_ENTRY, &e, sizeof(e)) < 0)
 			break;
 	}
 	FreeUPNPUrls(&urls);
@@ -383,7 +465,6 @@ void upnp_job_run(void *arg, int fd)
 	memset(&o, 0, sizeof(o));
 	switch (j->kind) {
 	case UPNP_JOB_DESCRIBE: job_describe(j, &o, fd); break;
-	case UPNP_JOB_SEVERAL: job_several(j, &o, fd); break;
 	case UPNP_JOB_ADD: job_add(j, &o, fd); break;
 	case UPNP_JOB_DELETE: job_delete(j, &o, fd); break;
 	case UPNP_JOB_LIST: job_list(j, &o, fd); break;

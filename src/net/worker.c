@@ -5,9 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,9 +72,76 @@ int worker_next_record(const struct worker *w, size_t *offset, uint32_t *type,
 	return 1;
 }
 
+/* The job writes its records on this descriptor in the child. */
+#define WORKER_JOB_FD 3
+
+/* AddressSanitizer's allocator maps far more than it hands out (quarantine,
+ * size classes): the same job needs a larger allowance there. */
+#if defined(__SANITIZE_ADDRESS__)
+#define WORKER_BUDGET_SCALE 8
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WORKER_BUDGET_SCALE 8
+#endif
+#endif
+#ifndef WORKER_BUDGET_SCALE
+#define WORKER_BUDGET_SCALE 1
+#endif
+
+/* The child's data segment and private mappings now (VmData), in bytes; -1 if unknown. */
+static long long data_now(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+	long long kib = -1;
+	if (!f)
+		return -1;
+	while (kib < 0 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmData: %lld kB", &kib) != 1)
+			kib = -1;
+	fclose(f);
+	return kib < 0 ? -1 : kib * 1024;
+}
+
+/*
+ * RLIMIT_DATA (Linux 4.7 and later: brk and private writable mappings) at
+ * what the child holds plus budget: a library that would buffer without end
+ * gets NULL from malloc instead. Not RLIMIT_AS, which would count the
+ * terabytes AddressSanitizer reserves but never touches.
+ */
+static void limit_data(size_t budget)
+{
+	long long now = data_now();
+	if (now < 0) {
+		fprintf(stderr, "worker: no memory limit: cannot read VmData\n");
+		return;
+	}
+	rlim_t limit = (rlim_t)now + (rlim_t)budget * WORKER_BUDGET_SCALE;
+	struct rlimit rl = {.rlim_cur = limit, .rlim_max = limit};
+	if (setrlimit(RLIMIT_DATA, &rl) < 0)
+		fprintf(stderr, "worker: no memory limit: setrlimit: %s\n", strerror(errno));
+}
+
+/* Leaves the child only stdin, the stderr pipe as stdout and stderr, and
+ * the job's pipe as WORKER_JOB_FD: none of the parent's sockets. */
+static void keep_only_pipes(int out_w, int err_w)
+{
+	/* Copies at 3 or above first, so no dup2 below lands on the other pipe. */
+	int out = fcntl(out_w, F_DUPFD, WORKER_JOB_FD), err = fcntl(err_w, F_DUPFD, WORKER_JOB_FD);
+	if (out < 0 || err < 0 || dup2(err, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0 ||
+	    (out != WORKER_JOB_FD && dup2(out, WORKER_JOB_FD) < 0))
+		_exit(127);
+	if (close_range(WORKER_JOB_FD + 1, ~0U, 0) < 0) {
+		long max = sysconf(_SC_OPEN_MAX); /* kernels before 5.9 */
+		for (int fd = WORKER_JOB_FD + 1; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+			close(fd);
+	}
+}
+
 /* The child: never returns. It dies with the parent, so a killed natctl
  * leaves no HTTP request running behind it. */
-static void run_child(pid_t parent, int out_w, int err_w, worker_fn fn, void *arg)
+static void run_child(pid_t parent, int out_w, int err_w, const struct worker *w, worker_fn fn,
+		      void *arg)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
@@ -81,9 +150,10 @@ static void run_child(pid_t parent, int out_w, int err_w, worker_fn fn, void *ar
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
-	dup2(err_w, STDOUT_FILENO);
-	dup2(err_w, STDERR_FILENO);
-	fn(arg, out_w);
+	keep_only_pipes(out_w, err_w);
+	if (w->data_budget)
+		limit_data(w->data_budget);
+	fn(arg, WORKER_JOB_FD);
 	/* _exit: no stdio buffers of the parent's are flushed twice, no atexit. */
 	_exit(0);
 }
@@ -108,7 +178,7 @@ int worker_start(struct worker *w, worker_fn fn, void *arg, int64_t deadline)
 	if (pid == 0) {
 		close(out[0]);
 		close(err[0]);
-		run_child(parent, out[1], err[1], fn, arg);
+		run_child(parent, out[1], err[1], w, fn, arg);
 	}
 	int e = errno;
 	close(out[1]);
@@ -173,7 +243,8 @@ static void check_finished(struct worker *w)
 
 static void keep_output(struct worker *w, const uint8_t *p, size_t n)
 {
-	if (w->len + n > WORKER_MAX_OUTPUT) {
+	/* Past the bound nothing is kept: what follows a dropped piece is no record. */
+	if (w->overflow || w->len + n > WORKER_MAX_OUTPUT) {
 		w->overflow = true;
 		return;
 	}

@@ -6,6 +6,7 @@
 # Each target fuzzes for SECONDS, unless that would take the whole run past
 # FUZZ_TOTAL_SECONDS of wall time (default 90): then that total is split
 # evenly, less about 2 s per target for libFuzzer's start and shutdown.
+# Inputs are at most 1500 bytes (a datagram), or what corpus/<name>.max_len says.
 set -eu
 bin_dir=$1
 seconds=${2:-30}
@@ -31,7 +32,9 @@ trap 'rm -rf "$work"' EXIT
 for target in "${targets[@]}"; do
 	mkdir -p "$work/$target"
 	cp "$src/corpus/$target"/* "$work/$target/"
-	"$bin_dir/fuzz_$target" -max_total_time="$seconds" -max_len=1500 -timeout=5 \
+	max_len=1500
+	[ -f "$src/corpus/$target.max_len" ] && max_len=$(cat "$src/corpus/$target.max_len")
+	"$bin_dir/fuzz_$target" -max_total_time="$seconds" -max_len="$max_len" -timeout=5 \
 		-print_final_stats=1 -artifact_prefix="$work/" "$work/$target" 2>"$work/log" || {
 		tail -n 40 "$work/log" >&2
 		echo "fuzz_$target: FAILED" >&2

@@ -125,10 +125,31 @@ static void map_errors_upnp_out_of_time(void)
 	CHECK_EQ_STR(out, "no time left for the SOAP call before the deadline");
 }
 
+/* A hostile gateway's holder: escapes in the client and the description,
+ * a raw C1 CSI (0x9b), UTF-8 C1 (U+009B), broken UTF-8. */
+static void map_errors_upnp_holder_sanitised(void)
+{
+	char out[320];
+	struct upnp_holder h = {.known = true, .port = 8080};
+	snprintf(h.client, sizeof(h.client), "%s",
+		 "\x1b]0;pwn\x07\x9b"
+		 "2J");
+	snprintf(h.description, sizeof(h.description), "%s",
+		 "\xc2\x9b"
+		 "31m\r\nok \xc3\xa9\xe2\x82");
+	upnp_text(UPNP_CONFLICT_IN_MAPPING_ENTRY, "AddPortMapping", &h, "192.168.77.10", "", out,
+		  sizeof(out));
+	CHECK_EQ_STR(
+		out,
+		"external port 8080/tcp is held by ?]0;pwn??2J:8080 (\"??31m??ok \xc3\xa9??\") (718 ConflictInMappingEntry)");
+	map_upnp_not_ours_text(&h, 8080, "udp", out, sizeof(out));
+	CHECK_EQ_STR(
+		out,
+		"8080/udp points at ?]0;pwn??2J:8080 (\"??31m??ok \xc3\xa9??\"), not this host; --force deletes it");
+}
+
 const struct test_case map_errors_cases[] = {
-	T(map_errors_pcp_results),
-	T(map_errors_natpmp_results),
-	T(map_errors_upnp_failures),
-	T(map_errors_upnp_out_of_time),
-	{NULL, NULL},
+	T(map_errors_upnp_holder_sanitised), T(map_errors_pcp_results),
+	T(map_errors_natpmp_results),        T(map_errors_upnp_failures),
+	T(map_errors_upnp_out_of_time),      {NULL, NULL},
 };

@@ -25,6 +25,10 @@ struct upnp_failure {
 };
 void map_upnp_failure_text(const struct upnp_failure *f, char *out, size_t len);
 
+/* DELETE refused: "8080/tcp points at 192.168.77.11:8080 (\"game\"), not this host; ...". */
+void map_upnp_not_ours_text(const struct upnp_holder *h, uint16_t external_port, const char *proto,
+			    char *out, size_t len);
+
 /* "718 ConflictInMappingEntry" (or just the number). */
 void map_upnp_code_text(int code, char *out, size_t len);
 

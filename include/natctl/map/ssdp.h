@@ -49,4 +49,7 @@ int ssdp_parse_response(const char *data, size_t len, struct ssdp_answer *out);
  */
 int ssdp_parse_url(const char *url, struct endpoint *host);
 
+/* The path of a URL that ssdp_parse_url() accepted: "/rootDesc.xml". */
+const char *ssdp_url_path(const char *url);
+
 #endif

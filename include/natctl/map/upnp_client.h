@@ -33,28 +33,53 @@ struct upnp_report {
 	size_t n_entries;
 };
 
+/* Whom to ask (upnp_client_search). */
+struct upnp_search {
+	struct endpoint local;   /* this host's LAN address */
+	struct endpoint target;  /* --gateway: asked alone, by unicast; unset: the SSDP group */
+	struct endpoint gateway; /* the default gateway: its answers come first; unset if none */
+	int64_t search_until;    /* stop waiting for SSDP answers */
+	int64_t job_deadline;    /* the description is cut here */
+};
+
+/* One LOCATION that answered, kept until an IGD is described. */
+struct upnp_answer {
+	struct ssdp_answer ssdp;
+	bool from_gateway; /* sent by the default gateway, or by the --gateway */
+	bool tried;        /* a description job took it */
+};
+
+/* How a job starts: worker_start() in natctl; a stand-in in the fuzz
+ * targets, which then hand the client the job's records themselves. */
+typedef int (*upnp_job_starter)(struct worker *w, worker_fn fn, void *arg, int64_t deadline);
+
 struct upnp_client {
 	const struct trace *trace;
+	upnp_job_starter start_job;
 	enum upnp_state state;
-	int fd;                 /* SSDP socket, -1 when closed */
-	struct endpoint target; /* 239.255.255.250:1900, or the --gateway */
-	int64_t search_until;   /* stop waiting for SSDP answers */
-	int64_t job_deadline;
+	int fd; /* SSDP socket, -1 when closed */
+	struct upnp_search search;
+	int64_t others_from; /* answers from other hosts than the gateway wait until then */
 	int64_t next_search_us;
-	unsigned rounds;                                /* M-SEARCH rounds sent */
-	struct ssdp_answer answers[UPNP_MAX_LOCATIONS]; /* distinct LOCATIONs seen */
+	unsigned rounds; /* M-SEARCH rounds sent */
+	/* The best few LOCATIONs seen, best first: the gateway's, then the
+	 * others, each kind in the order they came. */
+	struct upnp_answer answers[UPNP_MAX_LOCATIONS];
 	size_t n_answers;
-	size_t described; /* answers tried so far */
 	unsigned dropped;
-	int last_drop; /* enum ssdp_error, or 1: LOCATION host is not the sender */
+	int last_drop; /* enum ssdp_error, or a DROP_* of upnp_client.c */
 	int sys_error; /* -errno from the SSDP socket */
 	struct worker worker;
 	struct upnp_job job;
 	bool have_igd;
 	struct upnp_igd igd; /* once described */
+	/* Why the last description failed: its LOCATION and the job's status. */
+	char failed_location[SSDP_LOCATION_MAX];
+	struct upnp_status failed;
 	/* The last SOAP job's report. */
 	bool job_done;
-	bool job_lost; /* killed at the deadline, or no whole report */
+	bool job_lost;     /* killed at the deadline, or no whole report */
+	bool job_overflow; /* the report was over WORKER_MAX_OUTPUT */
 	struct upnp_report report;
 };
 
@@ -62,19 +87,29 @@ void upnp_client_init(struct upnp_client *c, const struct trace *trace);
 void upnp_client_close(struct upnp_client *c);
 
 /*
- * Forgets any IGD found before, sends M-SEARCH for IGD:2 and IGD:1 from
- * local (to target, or to the SSDP group when target is unset) and
- * describes the first IGD that answers. Answers are awaited until
- * search_until; the description is cut at job_deadline. Returns 0 or -errno.
+ * Forgets any IGD found before, sends M-SEARCH for IGD:2 and IGD:1 and
+ * describes an IGD that answers: the default gateway's answers first;
+ * other hosts' only when the gateway gave none within SSDP's MX (natctl
+ * does not let any host of the LAN steer it away from its gateway).
+ * Returns 0 or -errno.
  */
-int upnp_client_search(struct upnp_client *c, const struct endpoint *local,
-		       const struct endpoint *target, int64_t search_until, int64_t job_deadline);
+int upnp_client_search(struct upnp_client *c, const struct upnp_search *s);
+
+/* One SSDP datagram from `from` (the loop calls it for each one read). */
+void upnp_client_datagram(struct upnp_client *c, const char *data, size_t n,
+			  const struct endpoint *from, int64_t now);
 
 /* Runs a SOAP job on the described IGD (the client fills in job->igd). 0 or -errno. */
 int upnp_client_job(struct upnp_client *c, struct upnp_job *job);
 
 /* Stops searching and kills a running job. */
 void upnp_client_cancel(struct upnp_client *c);
+
+/* Why no IGD was described, in one sanitised line (LOCATION: what went wrong). */
+void upnp_client_failure(const struct upnp_client *c, char *out, size_t len);
+
+/* Why the last SOAP job has no report: "within the deadline", ... */
+const char *upnp_client_lost_why(const struct upnp_client *c);
 
 struct loop_client upnp_client_loop(struct upnp_client *c);
 

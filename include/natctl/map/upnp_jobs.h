@@ -5,6 +5,7 @@
 
 #include <miniupnpc/miniupnpc.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "natctl/base/addr.h"
@@ -23,15 +24,22 @@
 #define UPNP_MIN_CALL_US (20 * 1000)
 
 enum upnp_job_kind {
-	UPNP_JOB_DESCRIBE, /* description + GetExternalIPAddress + GetStatusInfo */
+	/* Each LOCATION in turn: description, GetExternalIPAddress and
+	 * GetStatusInfo; the first connected IGD, else the first usable one. */
+	UPNP_JOB_DESCRIBE,
 	UPNP_JOB_ADD,
 	UPNP_JOB_DELETE,
 	UPNP_JOB_LIST,
-	UPNP_JOB_SEVERAL, /* several IGDs answered: let UPNP_GetValidIGD pick */
 };
 
 #define UPNP_DESC_MAX      MAP_DESC_MAX /* miniupnpc's buffer for NewPortMappingDescription */
 #define UPNP_MAX_LOCATIONS 4
+/* A root description is a few KiB (miniupnpd's: 4); natctl reads it
+ * itself, and no more than this, before miniupnpc's parser sees it. */
+#define UPNP_DESCRIPTION_MAX (128 * 1024)
+/* What the worker child may allocate beyond what it holds at the fork:
+ * miniupnpc reads each SOAP answer whole, however long the gateway streams. */
+#define UPNP_WORKER_DATA_BUDGET (8 * 1024 * 1024)
 
 /* An Internet Gateway Device once described: what the SOAP jobs need, and what probe reports. */
 struct upnp_igd {
@@ -45,9 +53,9 @@ struct upnp_igd {
 
 struct upnp_job {
 	enum upnp_job_kind kind;
-	int64_t deadline;    /* monotonic us */
-	struct upnp_igd igd; /* DESCRIBE: location; SOAP jobs: the IGD */
-	char locations[UPNP_MAX_LOCATIONS][SSDP_LOCATION_MAX]; /* UPNP_JOB_SEVERAL */
+	int64_t deadline;                                      /* monotonic us */
+	struct upnp_igd igd;                                   /* SOAP jobs: the IGD */
+	char locations[UPNP_MAX_LOCATIONS][SSDP_LOCATION_MAX]; /* DESCRIBE, best first */
 	size_t n_locations;
 	/* ADD, DELETE */
 	bool udp;
@@ -62,7 +70,7 @@ struct upnp_job {
 
 /* The records a job writes (worker_put); UPNP_REC_STATUS is always the last. */
 enum upnp_record {
-	UPNP_REC_IGD = 1, /* struct upnp_igd: DESCRIBE and SEVERAL found one */
+	UPNP_REC_IGD = 1, /* struct upnp_igd: DESCRIBE found one */
 	UPNP_REC_ADDED,   /* struct upnp_added: ADD succeeded */
 	UPNP_REC_HOLDER,  /* struct upnp_holder: who holds the port (ADD 718, DELETE) */
 	UPNP_REC_DELETED, /* struct upnp_deleted: DELETE's verdict */
@@ -113,6 +121,7 @@ struct upnp_status {
 	char action[40];        /* the action that failed, e.g. "AddPortMapping" */
 	bool out_of_time;       /* stopped before a call: the deadline was too close */
 	uint16_t external_port; /* the port the last call was about */
+	char detail[160];       /* why a description was unusable; may quote the network */
 };
 
 /* worker_fn: runs the job described by arg (struct upnp_job *). */
@@ -120,5 +129,27 @@ void upnp_job_run(void *arg, int fd);
 
 /* True for an IGD:2 WANIPConnection (AddAnyPortMapping exists there). */
 bool upnp_igd_v2(const struct IGDdatas *d);
+
+/*
+ * The IGD's URLs (miniupnpc's GetUPNPUrls), with the control URL checked:
+ * SOAP goes only to the host of the description's LOCATION, whether the
+ * description names it relative, absolute or under a URLBase. Returns 0
+ * (free urls with FreeUPNPUrls), or -1 with urls freed and why filled.
+ */
+int upnp_igd_urls(const struct upnp_igd *igd, struct UPNPUrls *urls, char *why, size_t len);
+
+/* Numbers from the router are text; anything but a clean decimal up to max is 0. */
+uint32_t upnp_text_u32(const char *s, uint32_t max);
+
+/* GetSpecificPortMappingEntry's answer, as miniupnpc gives it, into a holder. */
+void upnp_holder_fill(struct upnp_holder *h, const char *client, const char *port, const char *desc,
+		      const char *lease);
+
+/* GetGenericPortMappingEntry's answer, as miniupnpc gives it (NULL: absent). */
+struct upnp_entry_text {
+	const char *ext, *client, *in, *proto, *desc, *enabled, *rhost, *lease;
+};
+/* Fills e; false when the entry names no external port (not worth a record). */
+bool upnp_entry_fill(struct upnp_entry *e, const struct upnp_entry_text *t);
 
 #endif

@@ -13,7 +13,9 @@
 /*
  * A job runs in the child: it writes its results to fd (any size; the
  * parent reads as they come) and returns. Whatever the library prints on
- * stdout or stderr reaches the parent's trace, never the terminal.
+ * stdout or stderr reaches the parent's trace, never the terminal. The
+ * child holds no other descriptor of the parent's (no socket of its), and
+ * with a data budget it cannot grow by more than that.
  */
 typedef void (*worker_fn)(void *arg, int fd);
 
@@ -31,7 +33,10 @@ struct worker {
 	size_t line_len;
 	bool finished; /* both pipes closed and the child reaped */
 	bool killed;   /* ended by the deadline */
-	bool overflow; /* wrote more than WORKER_MAX_OUTPUT */
+	bool overflow; /* wrote more than WORKER_MAX_OUTPUT: all past it was dropped */
+	/* Set by the owner: the most the child's heap and private mappings may
+	 * grow (RLIMIT_DATA over what it holds at the fork); 0: no limit. */
+	size_t data_budget;
 };
 
 void worker_init(struct worker *w, const char *label, const struct trace *trace);
