@@ -8,15 +8,16 @@
 _natctl_commands=(map stun probe help)
 
 # Options that every command accepts, before or after its name.
-_natctl_global_opts=(-j --json -t --timeout -v --verbose -4 --ipv4 -6 --ipv6 -h --help
-	-V --version)
-_natctl_global_argopts=(-t --timeout)
+_natctl_global_opts=(-j --json -q --quiet -t --timeout -v --verbose --color -4 --ipv4 -6 --ipv6
+	-h --help -V --version)
+_natctl_global_argopts=(-t --timeout --color)
 
 # Each command's own options, and those of them that take a value.
 _natctl_map_opts=(--via --lifetime --keep --any --description --internal -i --interface
 	--gateway --delete --force --list --external)
 _natctl_map_argopts=(--via --lifetime --description --internal -i --interface --gateway)
-_natctl_stun_opts=(--address-only --tcp)
+_natctl_stun_opts=(--address-only --tcp --local-port)
+_natctl_stun_argopts=(--local-port)
 _natctl_probe_opts=(--stun --test-mapping -i --interface --gateway)
 _natctl_probe_argopts=(--stun -i --interface --gateway)
 
@@ -26,7 +27,7 @@ _natctl_opts_for() {
 	local -a own=() arg=()
 	case $1 in
 	map) own=("${_natctl_map_opts[@]}") arg=("${_natctl_map_argopts[@]}") ;;
-	stun) own=("${_natctl_stun_opts[@]}") ;;
+	stun) own=("${_natctl_stun_opts[@]}") arg=("${_natctl_stun_argopts[@]}") ;;
 	probe) own=("${_natctl_probe_opts[@]}") arg=("${_natctl_probe_argopts[@]}") ;;
 	esac
 	if [[ $2 == arg ]]; then
@@ -90,9 +91,10 @@ _natctl_complete_value() {
 	local opt=$1 cur=$2
 	case $opt in
 	--via) mapfile -t COMPREPLY < <(compgen -W "auto pcp natpmp upnp" -- "$cur") ;;
+	--color) mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur") ;;
 	-i | --interface) mapfile -t COMPREPLY < <(compgen -W "$(_natctl_interfaces)" -- "$cur") ;;
 	--stun) mapfile -t COMPREPLY < <(compgen -A hostname -- "$cur") ;;
-	# --timeout, --lifetime, --description, --internal, --gateway: free text.
+	# --timeout, --lifetime, --description, --internal, --gateway, --local-port: free text.
 	*) COMPREPLY=() ;;
 	esac
 }

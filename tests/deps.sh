@@ -8,10 +8,12 @@ set -eu
 
 BUILD_PKGS="cmake make pkg-config gcc clang libminiupnpc-dev libnatpmp-dev"
 # The peers and tools the end-to-end tests use, the sanitizer and fuzzer
-# runtimes, mandoc for linting the man page, and clang-format for the format
-# check (.clang-format is tuned for Debian 12's clang-format 14).
+# runtimes, mandoc for linting the man page, clang-format for the format
+# check (.clang-format is tuned for Debian 12's clang-format 14), and
+# python3-jsonschema to check every JSON document against man/schema.
 TEST_PKGS="iproute2 nftables jq coturn miniupnpd-nftables stun-server stun-client
-           miniupnpc natpmpc mandoc libclang-rt-14-dev procps python3 clang-format"
+           miniupnpc natpmpc mandoc libclang-rt-14-dev procps python3 clang-format
+           python3-jsonschema"
 
 want=${1:-build}
 case "$want" in

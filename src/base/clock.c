@@ -12,6 +12,13 @@ int64_t clock_now_us(void)
 	return (int64_t)ts.tv_sec * USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
+int64_t clock_wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int clock_poll_timeout_ms(int64_t at, int64_t now)
 {
 	if (at == CLOCK_NEVER)

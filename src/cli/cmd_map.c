@@ -16,6 +16,12 @@
 
 void usage_map(FILE *f)
 {
+	static const char *const examples[] = {
+		"natctl map 8080                      # forward TCP port 8080 to this host",
+		"natctl map --keep --any 51413 udp    # hold it, whatever port the gateway gives",
+		"natctl -j map --delete 8080 | jq -r .deleted_by[]",
+		NULL,
+	};
 	fputs("usage: natctl map [options] PORT[:EXTERNAL] [tcp|udp]\n"
 	      "       natctl map --delete [options] PORT[:EXTERNAL] [tcp|udp]\n"
 	      "       natctl map --list [options]\n"
@@ -28,9 +34,10 @@ void usage_map(FILE *f)
 	      "Options:\n"
 	      "      --via METHOD       auto (default), pcp, natpmp or upnp\n"
 	      "      --lifetime SEC     lifetime of the mapping (default 7200; 0 permanent\n"
-	      "                         where the method allows)\n"
+	      "                         where the method allows, else the longest)\n"
 	      "      --keep             stay in the foreground, renew the mapping, delete it\n"
-	      "                         on SIGINT, SIGTERM or SIGHUP\n"
+	      "                         on SIGINT, SIGTERM or SIGHUP; one line per event\n"
+	      "                         (with --json, one JSON document per line)\n"
 	      "      --any              if EXTERNAL is taken, take the port the gateway offers\n"
 	      "      --description TEXT UPnP description (default \"natctl\")\n"
 	      "      --internal ADDRESS map to another host of the LAN, where allowed\n"
@@ -42,6 +49,7 @@ void usage_map(FILE *f)
 	      "      --external         print the gateway's external address by each method\n",
 	      f);
 	print_global_options(f);
+	print_examples(f, examples);
 }
 
 enum map_opt {
@@ -78,6 +86,7 @@ struct map_cli {
 	struct map_params p;
 	bool keep, lifetime_given, delete_given, list_given, external_given;
 	char ifname[IF_NAMESIZE];
+	struct global_opts *g; /* where option errors go */
 };
 
 /* "auto, pcp, natpmp or upnp", from the method list. */
@@ -90,127 +99,125 @@ static void via_choices(char *out, size_t cap)
 					map_method_name((enum map_method)m));
 }
 
-static int parse_via(const char *arg, unsigned *methods)
+static void parse_via(struct global_opts *g, const char *arg, unsigned *methods)
 {
 	enum map_method m = map_method_by_name(arg);
+	char choices[80];
 	if (strcmp(arg, "auto") == 0) {
 		*methods = MAP_ALL_METHODS;
-		return 0;
-	}
-	if (m != MAP_NONE) {
+	} else if (m != MAP_NONE) {
 		*methods = MAP_BIT(m);
-		return 0;
+	} else {
+		via_choices(choices, sizeof(choices));
+		cli_usage(g, "invalid --via '%s': expected %s", arg, choices);
 	}
-	char choices[80];
-	via_choices(choices, sizeof(choices));
-	cli_error("map", "invalid --via '%s': expected %s", arg, choices);
-	return EXIT_USAGE;
 }
 
-static int parse_ipv4(const char *opt, const char *arg, struct endpoint *e)
+static void parse_ipv4(struct global_opts *g, const char *opt, const char *arg, struct endpoint *e)
 {
 	if (endpoint_parse_ip(e, arg) < 0 || e->family != AF_INET) {
-		cli_error("map", "invalid %s '%s': expected an IPv4 address", opt, arg);
-		return EXIT_USAGE;
+		memset(e, 0, sizeof(*e));
+		cli_usage(g, "invalid %s '%s': expected an IPv4 address", opt, arg);
 	}
-	return 0;
 }
 
-static int parse_description(const char *arg, struct map_cli *m)
+static void parse_description(struct global_opts *g, const char *arg, struct map_cli *m)
 {
 	size_t n = strlen(arg);
 	bool printable = true;
 	for (size_t i = 0; i < n; i++)
 		printable = printable && (unsigned char)arg[i] >= ' ' && arg[i] != 0x7f;
-	if (n == 0 || n >= MAP_DESC_MAX || !printable) {
-		cli_error("map", "invalid --description: 1 to %d printable characters",
+	if (n == 0 || n >= MAP_DESC_MAX || !printable)
+		cli_usage(g, "invalid --description: 1 to %d printable characters",
 			  MAP_DESC_MAX - 1);
-		return EXIT_USAGE;
-	}
-	m->p.description = arg;
-	return 0;
+	else
+		m->p.description = arg;
 }
 
-static int parse_lifetime(const char *arg, struct map_cli *m)
+static void parse_lifetime(struct global_opts *g, const char *arg, struct map_cli *m)
 {
 	unsigned long v;
 	if (parse_uint(arg, UINT32_MAX, &v) < 0) {
-		cli_error("map", "invalid lifetime '%s': expected seconds from 0 to %u", arg,
+		cli_usage(g, "invalid lifetime '%s': expected seconds from 0 to %u", arg,
 			  UINT32_MAX);
-		return EXIT_USAGE;
+		return;
 	}
 	m->p.lifetime = (uint32_t)v;
 	m->lifetime_given = true;
-	return 0;
 }
 
-static int on_map_option(void *ctx, int opt, const char *arg)
+static void parse_interface(struct global_opts *g, const char *arg, struct map_cli *m)
+{
+	if (strlen(arg) == 0 || strlen(arg) >= IF_NAMESIZE) {
+		cli_usage(g, "invalid interface name '%s'", arg);
+		return;
+	}
+	snprintf(m->ifname, sizeof(m->ifname), "%s", arg);
+	m->p.ifname = m->ifname;
+}
+
+static void on_map_option(void *ctx, struct global_opts *g, int opt, const char *arg)
 {
 	struct map_cli *m = ctx;
 	switch (opt) {
-	case OPT_VIA: return parse_via(arg, &m->p.methods);
-	case OPT_LIFETIME: return parse_lifetime(arg, m);
-	case OPT_KEEP: m->keep = true; return 0;
-	case OPT_ANY: m->p.any = true; return 0;
-	case OPT_DESCRIPTION: return parse_description(arg, m);
-	case OPT_INTERNAL: return parse_ipv4("--internal", arg, &m->p.internal);
-	case OPT_GATEWAY: return parse_ipv4("--gateway", arg, &m->p.gateway);
-	case OPT_DELETE: m->delete_given = true; return 0;
-	case OPT_FORCE: m->p.force = true; return 0;
-	case OPT_LIST: m->list_given = true; return 0;
-	case OPT_EXTERNAL: m->external_given = true; return 0;
-	case 'i':
-		if (strlen(arg) == 0 || strlen(arg) >= IF_NAMESIZE) {
-			cli_error("map", "invalid interface name '%s'", arg);
-			return EXIT_USAGE;
-		}
-		snprintf(m->ifname, sizeof(m->ifname), "%s", arg);
-		m->p.ifname = m->ifname;
-		return 0;
-	default: return EXIT_USAGE;
+	case OPT_VIA: parse_via(g, arg, &m->p.methods); break;
+	case OPT_LIFETIME: parse_lifetime(g, arg, m); break;
+	case OPT_KEEP: m->keep = true; break;
+	case OPT_ANY: m->p.any = true; break;
+	case OPT_DESCRIPTION: parse_description(g, arg, m); break;
+	case OPT_INTERNAL: parse_ipv4(g, "--internal", arg, &m->p.internal); break;
+	case OPT_GATEWAY: parse_ipv4(g, "--gateway", arg, &m->p.gateway); break;
+	case OPT_DELETE: m->delete_given = true; break;
+	case OPT_FORCE: m->p.force = true; break;
+	case OPT_LIST: m->list_given = true; break;
+	case OPT_EXTERNAL: m->external_given = true; break;
+	case 'i': parse_interface(g, arg, m); break;
+	default: break;
 	}
 }
 
-/* PORT[:EXTERNAL] [tcp|udp] */
-static int parse_operands(int argc, char **argv, struct map_params *p)
+/* One port, 1 to 65535: "invalid port" names the operand, and says when it is out of range. */
+static int parse_one_port(struct global_opts *g, const char *operand, const char *text,
+			  uint16_t *port)
 {
-	if (argc < 1 || argc > 2) {
-		cli_error("map", "%s; try 'natctl map --help'",
-			  argc < 1 ? "missing PORT" : "too many operands");
-		return EXIT_USAGE;
-	}
+	unsigned long v;
+	if (parse_port(text, port) == 0)
+		return 0;
+	if (parse_uint(text, (unsigned long)-1, &v) == 0)
+		return cli_usage(g, "invalid port '%s': %s is out of range (1 to 65535)", operand,
+				 text);
+	return cli_usage(g, "invalid port '%s': expected PORT[:EXTERNAL], 1 to 65535", operand);
+}
+
+/* PORT[:EXTERNAL] [tcp|udp] */
+static int parse_operands(struct global_opts *g, int argc, char **argv, struct map_params *p)
+{
+	if (argc < 1 || argc > 2)
+		return cli_usage(g, "%s; try 'natctl map --help'",
+				 argc < 1 ? "missing PORT" : "too many operands");
 	char internal[8];
 	const char *colon = strchr(argv[0], ':');
 	size_t n = colon ? (size_t)(colon - argv[0]) : strlen(argv[0]);
-	if (n >= sizeof(internal)) {
-		cli_error("map", "invalid port '%s': expected PORT[:EXTERNAL], 1 to 65535",
-			  argv[0]);
-		return EXIT_USAGE;
-	}
+	if (n >= sizeof(internal))
+		n = sizeof(internal) - 1; /* too long to be a port: parse_one_port says so */
 	memcpy(internal, argv[0], n);
 	internal[n] = '\0';
-	if (parse_port(internal, &p->internal_port) < 0 ||
-	    (colon && parse_port(colon + 1, &p->external_port) < 0)) {
-		cli_error("map", "invalid port '%s': expected PORT[:EXTERNAL], 1 to 65535",
-			  argv[0]);
-		return EXIT_USAGE;
-	}
+	if (parse_one_port(g, argv[0], internal, &p->internal_port) != 0 ||
+	    (colon && parse_one_port(g, argv[0], colon + 1, &p->external_port) != 0))
+		return failure_exit(FAILURE_USAGE);
 	if (!colon)
 		p->external_port = p->internal_port;
-	p->protocol = IPPROTO_TCP;
 	if (argc == 2) {
-		if (strcasecmp(argv[1], "udp") == 0) {
+		if (strcasecmp(argv[1], "udp") == 0)
 			p->protocol = IPPROTO_UDP;
-		} else if (strcasecmp(argv[1], "tcp") != 0) {
-			cli_error("map", "invalid transport '%s': expected tcp or udp", argv[1]);
-			return EXIT_USAGE;
-		}
+		else if (strcasecmp(argv[1], "tcp") != 0)
+			return cli_usage(g, "invalid transport '%s': expected tcp or udp", argv[1]);
 	}
 	return 0;
 }
 
 /* Conflicting flags are refused before anything is sent. */
-static int check_combination(struct map_cli *m, const struct global_opts *g, int operands)
+static void check_combination(struct map_cli *m, struct global_opts *g, int operands)
 {
 	int modes = m->delete_given + m->list_given + m->external_given + m->keep;
 	const char *bad = NULL;
@@ -228,35 +235,69 @@ static int check_combination(struct map_cli *m, const struct global_opts *g, int
 		bad = "--list needs UPnP: NAT-PMP and PCP have no way to list mappings";
 	else if ((m->list_given || m->external_given) && operands > 0)
 		bad = "--list and --external take no PORT";
-	if (bad) {
-		cli_error("map", "%s", bad);
-		return EXIT_USAGE;
-	}
-	return 0;
+	if (bad)
+		cli_usage(g, "%s", bad);
 }
 
-static void emit_event(void *ctx, enum map_event e, const struct map_result *r)
+/* ---- running, and the one document of each mode ---- */
+
+static void emit_keep_event(void *ctx, enum map_event e, const struct map_result *r)
 {
-	render_map_event(ctx, e, r);
+	render_map_keep_event(ctx, e, r, clock_wall_ms());
+}
+
+/* A failure in the document of the mode asked for: --list's, --external's,
+ * a --keep event, or the mapping. */
+static int render_failure(const struct map_cli *m, const struct output *o,
+			  const struct map_result *r)
+{
+	struct map_list l = {.gateway = r->gateway};
+	struct map_external x = {.n = 0};
+	if (m->list_given)
+		render_map_list(o, &l, r);
+	else if (m->external_given)
+		render_map_external(o, &x, r);
+	else if (m->keep)
+		emit_keep_event((void *)o, MAP_EVENT_FAILED, r);
+	else
+		render_map_result(o, MAP_EVENT_FAILED, r);
+	return failure_exit(r->failure);
+}
+
+/* Nothing was asked: a usage error, or no route; the result says what was meant. */
+static int render_not_run(const struct map_cli *m, const struct output *o, enum failure failure,
+			  const char *error)
+{
+	struct map_result r;
+	memset(&r, 0, sizeof(r));
+	r.method = MAP_NONE;
+	r.protocol = m->p.protocol;
+	r.gateway = m->p.gateway;
+	r.internal = m->p.internal;
+	r.internal.port = m->p.internal_port;
+	r.external.port = m->p.external_port;
+	r.failure = failure;
+	snprintf(r.error, sizeof(r.error), "%s", error);
+	return render_failure(m, o, &r);
 }
 
 static int do_list(struct portmap *pm, const struct global_opts *g, const struct output *o,
 		   struct map_result *r)
 {
 	struct map_list l;
-	int rc = portmap_list(pm, g->deadline_us, &l, r);
+	portmap_list(pm, g->deadline_us, &l, r);
 	render_map_list(o, &l, r);
 	map_list_free(&l);
-	return rc < 0 ? EXIT_FAIL : EXIT_OK;
+	return failure_exit(r->failure);
 }
 
 static int do_external(struct portmap *pm, const struct global_opts *g, const struct output *o,
 		       struct map_result *r)
 {
 	struct map_external x;
-	int rc = portmap_external(pm, g->deadline_us, &x, r);
+	portmap_external(pm, g->deadline_us, &x, r);
 	render_map_external(o, &x, r);
-	return rc < 0 ? EXIT_FAIL : EXIT_OK;
+	return failure_exit(r->failure);
 }
 
 static int do_keep(struct portmap *pm, const struct global_opts *g, const struct output *o,
@@ -266,57 +307,47 @@ static int do_keep(struct portmap *pm, const struct global_opts *g, const struct
 	bool wake = false;
 	int rc = sigwatch_open(&sw, &wake);
 	if (rc < 0) {
-		cli_error("map", "cannot watch for signals: %s", strerror(-rc));
-		return EXIT_FAIL;
+		r->failure = FAILURE_SYSTEM;
+		snprintf(r->error, sizeof(r->error), "cannot watch for signals: %s", strerror(-rc));
+		emit_keep_event((void *)o, MAP_EVENT_FAILED, r);
+		return failure_exit(r->failure);
 	}
-	int status = EXIT_FAIL;
 	if (portmap_run(pm, g->deadline_us, r) < 0) {
-		render_map_failure(o, "mapped", r);
+		emit_keep_event((void *)o, MAP_EVENT_FAILED, r);
 	} else {
-		emit_event((void *)o, MAP_EVENT_MAPPED, r);
-		if (map_keep(pm, r, g->timeout_us, &sw, &wake, emit_event, (void *)o) == 0)
-			status = EXIT_OK;
-		else
-			render_map_failure(o, "deleted", r);
+		emit_keep_event((void *)o, MAP_EVENT_MAPPED, r);
+		if (map_keep(pm, r, g->timeout_us, &sw, &wake, emit_keep_event, (void *)o) < 0)
+			emit_keep_event((void *)o, MAP_EVENT_FAILED, r);
 	}
 	sigwatch_close(&sw);
-	return status;
+	return failure_exit(r->failure);
 }
 
 static int do_once(struct portmap *pm, const struct global_opts *g, const struct output *o,
 		   struct map_result *r, enum map_event e)
 {
-	if (portmap_run(pm, g->deadline_us, r) < 0) {
-		render_map_failure(o, map_event_name(e), r);
-		return EXIT_FAIL;
-	}
-	render_map_event(o, e, r);
-	return EXIT_OK;
+	portmap_run(pm, g->deadline_us, r);
+	render_map_result(o, e, r);
+	return failure_exit(r->failure);
 }
 
 static int run_map(struct map_cli *m, const struct global_opts *g)
 {
-	struct output o = {.f = stdout, .err = stderr, .json = g->json, .verbose = g->verbose};
+	struct output o = cli_output(g);
 	struct portmap *pm;
 	struct map_result r;
-	m->p.op = m->delete_given     ? MAP_OP_DELETE
-		  : m->list_given     ? MAP_OP_LIST
-		  : m->external_given ? MAP_OP_EXTERNAL
-				      : MAP_OP_ADD;
 	int status;
-	if (portmap_open(&pm, &m->p, &g->trace, &r) < 0) {
-		render_map_failure(&o, m->delete_given ? "deleted" : "mapped", &r);
-		status = EXIT_FAIL;
-	} else if (m->list_given) {
+	if (portmap_open(&pm, &m->p, &g->trace, &r) < 0)
+		status = render_not_run(m, &o, r.failure, r.error);
+	else if (m->list_given)
 		status = do_list(pm, g, &o, &r);
-	} else if (m->external_given) {
+	else if (m->external_given)
 		status = do_external(pm, g, &o, &r);
-	} else if (m->keep) {
+	else if (m->keep)
 		status = do_keep(pm, g, &o, &r);
-	} else {
+	else
 		status = do_once(pm, g, &o, &r,
 				 m->delete_given ? MAP_EVENT_DELETED : MAP_EVENT_MAPPED);
-	}
 	portmap_close(pm);
 	return status;
 }
@@ -332,17 +363,23 @@ int cmd_map(int argc, char **argv, struct global_opts *g)
 		.command = "map",
 		.shortopts = "i:",
 		.longopts = map_long_options,
-		.usage = usage_map,
 		.on_option = on_map_option,
 		.ctx = &m,
 	};
 	int first = cli_parse(argc, argv, &spec, g);
-	if (first <= 0)
-		return -first;
+	if (cli_help_or_version(g, usage_map))
+		return EXIT_OK;
 	int operands = argc - first;
-	if (check_combination(&m, g, operands) != 0)
-		return EXIT_USAGE;
-	if (!m.list_given && !m.external_given && parse_operands(operands, argv + first, &m.p) != 0)
-		return EXIT_USAGE;
+	check_combination(&m, g, operands);
+	if (!m.list_given && !m.external_given && !g->usage_error[0])
+		parse_operands(g, operands, argv + first, &m.p);
+	m.p.op = m.delete_given     ? MAP_OP_DELETE
+		 : m.list_given     ? MAP_OP_LIST
+		 : m.external_given ? MAP_OP_EXTERNAL
+				    : MAP_OP_ADD;
+	if (g->usage_error[0]) {
+		struct output o = cli_output(g);
+		return render_not_run(&m, &o, FAILURE_USAGE, g->usage_error);
+	}
 	return run_map(&m, g);
 }

@@ -4,20 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "natctl/cli/cli.h"
 #include "natctl/cli/output.h"
-#include "natctl/probe/probe.h"
 #include "natctl/cli/stun_servers.h"
-#include "natctl/stun/nat_behavior.h"
+#include "natctl/probe/probe.h"
 
 #define PROBE_MAX_STUN 8
 
 struct probe_cli {
 	const char *stun[PROBE_MAX_STUN];
 	size_t n_stun;
-	bool stun_overflow;
 	bool test_mapping;
 	const char *ifname;
 	const char *gateway;
@@ -35,6 +32,12 @@ static const struct option probe_long_options[] = {
 
 void usage_probe(FILE *f)
 {
+	static const char *const examples[] = {
+		"natctl probe",
+		"natctl probe --test-mapping          # also try a 60 s mapping by each protocol",
+		"natctl -j probe | jq '{double_nat, cgnat, verdict}'",
+		NULL,
+	};
 	fputs("usage: natctl probe [--stun SERVER[:PORT]]... [--test-mapping]\n"
 	      "                    [-i IFNAME] [--gateway ADDRESS]\n"
 	      "\n"
@@ -43,67 +46,128 @@ void usage_probe(FILE *f)
 	      "reports, the public address and NAT behaviour by STUN, double NAT and\n"
 	      "carrier-grade NAT, and what that means for reaching this host. Everything\n"
 	      "runs at once under one deadline; nothing is changed on the gateway unless\n"
-	      "--test-mapping is given. IPv4.\n"
+	      "--test-mapping is given. What the evidence cannot tell is \"unknown\". IPv4.\n"
 	      "\n"
 	      "Options:\n"
 	      "  --stun SERVER[:PORT]  STUN server to use (repeatable; default: the public\n"
-	      "                        servers of 'natctl stun')\n"
+	      "                        servers of 'natctl stun', see 'natctl help stun')\n"
 	      "  --test-mapping        make a short-lived UDP mapping with every protocol\n"
 	      "                        that answered, report whether it was accepted, delete it\n"
 	      "  -i, --interface IF    use interface IF and its default gateway\n"
 	      "  --gateway ADDRESS     the gateway to ask, instead of the default route's\n",
 	      f);
 	print_global_options(f);
+	print_examples(f, examples);
 }
 
-static int probe_option(void *ctx, int opt, const char *arg)
+static void probe_option(void *ctx, struct global_opts *g, int opt, const char *arg)
 {
 	struct probe_cli *p = ctx;
 	switch (opt) {
 	case OPT_STUN:
-		if (p->n_stun == PROBE_MAX_STUN) {
-			cli_error("probe", "at most %d --stun servers", PROBE_MAX_STUN);
-			return EXIT_USAGE;
-		}
-		p->stun[p->n_stun++] = arg;
-		return 0;
-	case OPT_TEST_MAPPING: p->test_mapping = true; return 0;
-	case 'i': p->ifname = arg; return 0;
-	case OPT_GATEWAY: p->gateway = arg; return 0;
-	default: return EXIT_USAGE;
+		if (p->n_stun == PROBE_MAX_STUN)
+			cli_usage(g, "at most %d --stun servers", PROBE_MAX_STUN);
+		else
+			p->stun[p->n_stun++] = arg;
+		break;
+	case OPT_TEST_MAPPING: p->test_mapping = true; break;
+	case 'i': p->ifname = arg; break;
+	case OPT_GATEWAY: p->gateway = arg; break;
+	default: break;
 	}
 }
 
-static int check_args(const struct probe_cli *p, int argc, int first, const struct global_opts *g,
-		      struct endpoint *gateway, char **argv)
+/* A malformed --stun is a usage error before anything is asked. */
+static void check_stun_operands(const struct probe_cli *p, struct global_opts *g)
 {
-	if (first < argc) {
-		cli_error("probe", "unexpected argument '%s'; try 'natctl probe --help'",
-			  argv[first]);
-		return EXIT_USAGE;
-	}
-	if (g->family == AF_INET6) {
-		cli_error("probe", "-6: probe diagnoses IPv4 NAT; use 'natctl -6 stun' for IPv6");
-		return EXIT_USAGE;
-	}
-	if (p->ifname && (!p->ifname[0] || strlen(p->ifname) >= 16)) {
-		cli_error("probe", "invalid interface name '%s'", p->ifname);
-		return EXIT_USAGE;
-	}
+	struct stun_servers servers;
+	struct global_opts v4 = *g;
+	v4.family = AF_INET;
+	if (stun_servers_check(p->stun, p->n_stun, &v4, &servers) == FAILURE_USAGE)
+		cli_usage(g, "%s", servers.error);
+}
+
+static void check_args(const struct probe_cli *p, int argc, int first, struct global_opts *g,
+		       struct endpoint *gateway, char **argv)
+{
 	memset(gateway, 0, sizeof(*gateway));
-	if (p->gateway &&
-	    (endpoint_parse_ip(gateway, p->gateway) < 0 || gateway->family != AF_INET)) {
-		cli_error("probe", "invalid gateway '%s': expected an IPv4 address", p->gateway);
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
+	if (first < argc)
+		cli_usage(g, "unexpected argument '%s'; try 'natctl probe --help'", argv[first]);
+	else if (g->family == AF_INET6)
+		cli_usage(g, "-6: probe diagnoses IPv4 NAT; use 'natctl -6 stun' for IPv6");
+	else if (p->ifname && (!p->ifname[0] || strlen(p->ifname) >= 16))
+		cli_usage(g, "invalid interface name '%s'", p->ifname);
+	else if (p->gateway &&
+		 (endpoint_parse_ip(gateway, p->gateway) < 0 || gateway->family != AF_INET))
+		cli_usage(g, "invalid gateway '%s': expected an IPv4 address", p->gateway);
+	else
+		check_stun_operands(p, g);
 }
 
-/* Colour for a person at a terminal only (https://no-color.org). */
-static bool want_color(void)
+/* The probe document with every finding unknown, carrying why it did not run. */
+static int render_not_run(const struct global_opts *g, enum failure failure, const char *error)
 {
-	const char *no = getenv("NO_COLOR");
-	return isatty(STDOUT_FILENO) && !(no && no[0]);
+	struct probe_result *r = calloc(1, sizeof(*r));
+	struct output o = cli_output(g);
+	if (!r) {
+		render_usage_failure(&o, "out of memory");
+		return failure_exit(FAILURE_SYSTEM);
+	}
+	r->failure = failure;
+	snprintf(r->error, sizeof(r->error), "%s", error);
+	r->stun.failure = failure;
+	snprintf(r->stun.error, sizeof(r->stun.error), "the probe did not run");
+	r->stun.nat = r->stun.hairpinning = r->stun.port_preserving = NAT_TRI_UNKNOWN;
+	for (int m = 0; m < MAP_N_METHODS; m++) {
+		r->facts.methods[m].mapping_ok = NAT_TRI_UNKNOWN;
+		r->info[m].connected = NAT_TRI_UNKNOWN;
+		snprintf(r->facts.methods[m].why, sizeof(r->facts.methods[m].why),
+			 "not asked: the probe did not run");
+	}
+	diagnose(&r->facts, &r->diag); /* nothing asked: everything unknown */
+	r->elapsed_us = -1;
+	render_probe(&o, r);
+	free(r);
+	return failure_exit(failure);
+}
+
+/* The STUN servers (checked already), resolved once the probe knows it can
+ * run; a name that does not resolve leaves STUN out, with the reason in the
+ * stun object. */
+static void resolve_stun(const struct probe_cli *p, const struct global_opts *g,
+			 struct stun_servers *servers, struct probe_options *o)
+{
+	struct global_opts v4 = *g;
+	v4.family = AF_INET; /* the NAT in question is IPv4's */
+	enum failure f = stun_servers_resolve(p->stun, p->n_stun, &v4, servers);
+	if (f == FAILURE_NONE && servers->error[0]) {
+		struct output out = cli_output(g);
+		output_warning(&out, "probe", servers->error);
+	}
+	o->stun_servers = servers->ep;
+	o->n_stun = f == FAILURE_NONE ? servers->n : 0;
+	o->stun_error = servers->error;
+	o->stun_failure = f;
+}
+
+static int run_probe(const struct probe_cli *p, const struct global_opts *g,
+		     struct probe_options *o)
+{
+	struct stun_servers servers;
+	struct probe_result *r = calloc(1, sizeof(*r)); /* large: not on the stack */
+	struct probe *probe = NULL;
+	struct output out = cli_output(g);
+	if (!r)
+		return render_not_run(g, FAILURE_SYSTEM, "out of memory");
+	if (probe_open(&probe, o, r) == 0) {
+		resolve_stun(p, g, &servers, o);
+		probe_run(probe, o, r);
+	}
+	probe_close(probe);
+	render_probe(&out, r);
+	int status = failure_exit(r->failure);
+	free(r);
+	return status;
 }
 
 int cmd_probe(int argc, char **argv, struct global_opts *g)
@@ -113,34 +177,18 @@ int cmd_probe(int argc, char **argv, struct global_opts *g)
 	struct cli_spec spec = {.command = "probe",
 				.shortopts = "i:",
 				.longopts = probe_long_options,
-				.usage = usage_probe,
 				.on_option = probe_option,
 				.ctx = &p};
 	int first = cli_parse(argc, argv, &spec, g);
-	if (first <= 0)
-		return -first;
+	if (cli_help_or_version(g, usage_probe))
+		return EXIT_OK;
 	struct probe_options o = {.test_mapping = p.test_mapping,
 				  .ifname = p.ifname,
 				  .start_us = g->start_us,
 				  .deadline = g->deadline_us,
 				  .trace = &g->trace};
-	int status = check_args(&p, argc, first, g, &o.gateway, argv);
-	if (status != EXIT_OK)
-		return status;
-
-	struct global_opts v4 = *g;
-	v4.family = AF_INET; /* the NAT in question is IPv4's */
-	struct endpoint servers[STUN_SERVERS_MAX];
-	size_t n = 0;
-	status = stun_servers_resolve("probe", p.stun, p.n_stun, &v4, servers, &n);
-	if (status == EXIT_USAGE)
-		return status;
-	o.stun_servers = servers; /* none resolved: the probe runs without STUN */
-	o.n_stun = n;
-
-	struct probe_result r;
-	int rc = probe_run(&o, &r);
-	struct output out = {.f = stdout, .err = stderr, .json = g->json, .verbose = g->verbose};
-	render_probe(&out, &r, want_color());
-	return rc < 0 ? EXIT_FAIL : EXIT_OK;
+	check_args(&p, argc, first, g, &o.gateway, argv);
+	if (g->usage_error[0])
+		return render_not_run(g, FAILURE_USAGE, g->usage_error);
+	return run_probe(&p, g, &o);
 }

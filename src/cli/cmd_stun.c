@@ -1,130 +1,178 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// `natctl stun`: the public address by STUN.
+// `natctl stun`: the public address and the NAT's behaviour by STUN.
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "natctl/cli/cli.h"
-#include "natctl/net/net.h"
 #include "natctl/cli/output.h"
+#include "natctl/cli/stun_servers.h"
 #include "natctl/stun/nat_behavior.h"
 #include "natctl/stun/stun_public.h"
-#include "natctl/cli/stun_servers.h"
 
 struct stun_opts {
 	bool address_only;
 	bool tcp;
+	uint16_t local_port; /* 0: any */
 };
 
-enum { OPT_ADDRESS_ONLY = 0x100, OPT_TCP };
+enum { OPT_ADDRESS_ONLY = 0x100, OPT_TCP, OPT_LOCAL_PORT };
 
 static const struct option stun_long_options[] = {
 	{"address-only", no_argument, NULL, OPT_ADDRESS_ONLY},
 	{"tcp", no_argument, NULL, OPT_TCP},
+	{"local-port", required_argument, NULL, OPT_LOCAL_PORT},
 	{NULL, 0, NULL, 0},
 };
 
-static int stun_option(void *ctx, int opt, const char *arg)
+static void stun_option(void *ctx, struct global_opts *g, int opt, const char *arg)
 {
 	struct stun_opts *o = ctx;
-	(void)arg;
 	if (opt == OPT_ADDRESS_ONLY)
 		o->address_only = true;
 	else if (opt == OPT_TCP)
 		o->tcp = true;
-	else
-		return EXIT_USAGE;
-	return 0;
+	else if (opt == OPT_LOCAL_PORT && parse_port(arg, &o->local_port) < 0)
+		cli_usage(g, "invalid --local-port '%s': expected a port from 1 to 65535", arg);
 }
-
-#define MAX_SERVERS STUN_SERVERS_MAX
 
 void usage_stun(FILE *f)
 {
-	fputs("usage: natctl stun [--address-only | --tcp] [SERVER[:PORT]...]\n"
+	static const char *const examples[] = {
+		"natctl stun                          # the default servers",
+		"natctl stun --local-port 51820       # the mapping of the port an app uses",
+		"natctl -j stun --address-only | jq -r .public.address",
+		NULL,
+	};
+	fputs("usage: natctl stun [--address-only | --tcp] [--local-port PORT] [SERVER[:PORT]]...\n"
 	      "\n"
 	      "Tells this host's public address and how its NAT behaves (RFC 5780):\n"
 	      "mapping, filtering, hairpinning, port preservation and the RFC 3489 name.\n"
 	      "All tests run at once; an RFC 5780 server (with an alternate address)\n"
 	      "decides everything, several plain servers decide the mapping.\n"
 	      "SERVER is a host name or an IP address (IPv6 in brackets when a port\n"
-	      "follows); PORT defaults to 3478. Without SERVER: stun.l.google.com:19302\n"
-	      "and stun.cloudflare.com:3478.\n"
-	      "\n"
+	      "follows); PORT defaults to 3478. Without SERVER, natctl asks these public\n"
+	      "servers at once:\n",
+	      f);
+	stun_servers_print_defaults(f);
+	fputs("\n"
 	      "Options:\n"
 	      "  --address-only       only the public address: the first UDP answer wins\n"
-	      "  --tcp                only the public address, over TCP to the first server\n",
+	      "  --tcp                only the public address, over TCP to the first server\n"
+	      "  --local-port PORT    send from this local UDP port (the main socket)\n",
 	      f);
 	print_global_options(f);
+	print_examples(f, examples);
 }
 
-static int run_address_only(const struct stun_opts *so, const struct endpoint *servers, size_t n,
-			    struct global_opts *g)
+/* The document of the mode asked for, carrying why nothing was asked. */
+static int render_not_run(const struct stun_opts *so, const struct global_opts *g,
+			  enum failure failure, const char *error)
+{
+	struct output o = cli_output(g);
+	if (so->address_only || so->tcp) {
+		struct stun_public_result r = {.outcome = STUN_PUBLIC_NO_ANSWER,
+					       .tcp = so->tcp,
+					       .failure = failure};
+		snprintf(r.error, sizeof(r.error), "%s", error);
+		render_stun_public(&o, &r);
+	} else {
+		struct nat_report r;
+		memset(&r, 0, sizeof(r));
+		r.nat = r.hairpinning = r.port_preserving = NAT_TRI_UNKNOWN;
+		r.failure = failure;
+		snprintf(r.error, sizeof(r.error), "%s", error);
+		render_nat_report(&o, &r);
+	}
+	return failure_exit(failure);
+}
+
+/* A socket that could not be opened or bound (--local-port in use). */
+static int socket_failure(const struct stun_opts *so, const struct global_opts *g, int rc)
+{
+	char why[160];
+	if (so->local_port)
+		snprintf(why, sizeof(why), "cannot use local port %u: %s", so->local_port,
+			 strerror(-rc));
+	else
+		snprintf(why, sizeof(why), "cannot open a socket: %s", strerror(-rc));
+	return render_not_run(so, g, FAILURE_SYSTEM, why);
+}
+
+static int run_address_only(const struct stun_opts *so, const struct stun_servers *s,
+			    const struct global_opts *g)
 {
 	struct stun_public_options opt = {
-		.servers = servers,
-		.n_servers = n,
+		.servers = s->ep,
+		.n_servers = s->n,
 		.start_us = g->start_us,
 		.deadline = g->deadline_us,
+		.local_port = so->local_port,
 		.trace = &g->trace,
 	};
 	struct stun_public_result r;
 	int rc = so->tcp ? stun_public_query_tcp(&opt, &r) : stun_public_query(&opt, &r);
-	if (rc < 0) {
-		cli_error("stun", "cannot open a socket: %s", strerror(-rc));
-		return EXIT_FAIL;
-	}
-	struct output o = {.f = stdout, .err = stderr, .json = g->json, .verbose = g->verbose};
+	if (rc < 0)
+		return socket_failure(so, g, rc);
+	struct output o = cli_output(g);
 	render_stun_public(&o, &r);
-	return r.outcome == STUN_PUBLIC_OK ? EXIT_OK : EXIT_FAIL;
+	return failure_exit(r.failure);
 }
 
-static int run_discovery(const struct endpoint *servers, size_t n, struct global_opts *g)
+static int run_discovery(const struct stun_opts *so, const struct stun_servers *s,
+			 const struct global_opts *g)
 {
 	struct nat_options opt = {
-		.servers = servers,
-		.n_servers = n,
+		.servers = s->ep,
+		.n_servers = s->n,
 		.start_us = g->start_us,
 		.deadline = g->deadline_us,
 		.tcp = true,
+		.local_port = so->local_port,
 		.trace = &g->trace,
 	};
 	struct nat_report r;
 	int rc = nat_discover(&opt, &r);
-	if (rc < 0) {
-		cli_error("stun", "cannot open a socket: %s", strerror(-rc));
-		return EXIT_FAIL;
-	}
-	struct output o = {.f = stdout, .err = stderr, .json = g->json, .verbose = g->verbose};
+	if (rc < 0)
+		return socket_failure(so, g, rc);
+	struct output o = cli_output(g);
 	render_nat_report(&o, &r);
-	return r.decided ? EXIT_OK : EXIT_FAIL;
+	return failure_exit(r.failure);
+}
+
+static void check_options(const struct stun_opts *so, struct global_opts *g)
+{
+	if (so->tcp && so->address_only)
+		cli_usage(g, "--tcp and --address-only cannot be combined (--tcp is address-only)");
+	else if (so->tcp && so->local_port)
+		cli_usage(g, "--local-port is for UDP: --tcp does not use it");
 }
 
 int cmd_stun(int argc, char **argv, struct global_opts *g)
 {
-	struct stun_opts so = {false, false};
+	struct stun_opts so = {false, false, 0};
 	struct cli_spec spec = {.command = "stun",
 				.shortopts = "",
 				.longopts = stun_long_options,
-				.usage = usage_stun,
 				.on_option = stun_option,
 				.ctx = &so};
 	int first = cli_parse(argc, argv, &spec, g);
-	if (first <= 0)
-		return -first;
-	if (so.tcp && so.address_only) {
-		cli_error("stun",
-			  "--tcp and --address-only cannot be combined (--tcp is address-only)");
-		return EXIT_USAGE;
-	}
+	if (cli_help_or_version(g, usage_stun))
+		return EXIT_OK;
+	check_options(&so, g);
+	if (g->usage_error[0])
+		return render_not_run(&so, g, FAILURE_USAGE, g->usage_error);
 
-	struct endpoint servers[MAX_SERVERS];
-	size_t n = 0;
-	int status = stun_servers_resolve("stun", (const char *const *)argv + first,
-					  (size_t)(argc - first), g, servers, &n);
-	if (status != EXIT_OK)
-		return status;
+	struct stun_servers servers;
+	enum failure f = stun_servers_resolve((const char *const *)argv + first,
+					      (size_t)(argc - first), g, &servers);
+	if (f != FAILURE_NONE)
+		return render_not_run(&so, g, f, servers.error);
+	if (servers.error[0]) {
+		struct output o = cli_output(g);
+		output_warning(&o, "stun", servers.error); /* another server resolved */
+	}
 	if (so.address_only || so.tcp)
-		return run_address_only(&so, servers, n, g);
-	return run_discovery(servers, n, g);
+		return run_address_only(&so, &servers, g);
+	return run_discovery(&so, &servers, g);
 }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// `natctl map` results as text lines or JSON objects, from one function per result.
+// `natctl map` results as text lines or JSON documents, from one function per result.
 #include "natctl/cli/output_map.h"
 
 #include <string.h>
+#include <time.h>
 
-#include "natctl/cli/cli.h"
 #include "natctl/base/json.h"
 #include "natctl/base/text.h"
 
@@ -16,30 +16,23 @@ static void json_warnings(struct json_writer *w, const struct map_result *r)
 	json_end_array(w);
 }
 
+/* Every method's failure or absence: its words, its class, the gateway's code. */
 static void json_errors(struct json_writer *w, const struct map_result *r)
 {
 	json_begin_array(w, "errors");
 	for (size_t i = 0; i < r->n_errors; i++) {
+		const struct map_method_error *e = &r->errors[i];
 		json_begin_object(w, NULL);
-		json_string(w, "method", map_method_name(r->errors[i].method));
-		json_string(w, "error", r->errors[i].text);
+		json_string(w, "method", map_method_name(e->method));
+		json_string(w, "error", e->text);
+		json_string(w, "error_code", failure_token(e->failure));
+		if (e->code)
+			json_int(w, "code", e->code);
+		else
+			json_null(w, "code");
 		json_end_object(w);
 	}
 	json_end_array(w);
-}
-
-/* "external": {"address": null, "port": 8080} when only the port is known. */
-static void json_external(struct json_writer *w, const struct endpoint *e)
-{
-	char ip[IP_STRLEN];
-	if (!e->port && !endpoint_is_set(e)) {
-		json_null(w, "external");
-		return;
-	}
-	json_begin_object(w, "external");
-	json_string(w, "address", endpoint_is_set(e) ? endpoint_format_ip(e, ip) : NULL);
-	json_uint(w, "port", e->port);
-	json_end_object(w);
 }
 
 static void json_methods(struct json_writer *w, const char *key, unsigned bits)
@@ -51,47 +44,56 @@ static void json_methods(struct json_writer *w, const char *key, unsigned bits)
 	json_end_array(w);
 }
 
-/* The stable keys every mapping object has, success or not. */
-static void json_mapping(struct json_writer *w, const char *event, const struct map_result *r,
-			 const char *error)
+/* The tail every map document ends with. */
+static void json_outcome(struct json_writer *w, const struct map_result *r)
 {
-	char gw[IP_STRLEN];
+	json_warnings(w, r);
+	json_errors(w, r);
+	json_failure(w, r->error, r->failure);
+}
+
+/* The keys of a mapping, success or not; lifetime and method are null on failure. */
+static void json_mapping(struct json_writer *w, const char *event, const struct map_result *r)
+{
+	bool failed = r->failure != FAILURE_NONE;
 	json_string(w, "event", event);
+	/* A renewal that failed still names the method that holds the mapping. */
 	json_string(w, "method", r->method != MAP_NONE ? map_method_name(r->method) : NULL);
-	json_string(w, "gateway",
-		    endpoint_is_set(&r->gateway) ? endpoint_format_ip(&r->gateway, gw) : NULL);
+	json_ip(w, "gateway", &r->gateway);
 	json_string(w, "transport", map_protocol_name(r->protocol));
-	json_endpoint(w, "internal", endpoint_is_set(&r->internal) ? &r->internal : NULL);
-	json_external(w, &r->external);
-	if (r->method != MAP_NONE && !error)
+	json_endpoint(w, "internal", &r->internal);
+	json_endpoint(w, "external", &r->external);
+	if (!failed && r->method != MAP_NONE)
 		json_uint(w, "lifetime", r->lifetime);
 	else
 		json_null(w, "lifetime");
 	json_string(w, "description", r->description[0] ? r->description : NULL);
-	json_warnings(w, r);
-	json_string(w, "error", error);
-	json_errors(w, r);
+	json_methods(w, "deleted_by", failed ? 0 : r->deleted_by);
+	json_outcome(w, r);
 }
 
-static void event_json(FILE *f, enum map_event e, const struct map_result *r)
+static void mapping_json(FILE *f, const char *event, const struct map_result *r, const char *time)
 {
 	struct json_writer w;
-	json_init(&w, f);
-	json_begin_object(&w, NULL);
-	bool failed = e == MAP_EVENT_FAILED;
-	json_mapping(&w, map_event_name(e), r, failed ? r->error : NULL);
-	if (e == MAP_EVENT_DELETED)
-		json_methods(&w, "deleted_by", r->deleted_by);
+	json_document_begin(&w, f);
+	if (time)
+		json_string(&w, "time", time);
+	json_mapping(&w, event, r);
 	json_end_object(&w);
 	json_finish(&w);
+	fflush(f); /* with --keep, a reader waits for each line */
 }
 
+/* 0 is a permanent UPnP lease; the longest there is (NAT-PMP and PCP's answer to
+ * --lifetime 0) is said as such, not as a number that looks like an error. */
 static void lifetime_text(uint32_t lifetime, char *out, size_t cap)
 {
-	if (lifetime)
-		snprintf(out, cap, "lifetime %u s", lifetime);
-	else
+	if (lifetime == 0)
 		snprintf(out, cap, "permanent");
+	else if (lifetime == MAP_LONGEST_LIFETIME)
+		snprintf(out, cap, "lifetime unlimited (%u s, the longest there is)", lifetime);
+	else
+		snprintf(out, cap, "lifetime %u s", lifetime);
 }
 
 static void methods_text(unsigned bits, char *out, size_t cap)
@@ -104,9 +106,14 @@ static void methods_text(unsigned bits, char *out, size_t cap)
 						map_method_name((enum map_method)m));
 }
 
+static bool is_failure_event(enum map_event e)
+{
+	return e == MAP_EVENT_RENEW_FAILED || e == MAP_EVENT_LOST || e == MAP_EVENT_FAILED;
+}
+
 static void event_text(FILE *f, enum map_event e, const struct map_result *r)
 {
-	char ext[ENDPOINT_STRLEN], in[ENDPOINT_STRLEN], gw[IP_STRLEN], life[32], via[64];
+	char ext[ENDPOINT_STRLEN], in[ENDPOINT_STRLEN], gw[IP_STRLEN], life[64], via[64];
 	const char *proto = map_protocol_name(r->protocol);
 	endpoint_format(&r->internal, in);
 	endpoint_format_ip(&r->gateway, gw);
@@ -119,8 +126,8 @@ static void event_text(FILE *f, enum map_event e, const struct map_result *r)
 		fprintf(f, "deleted %s %s -> %s via %s (gateway %s)\n", proto, ext, in, via, gw);
 		return;
 	}
-	if (e == MAP_EVENT_FAILED) {
-		fprintf(f, "renew-failed %s %s -> %s via %s: %s\n", proto, ext, in,
+	if (is_failure_event(e)) {
+		fprintf(f, "%s %s %s -> %s via %s: %s\n", map_event_name(e), proto, ext, in,
 			map_method_name(r->method), r->error);
 		return;
 	}
@@ -129,68 +136,98 @@ static void event_text(FILE *f, enum map_event e, const struct map_result *r)
 		map_method_name(r->method), gw, life);
 }
 
-/* In text, warnings go to o->err (JSON carries them). */
+/* In text, warnings go to o->err; JSON carries them in "warnings". */
 static void text_warnings(const struct output *o, const struct map_result *r)
 {
-	if (o->json)
-		return;
-	for (size_t i = 0; i < r->n_warnings; i++)
-		cli_warn_to(o->err, "map", "%s", r->warnings[i]);
+	for (size_t i = 0; i < r->n_warnings && !o->json; i++)
+		output_warning(o, "map", r->warnings[i]);
 }
 
-void render_map_event(const struct output *o, enum map_event e, const struct map_result *r)
+void render_map_result(const struct output *o, enum map_event e, const struct map_result *r)
 {
-	if (o->json)
-		event_json(o->f, e, r);
-	else
-		event_text(o->f, e, r);
-	fflush(o->f); /* with --keep, a reader waits for each line */
-	text_warnings(o, r);
-	if (e == MAP_EVENT_FAILED && !o->json)
-		cli_error_to(o->err, "map", "renewal failed: %s", r->error);
+	bool failed = r->failure != FAILURE_NONE;
+	if (failed)
+		output_error(o, "map", r->error[0] ? r->error : "failed");
+	if (output_wants_result(o, failed)) {
+		if (o->json)
+			mapping_json(o->f, failed ? "failed" : map_event_name(e), r, NULL);
+		else
+			event_text(o->f, e, r);
+	}
+	if (!failed)
+		text_warnings(o, r);
 }
 
-void render_map_failure(const struct output *o, const char *event, const struct map_result *r)
+void output_rfc3339_ms(int64_t unix_ms, char out[32])
 {
-	cli_error_to(o->err, "map", "%s", r->error[0] ? r->error : "failed");
-	if (!o->json)
-		return; /* stdout carries only results */
-	struct json_writer w;
-	json_init(&w, o->f);
-	json_begin_object(&w, NULL);
-	json_mapping(&w, event, r, r->error[0] ? r->error : "failed");
-	json_end_object(&w);
-	json_finish(&w);
-	fflush(o->f);
+	time_t secs = (time_t)(unix_ms / 1000);
+	struct tm tm;
+	char day[24];
+	if (!gmtime_r(&secs, &tm) || !strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm))
+		snprintf(day, sizeof(day), "1970-01-01T00:00:00");
+	snprintf(out, 32, "%s.%03dZ", day, (int)(unix_ms % 1000));
+}
+
+static const char *event_error_prefix(enum map_event e)
+{
+	return e == MAP_EVENT_RENEW_FAILED ? "renewal failed: "
+	       : e == MAP_EVENT_LOST       ? "the mapping is lost (its lifetime ran out): "
+					   : "";
+}
+
+void render_map_keep_event(const struct output *o, enum map_event e, const struct map_result *r,
+			   int64_t unix_ms)
+{
+	char time[32], line[sizeof(r->error) + 64];
+	bool failure = is_failure_event(e);
+	if (failure) {
+		snprintf(line, sizeof(line), "%s%s", event_error_prefix(e),
+			 r->error[0] ? r->error : "failed");
+		output_error(o, "map", line);
+	}
+	/* The stream goes on past a failed renewal: text says it on both
+	 * streams; only the end of the run ("failed") leaves stdout alone. */
+	bool show = o->json ? !o->quiet || failure : !o->quiet && e != MAP_EVENT_FAILED;
+	if (show) {
+		output_rfc3339_ms(unix_ms, time);
+		if (o->json)
+			mapping_json(o->f, map_event_name(e), r, time);
+		else
+			event_text(o->f, e, r);
+		fflush(o->f);
+	}
+	if (!failure)
+		text_warnings(o, r);
+}
+
+/* ---- --list ---- */
+
+static void list_entry_json(struct json_writer *w, const struct map_entry *e)
+{
+	json_begin_object(w, NULL);
+	json_string(w, "transport", map_protocol_name(e->protocol));
+	json_endpoint(w, "internal", &e->internal);
+	json_endpoint(w, "external", &e->external);
+	json_uint(w, "lifetime", e->lifetime);
+	json_string(w, "description", e->description);
+	json_bool(w, "enabled", e->enabled);
+	json_string(w, "remote_host", e->remote_host[0] ? e->remote_host : NULL);
+	json_end_object(w);
 }
 
 static void list_json(FILE *f, const struct map_list *l, const struct map_result *r)
 {
-	char gw[IP_STRLEN];
 	struct json_writer w;
-	json_init(&w, f);
-	json_begin_object(&w, NULL);
+	bool ok = r->failure == FAILURE_NONE;
+	json_document_begin(&w, f);
+	json_string(&w, "method", ok && r->method != MAP_NONE ? map_method_name(r->method) : NULL);
+	json_ip(&w, "gateway", endpoint_is_set(&l->gateway) ? &l->gateway : &r->gateway);
 	json_begin_array(&w, "mappings");
-	for (size_t i = 0; i < l->n; i++) {
-		const struct map_entry *e = &l->entries[i];
-		json_begin_object(&w, NULL);
-		json_string(&w, "method", "upnp");
-		json_string(&w, "gateway", endpoint_format_ip(&l->gateway, gw));
-		json_string(&w, "transport", map_protocol_name(e->protocol));
-		json_endpoint(&w, "internal", endpoint_is_set(&e->internal) ? &e->internal : NULL);
-		json_external(&w, &e->external);
-		json_uint(&w, "lifetime", e->lifetime);
-		json_string(&w, "description", e->description);
-		json_bool(&w, "enabled", e->enabled);
-		json_string(&w, "remote_host", e->remote_host[0] ? e->remote_host : NULL);
-		json_begin_array(&w, "warnings");
-		json_end_array(&w);
-		json_end_object(&w);
-	}
+	for (size_t i = 0; i < l->n; i++)
+		list_entry_json(&w, &l->entries[i]);
 	json_end_array(&w);
 	json_bool(&w, "truncated", l->truncated);
-	json_warnings(&w, r);
-	json_string(&w, "error", r->ok ? NULL : r->error);
+	json_outcome(&w, r);
 	json_end_object(&w);
 	json_finish(&w);
 }
@@ -199,7 +236,7 @@ static void list_text(FILE *f, const struct map_list *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const struct map_entry *e = &l->entries[i];
-		char ext[ENDPOINT_STRLEN], in[ENDPOINT_STRLEN], life[32], desc[MAP_DESC_MAX];
+		char ext[ENDPOINT_STRLEN], in[ENDPOINT_STRLEN], life[64], desc[MAP_DESC_MAX];
 		if (endpoint_is_set(&e->external))
 			endpoint_format(&e->external, ext);
 		else
@@ -214,55 +251,68 @@ static void list_text(FILE *f, const struct map_list *l)
 
 void render_map_list(const struct output *o, const struct map_list *l, const struct map_result *r)
 {
-	if (!r->ok)
-		cli_error_to(o->err, "map", "%s", r->error);
-	else if (l->truncated)
-		cli_warn_to(
-			o->err, "map",
+	bool failed = r->failure != FAILURE_NONE;
+	if (failed)
+		output_error(o, "map", r->error);
+	else if (l->truncated && !o->json) /* JSON says "truncated" */
+		output_warning(
+			o, "map",
 			"the listing stopped early (deadline or gateway error): it may be incomplete");
+	if (!failed)
+		text_warnings(o, r);
+	if (!output_wants_result(o, failed))
+		return;
 	if (o->json)
 		list_json(o->f, l, r);
-	else if (r->ok)
+	else
 		list_text(o->f, l);
+}
+
+/* ---- --external ---- */
+
+static void external_json(FILE *f, const struct map_external *x, const struct map_result *r)
+{
+	struct json_writer w;
+	json_document_begin(&w, f);
+	json_ip(&w, "gateway", &r->gateway);
+	json_begin_array(&w, "addresses");
+	for (size_t i = 0; i < x->n; i++) {
+		json_begin_object(&w, NULL);
+		json_string(&w, "method", map_method_name(x->rows[i].method));
+		json_ip(&w, "address", &x->rows[i].address);
+		json_string(&w, "note", x->rows[i].note[0] ? x->rows[i].note : NULL);
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+	json_outcome(&w, r);
+	json_end_object(&w);
+	json_finish(&w);
+}
+
+static void external_text(FILE *f, const struct map_external *x)
+{
+	char ip[IP_STRLEN];
+	for (size_t i = 0; i < x->n; i++) {
+		bool known = endpoint_is_set(&x->rows[i].address);
+		fprintf(f, "%-6s %s%s%s%s\n", map_method_name(x->rows[i].method),
+			known ? endpoint_format_ip(&x->rows[i].address, ip) : "unknown",
+			x->rows[i].note[0] ? " (" : "", x->rows[i].note,
+			x->rows[i].note[0] ? ")" : "");
+	}
 }
 
 void render_map_external(const struct output *o, const struct map_external *x,
 			 const struct map_result *r)
 {
-	char ip[IP_STRLEN];
-	if (!r->ok)
-		cli_error_to(o->err, "map", "%s", r->error);
-	if (!o->json) {
+	bool failed = r->failure != FAILURE_NONE;
+	if (failed)
+		output_error(o, "map", r->error);
+	else
 		text_warnings(o, r);
-		for (size_t i = 0; i < x->n; i++) {
-			bool known = endpoint_is_set(&x->rows[i].address);
-			fprintf(o->f, "%-6s %s%s%s%s\n", map_method_name(x->rows[i].method),
-				known ? endpoint_format_ip(&x->rows[i].address, ip) : "unknown",
-				x->rows[i].note[0] ? " (" : "", x->rows[i].note,
-				x->rows[i].note[0] ? ")" : "");
-		}
+	if (!output_wants_result(o, failed))
 		return;
-	}
-	struct json_writer w;
-	json_init(&w, o->f);
-	json_begin_object(&w, NULL);
-	json_string(&w, "gateway",
-		    endpoint_is_set(&r->gateway) ? endpoint_format_ip(&r->gateway, ip) : NULL);
-	json_begin_array(&w, "addresses");
-	for (size_t i = 0; i < x->n; i++) {
-		json_begin_object(&w, NULL);
-		json_string(&w, "method", map_method_name(x->rows[i].method));
-		json_string(&w, "address",
-			    endpoint_is_set(&x->rows[i].address)
-				    ? endpoint_format_ip(&x->rows[i].address, ip)
-				    : NULL);
-		json_string(&w, "note", x->rows[i].note[0] ? x->rows[i].note : NULL);
-		json_end_object(&w);
-	}
-	json_end_array(&w);
-	json_warnings(&w, r);
-	json_string(&w, "error", r->ok ? NULL : r->error);
-	json_errors(&w, r);
-	json_end_object(&w);
-	json_finish(&w);
+	if (o->json)
+		external_json(o->f, x, r);
+	else
+		external_text(o->f, x);
 }

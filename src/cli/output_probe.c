@@ -3,15 +3,8 @@
 #include <string.h>
 
 #include "natctl/base/clock.h"
-#include "natctl/cli/cli.h"
 #include "natctl/cli/output.h"
 #include "natctl/probe/probe.h"
-
-static void json_ip(struct json_writer *w, const char *key, const struct endpoint *e)
-{
-	char ip[IP_STRLEN];
-	json_string(w, key, endpoint_is_set(e) ? endpoint_format_ip(e, ip) : NULL);
-}
 
 static void json_mapping_test(struct json_writer *w, const struct probe_facts *f,
 			      const struct pm_facts *m)
@@ -26,15 +19,10 @@ static void json_mapping_test(struct json_writer *w, const struct probe_facts *f
 /* The methods in the order people read them: the oldest and commonest first. */
 #define FOR_EACH_METHOD_SHOWN(m) for (int m = MAP_N_METHODS - 1; m >= 0; m--)
 
-static void json_method(struct json_writer *w, const struct probe_result *r, enum map_method m)
+/* igd_version and connected (UPnP), epoch (NAT-PMP): what map_method_facts() says it has. */
+static void json_method_facts(struct json_writer *w, const struct map_method_info *info,
+			      unsigned facts)
 {
-	const struct probe_facts *f = &r->facts;
-	const struct pm_facts *pf = &f->methods[m];
-	const struct map_method_info *info = &r->info[m];
-	unsigned facts = map_method_facts(m);
-	json_begin_object(w, map_method_name(m));
-	json_bool(w, "available", pf->available);
-	json_ip(w, "external_address", &pf->external);
 	if ((facts & MAP_FACT_IGD) && info->igd_version)
 		json_int(w, "igd_version", info->igd_version);
 	else if (facts & MAP_FACT_IGD)
@@ -45,43 +33,64 @@ static void json_method(struct json_writer *w, const struct probe_result *r, enu
 		json_uint(w, "epoch", info->epoch);
 	else if (facts & MAP_FACT_EPOCH)
 		json_null(w, "epoch");
+}
+
+static void json_method(struct json_writer *w, const struct probe_result *r, enum map_method m)
+{
+	const struct probe_facts *f = &r->facts;
+	const struct pm_facts *pf = &f->methods[m];
+	json_begin_object(w, map_method_name(m));
+	json_bool(w, "available", pf->available);
+	json_string(w, "reason", !pf->available && pf->why[0] ? pf->why : NULL);
+	json_ip(w, "external_address", &pf->external);
+	json_method_facts(w, &r->info[m], map_method_facts(m));
 	json_mapping_test(w, f, pf);
 	json_end_object(w);
 }
 
+static void json_lines(struct json_writer *w, const char *key, const char *lines, size_t width,
+		       size_t n)
+{
+	json_begin_array(w, key);
+	for (size_t i = 0; i < n; i++)
+		json_string(w, NULL, lines + i * width);
+	json_end_array(w);
+}
+
 static void json_diagnosis(struct json_writer *w, const struct diagnosis *d)
 {
-	json_bool(w, "double_nat", d->double_nat);
-	json_bool(w, "cgnat", d->cgnat);
+	json_tri(w, "double_nat", d->double_nat);
+	json_tri(w, "cgnat", d->cgnat);
 	json_tri(w, "inbound", d->inbound_ok);
 	json_tri(w, "p2p_likely", d->p2p_likely);
-	json_string(w, "verdict", d->verdict);
-	json_begin_array(w, "advice");
-	for (size_t i = 0; i < d->n_advice; i++)
-		json_string(w, NULL, d->advice[i]);
-	json_end_array(w);
+	json_string(w, "verdict", d->verdict[0] ? d->verdict : NULL);
+	json_lines(w, "advice", &d->advice[0][0], sizeof(d->advice[0]), d->n_advice);
+	json_lines(w, "reasons", &d->reasons[0][0], sizeof(d->reasons[0]), d->n_reasons);
+}
+
+/* {"address", "port": null, "interface"}: an endpoint with the interface it is on. */
+static void json_local(struct json_writer *w, const struct probe_facts *f)
+{
+	json_begin_object(w, "local");
+	json_ip(w, "address", &f->local);
+	json_null(w, "port");
+	json_string(w, "interface", f->ifname[0] ? f->ifname : NULL);
+	json_end_object(w);
 }
 
 static void json_probe(FILE *out, const struct probe_result *r)
 {
 	const struct probe_facts *f = &r->facts;
 	struct json_writer w;
-	json_init(&w, out);
-	json_begin_object(&w, NULL);
-	json_begin_object(&w, "local");
-	json_ip(&w, "address", &f->local);
-	json_string(&w, "interface", f->ifname[0] ? f->ifname : NULL);
-	json_end_object(&w);
+	json_document_begin(&w, out);
+	json_local(&w, f);
 	json_ip(&w, "gateway", &f->gateway);
 	FOR_EACH_METHOD_SHOWN(m)
 	json_method(&w, r, (enum map_method)m);
-	if (r->stun_ran)
-		json_nat_report(&w, "stun", &r->stun);
-	else
-		json_null(&w, "stun");
+	json_nat_report(&w, "stun", &r->stun);
 	json_diagnosis(&w, &r->diag);
 	json_ms(&w, "elapsed_ms", r->elapsed_us);
-	json_string(&w, "error", r->error[0] ? r->error : NULL);
+	json_failure(&w, r->error, r->failure);
 	json_end_object(&w);
 	json_finish(&w);
 }
@@ -105,7 +114,8 @@ static void text_method(FILE *out, const struct paint *p, const char *name,
 	char ip[IP_STRLEN];
 	fprintf(out, "  %-9s ", name);
 	if (!m->available) {
-		fprintf(out, "%sno%s\n", p->bad, p->off);
+		fprintf(out, "%sno%s%s%s%s\n", p->bad, p->off, m->why[0] ? " (" : "", m->why,
+			m->why[0] ? ")" : "");
 		return;
 	}
 	fprintf(out, "%syes%s", p->good, p->off);
@@ -136,21 +146,35 @@ static void text_stun(FILE *out, const struct probe_result *r)
 {
 	char pub[ENDPOINT_STRLEN];
 	fprintf(out, "  %-9s ", "STUN");
-	if (!r->stun_ran || (!r->stun.udp_answered && !r->stun.tcp_answered)) {
-		fprintf(out, "no answer\n");
+	if (!r->stun.udp_answered && !r->stun.tcp_answered) {
+		/* No server count: none could be asked (a name that did not resolve). */
+		fprintf(out, "%s%s%s%s\n", r->stun.n_servers ? "no answer" : "not asked",
+			r->stun.error[0] ? " (" : "", r->stun.error, r->stun.error[0] ? ")" : "");
 		return;
 	}
 	fprintf(out, "%s, public %s\n", nat_classic_text(&r->stun),
 		endpoint_format(&r->stun.mapped, pub));
 }
 
-static void text_probe(FILE *out, const struct probe_result *r, bool color)
+/* "yes (carrier-grade NAT)", "no", "unknown": never "no" without evidence. */
+static void text_double_nat(FILE *out, const struct diagnosis *d)
+{
+	fprintf(out, "  %-9s %s%s\n", "double NAT", tri_text(d->double_nat),
+		d->cgnat == NAT_TRI_YES ? " (carrier-grade NAT)" : "");
+}
+
+static void text_probe(FILE *out, const struct probe_result *r, bool color, bool verbose)
 {
 	const struct probe_facts *f = &r->facts;
+	const struct diagnosis *d = &r->diag;
 	struct paint p = paint_for(color);
 	char local[IP_STRLEN], gw[IP_STRLEN];
-	bool bad = r->diag.double_nat || r->diag.cgnat || r->diag.inbound_ok == NAT_TRI_NO;
-	fprintf(out, "%s%s%s%s\n", p.bold, bad ? p.bad : p.good, r->diag.verdict, p.off);
+	bool bad = d->double_nat == NAT_TRI_YES || d->cgnat == NAT_TRI_YES ||
+		   d->inbound_ok == NAT_TRI_NO;
+	const char *hue = bad                            ? p.bad
+			  : d->inbound_ok == NAT_TRI_YES ? p.good
+							 : ""; /* unknown: plain */
+	fprintf(out, "%s%s%s%s\n", p.bold, hue, d->verdict, p.off);
 	fprintf(out, "  %-9s %s", "local",
 		endpoint_is_set(&f->local) ? endpoint_format_ip(&f->local, local) : "-");
 	if (f->ifname[0])
@@ -164,18 +188,22 @@ static void text_probe(FILE *out, const struct probe_result *r, bool color)
 		text_method(out, &p, map_method_title((enum map_method)m), &f->methods[m], extra);
 	}
 	text_stun(out, r);
-	fprintf(out, "  %-9s %s%s\n", "double NAT", r->diag.double_nat ? "yes" : "no",
-		r->diag.cgnat ? " (carrier-grade NAT)" : "");
-	for (size_t i = 0; i < r->diag.n_advice; i++)
-		fprintf(out, "%s- %s\n", i == 0 ? "advice:\n  " : "  ", r->diag.advice[i]);
+	text_double_nat(out, d);
+	for (size_t i = 0; i < d->n_advice; i++)
+		fprintf(out, "%s- %s\n", i == 0 ? "advice:\n  " : "  ", d->advice[i]);
+	for (size_t i = 0; verbose && i < d->n_reasons; i++)
+		fprintf(out, "note: %s\n", d->reasons[i]);
 }
 
-void render_probe(const struct output *o, const struct probe_result *r, bool color)
+void render_probe(const struct output *o, const struct probe_result *r)
 {
-	if (r->error[0])
-		cli_error_to(o->err, "probe", "%s", r->error);
+	bool failed = r->failure != FAILURE_NONE;
+	if (failed)
+		output_error(o, "probe", r->error);
+	if (!output_wants_result(o, failed))
+		return;
 	if (o->json)
 		json_probe(o->f, r);
-	else if (!r->error[0])
-		text_probe(o->f, r, color);
+	else
+		text_probe(o->f, r, o->color, o->verbose);
 }

@@ -3,31 +3,27 @@
 #include <string.h>
 
 #include "natctl/base/clock.h"
-#include "natctl/cli/cli.h"
 #include "natctl/cli/output.h"
 #include "natctl/stun/stun.h"
 
-/* A result's error for the documents' "error" member: null when it has none. */
-static const char *error_or_null(const char *error)
+/* "udp", "tcp": how the address was learnt; null when it was not. */
+static const char *transport_name(bool udp, bool tcp)
 {
-	return error[0] ? error : NULL;
+	return udp ? "udp" : tcp ? "tcp" : NULL;
 }
 
 static void stun_public_json(FILE *f, const struct stun_public_result *r)
 {
 	struct json_writer w;
 	bool ok = r->outcome == STUN_PUBLIC_OK;
-	json_init(&w, f);
-	json_begin_object(&w, NULL);
-	json_endpoint_string(&w, "server", &r->server);
+	json_document_begin(&w, f);
+	json_endpoint(&w, "server", &r->server);
 	json_endpoint(&w, "local", ok ? &r->local : NULL);
 	json_endpoint(&w, "public", ok ? &r->mapped : NULL);
-	if (ok)
-		json_double(&w, "rtt_ms", (double)r->rtt_us / USEC_PER_MSEC, 3);
-	else
-		json_null(&w, "rtt_ms");
+	json_ms(&w, "rtt_ms", ok ? r->rtt_us : -1);
+	json_string(&w, "transport", transport_name(ok && !r->tcp, ok && r->tcp));
 	json_string(&w, "software", r->software[0] ? r->software : NULL);
-	json_string(&w, "error", error_or_null(r->error));
+	json_failure(&w, r->error, r->failure);
 	json_end_object(&w);
 	json_finish(&w);
 }
@@ -35,8 +31,6 @@ static void stun_public_json(FILE *f, const struct stun_public_result *r)
 static void stun_public_text(FILE *f, const struct stun_public_result *r, bool verbose)
 {
 	char pub[ENDPOINT_STRLEN], srv[ENDPOINT_STRLEN], local[ENDPOINT_STRLEN];
-	if (r->outcome != STUN_PUBLIC_OK)
-		return; /* the error went to stderr; stdout carries only results */
 	fprintf(f, "public %s\n", endpoint_format(&r->mapped, pub));
 	fprintf(f, "server %s\n", endpoint_format(&r->server, srv));
 	fprintf(f, "local  %s\n", endpoint_format(&r->local, local));
@@ -47,8 +41,11 @@ static void stun_public_text(FILE *f, const struct stun_public_result *r, bool v
 
 void render_stun_public(const struct output *o, const struct stun_public_result *r)
 {
-	if (r->error[0])
-		cli_error_to(o->err, "stun", "%s", r->error);
+	bool failed = r->failure != FAILURE_NONE;
+	if (failed)
+		output_error(o, "stun", r->error);
+	if (!output_wants_result(o, failed))
+		return;
 	if (o->json)
 		stun_public_json(o->f, r);
 	else
@@ -72,39 +69,45 @@ static void nat_test_json(struct json_writer *w, const struct nat_test *t)
 {
 	json_begin_object(w, NULL);
 	json_string(w, "name", t->name);
-	json_endpoint_string(w, "local", &t->local);
-	json_endpoint_string(w, "destination", &t->dst);
+	json_endpoint(w, "local", &t->local);
+	json_endpoint(w, "destination", &t->dst);
 	json_string(w, "change_request", change_name(t->change));
 	json_bool(w, "answered", t->answered);
-	json_endpoint_string(w, "from", &t->from);
-	json_endpoint_string(w, "mapped", &t->mapped);
+	json_endpoint(w, "from", &t->from);
+	json_endpoint(w, "mapped", &t->mapped);
 	json_ms(w, "rtt_ms", t->answered ? t->rtt_us : -1);
 	json_uint(w, "sends", t->sends);
 	if (t->error_code)
-		json_uint(w, "error_code", t->error_code);
+		json_uint(w, "stun_error", t->error_code);
 	else
-		json_null(w, "error_code");
+		json_null(w, "stun_error");
 	json_string(w, "note", t->note);
 	json_end_object(w);
 }
 
-void json_nat_report(struct json_writer *w, const char *key, const struct nat_report *r)
+/* An RFC 4787 term, or null when it could not be decided (the reasons say why). */
+static void json_dependence(struct json_writer *w, const char *key, enum nat_dependence d)
+{
+	json_string(w, key, d == NAT_DEP_UNKNOWN ? NULL : nat_dependence_name(d));
+}
+
+static void nat_report_members(struct json_writer *w, const struct nat_report *r)
 {
 	bool have = r->udp_answered || r->tcp_answered;
-	json_begin_object(w, key);
-	json_endpoint_string(w, "server", &r->server);
+	json_endpoint(w, "server", &r->server);
 	json_endpoint(w, "local", have ? &r->local : NULL);
 	json_endpoint(w, "public", have ? &r->mapped : NULL);
 	json_ms(w, "rtt_ms", have ? r->rtt_us : -1);
-	json_string(w, "transport", r->udp_answered ? "udp" : r->tcp_answered ? "tcp" : NULL);
+	json_string(w, "transport", transport_name(r->udp_answered, r->tcp_answered));
 	json_string(w, "software", r->software[0] ? r->software : NULL);
 	json_tri(w, "nat", r->nat);
-	json_string(w, "mapping", nat_dependence_name(r->mapping));
-	json_string(w, "filtering", nat_dependence_name(r->filtering));
+	json_dependence(w, "mapping", r->mapping);
+	json_dependence(w, "filtering", r->filtering);
 	json_tri(w, "hairpinning", r->hairpinning);
 	json_tri(w, "port_preserving", r->port_preserving);
-	json_string(w, "classic", nat_classic_name(r->classic));
-	json_endpoint_string(w, "alternate", &r->other);
+	json_string(w, "classic",
+		    r->classic == NAT_CLASSIC_UNKNOWN ? NULL : nat_classic_name(r->classic));
+	json_endpoint(w, "alternate", &r->other);
 	json_begin_array(w, "reasons");
 	for (size_t i = 0; i < r->n_reasons; i++)
 		json_string(w, NULL, r->reasons[i]);
@@ -113,15 +116,22 @@ void json_nat_report(struct json_writer *w, const char *key, const struct nat_re
 	for (size_t i = 0; i < r->n_tests; i++)
 		nat_test_json(w, &r->tests[i]);
 	json_end_array(w);
-	json_string(w, "error", error_or_null(r->error));
+	json_failure(w, r->error, r->failure);
+}
+
+void json_nat_report(struct json_writer *w, const char *key, const struct nat_report *r)
+{
+	json_begin_object(w, key);
+	nat_report_members(w, r);
 	json_end_object(w);
 }
 
 static void nat_report_json(FILE *f, const struct nat_report *r)
 {
 	struct json_writer w;
-	json_init(&w, f);
-	json_nat_report(&w, NULL, r);
+	json_document_begin(&w, f);
+	nat_report_members(&w, r);
+	json_end_object(&w);
 	json_finish(&w);
 }
 
@@ -139,11 +149,6 @@ const char *nat_classic_text(const struct nat_report *r)
 	return r->nat == NAT_TRI_YES  ? "NAT of unknown type"
 	       : r->nat == NAT_TRI_NO ? "no NAT"
 				      : "unknown";
-}
-
-static const char *tri_text(enum nat_tri v)
-{
-	return v == NAT_TRI_YES ? "yes" : v == NAT_TRI_NO ? "no" : "unknown";
 }
 
 static void nat_test_text(FILE *f, const struct nat_test *t)
@@ -170,8 +175,6 @@ static void nat_report_text(FILE *f, const struct nat_report *r, bool verbose)
 {
 	char pub[ENDPOINT_STRLEN], srv[ENDPOINT_STRLEN], alt[ENDPOINT_STRLEN],
 		local[ENDPOINT_STRLEN];
-	if (!r->udp_answered && !r->tcp_answered)
-		return; /* the error went to stderr */
 	endpoint_format(&r->mapped, pub);
 	if (r->classic == NAT_CLASSIC_UDP_BLOCKED)
 		fprintf(f, "UDP blocked; public %s over TCP\n", pub);
@@ -199,8 +202,11 @@ static void nat_report_text(FILE *f, const struct nat_report *r, bool verbose)
 
 void render_nat_report(const struct output *o, const struct nat_report *r)
 {
-	if (r->error[0])
-		cli_error_to(o->err, "stun", "%s", r->error);
+	bool failed = r->failure != FAILURE_NONE;
+	if (failed)
+		output_error(o, "stun", r->error);
+	if (!output_wants_result(o, failed))
+		return;
 	if (o->json)
 		nat_report_json(o->f, r);
 	else

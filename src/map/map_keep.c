@@ -30,6 +30,29 @@ static int64_t retry_delay(const struct map_result *r, int64_t granted_at, int64
 	return d > MAP_RETRY_MAX_US ? MAP_RETRY_MAX_US : d;
 }
 
+/* The mapping's lifetime has run out since it was granted at granted_at. */
+static bool expired(const struct map_result *r, int64_t granted_at, int64_t now)
+{
+	return r->lifetime != 0 && now >= granted_at + (int64_t)r->lifetime * USEC_PER_SEC;
+}
+
+/* The same external port, and the same address where both are known. */
+static bool same_external(const struct map_result *a, const struct map_result *b)
+{
+	bool known = endpoint_is_set(&a->external) && endpoint_is_set(&b->external);
+	return a->external.port == b->external.port &&
+	       (!known || endpoint_same_ip(&a->external, &b->external));
+}
+
+/* What a successful renewal is to a reader of the events. */
+static enum map_event renewal_event(const struct map_result *held, const struct map_result *fresh,
+				    bool again)
+{
+	if (!same_external(held, fresh))
+		return MAP_EVENT_ADDRESS_CHANGED;
+	return again ? MAP_EVENT_REMAPPED : MAP_EVENT_RENEWED;
+}
+
 static int64_t renew_time(const struct map_result *r, int64_t granted_at)
 {
 	if (r->lifetime == 0)
@@ -57,6 +80,7 @@ int map_keep(struct portmap *pm, struct map_result *r, int64_t timeout_us, struc
 	int64_t granted_at = clock_now_us();
 	int64_t next = renew_time(r, granted_at);
 	struct map_result held = *r;
+	bool lost = false; /* its lifetime ran out unrenewed */
 	for (;;) {
 		*wake = false;
 		k.restarted = false;
@@ -69,13 +93,17 @@ int map_keep(struct portmap *pm, struct map_result *r, int64_t timeout_us, struc
 		struct map_result fresh = held;
 		int rc = portmap_renew(pm, now + timeout_us, &fresh);
 		if (rc == 0) {
+			enum map_event e = renewal_event(&held, &fresh, k.restarted || lost);
 			held = fresh;
 			granted_at = clock_now_us();
 			next = renew_time(&held, granted_at);
-			emit(ctx, k.restarted ? MAP_EVENT_REMAPPED : MAP_EVENT_RENEWED, &held);
+			lost = false;
+			emit(ctx, e, &held);
 		} else {
 			fresh.method = held.method;
-			emit(ctx, MAP_EVENT_FAILED, &fresh);
+			bool now_lost = !lost && expired(&held, granted_at, clock_now_us());
+			lost = lost || now_lost;
+			emit(ctx, now_lost ? MAP_EVENT_LOST : MAP_EVENT_RENEW_FAILED, &fresh);
 			next = clock_now_us() + retry_delay(&held, granted_at, clock_now_us());
 		}
 	}

@@ -12,22 +12,23 @@
 
 /* ------------------------------------------------------------ what adapters report */
 
-static void set_why_v(struct map_run *run, enum map_method m, enum map_mstate st, const char *fmt,
-		      va_list ap)
+static void set_why_v(struct map_run *run, enum map_method m, enum map_mstate st, enum failure why,
+		      const char *fmt, va_list ap)
 {
 	vsnprintf(run->why[m], MAP_TEXT_MAX, fmt, ap);
 	run->st[m] = st;
+	run->fail[m] = why;
 	trace_log(run->pm->env.trace, "map: %s: %s", map_method_name(m), run->why[m]);
 }
 
-static void set_why(struct map_run *run, enum map_method m, enum map_mstate st, const char *fmt,
-		    ...) __attribute__((format(printf, 4, 5)));
-static void set_why(struct map_run *run, enum map_method m, enum map_mstate st, const char *fmt,
-		    ...)
+static void set_why(struct map_run *run, enum map_method m, enum map_mstate st, enum failure why,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void set_why(struct map_run *run, enum map_method m, enum map_mstate st, enum failure why,
+		    const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	set_why_v(run, m, st, fmt, ap);
+	set_why_v(run, m, st, why, fmt, ap);
 	va_end(ap);
 }
 
@@ -52,21 +53,22 @@ void map_run_present(struct map_run *run, enum map_method m, int64_t now)
 	run->present_at[m] = now;
 }
 
-void map_run_absent(struct map_run *run, enum map_method m, const char *fmt, ...)
+void map_run_absent(struct map_run *run, enum map_method m, enum failure why, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	set_why_v(run, m, MAP_MS_ABSENT, fmt, ap);
+	set_why_v(run, m, MAP_MS_ABSENT, why, fmt, ap);
 	va_end(ap);
 }
 
-void map_run_failed(struct map_run *run, enum map_method m, int code, const char *fmt, ...)
+void map_run_failed(struct map_run *run, enum map_method m, enum failure why, int code,
+		    const char *fmt, ...)
 {
 	va_list ap;
 	if (code)
 		run->code[m] = code;
 	va_start(ap, fmt);
-	set_why_v(run, m, MAP_MS_FAILED, fmt, ap);
+	set_why_v(run, m, MAP_MS_FAILED, why, fmt, ap);
 	va_end(ap);
 }
 
@@ -75,7 +77,7 @@ void map_run_not_found(struct map_run *run, enum map_method m, const char *fmt, 
 	va_list ap;
 	run->not_found[m] = true;
 	va_start(ap, fmt);
-	set_why_v(run, m, MAP_MS_FAILED, fmt, ap);
+	set_why_v(run, m, MAP_MS_FAILED, FAILURE_NOT_FOUND, fmt, ap);
 	va_end(ap);
 }
 
@@ -88,6 +90,12 @@ void map_run_note(struct map_run *run, enum map_method m, int code, const char *
 void map_run_done(struct map_run *run, enum map_method m)
 {
 	run->st[m] = MAP_MS_OK;
+}
+
+void map_run_deleted(struct map_run *run, enum map_method m, const struct endpoint *internal)
+{
+	run->deleted_internal = *internal;
+	map_run_done(run, m);
 }
 
 void map_run_warn(struct map_run *run, const char *fmt, ...)
@@ -119,7 +127,8 @@ struct map_result *map_run_mapped(struct map_run *run, enum map_method m,
 	r->external = *external;
 	r->lifetime = lifetime;
 	run->st[m] = MAP_MS_OK;
-	if (!run->pm->ops[m]->permanent && !run->pm->p.lifetime)
+	/* A grant of the longest lifetime asked for is as good as permanent. */
+	if (!run->pm->ops[m]->permanent && !run->pm->p.lifetime && lifetime < MAP_LONGEST_LIFETIME)
 		map_run_warn(run, "%s has no permanent mappings: the gateway granted %u s",
 			     map_method_title(m), lifetime);
 	return r;
@@ -128,7 +137,7 @@ struct map_result *map_run_mapped(struct map_run *run, enum map_method m,
 void map_run_offered(struct map_run *run, enum map_method m, uint16_t offered)
 {
 	const struct map_params *p = &run->pm->p;
-	set_why(run, m, MAP_MS_FAILED,
+	set_why(run, m, MAP_MS_FAILED, FAILURE_CONFLICT,
 		"external port %u/%s is taken: the gateway offered %u (--any accepts it)",
 		p->external_port, map_protocol_name(p->protocol), offered);
 }
@@ -144,14 +153,17 @@ bool map_run_probe_answered(struct map_run *run, enum map_method m, struct reque
 	char gw[ENDPOINT_STRLEN];
 	if (rq->state == REQUEST_PENDING && now >= run->window_end) {
 		request_cancel(rq);
-		map_run_absent(run, m, "no answer from %s:%u", gw_text(run->pm, gw), port);
+		map_run_absent(run, m, FAILURE_NO_ANSWER, "no answer from %s:%u",
+			       gw_text(run->pm, gw), port);
 	} else if (rq->state == REQUEST_FAILED) {
+		/* Port unreachable is a gateway with no such server: silence, for a script. */
 		if (rq->sys_error == -ECONNREFUSED)
-			map_run_absent(run, m, "%s:%u: port unreachable (no %s server)",
+			map_run_absent(run, m, FAILURE_NO_ANSWER,
+				       "%s:%u: port unreachable (no %s server)",
 				       gw_text(run->pm, gw), port, map_method_title(m));
 		else
-			map_run_absent(run, m, "%s:%u: %s", gw_text(run->pm, gw), port,
-				       strerror(-rq->sys_error));
+			map_run_absent(run, m, failure_of_errno(rq->sys_error), "%s:%u: %s",
+				       gw_text(run->pm, gw), port, strerror(-rq->sys_error));
 	}
 	return rq->state == REQUEST_ANSWERED;
 }
@@ -159,7 +171,8 @@ bool map_run_probe_answered(struct map_run *run, enum map_method m, struct reque
 bool map_run_op_answered(struct map_run *run, enum map_method m, const struct request *rq)
 {
 	if (rq->state == REQUEST_FAILED) {
-		map_run_failed(run, m, 0, "%s", strerror(-rq->sys_error));
+		map_run_failed(run, m, failure_of_errno(rq->sys_error), 0, "%s",
+			       strerror(-rq->sys_error));
 		return false;
 	}
 	return true;
@@ -242,7 +255,7 @@ static void start_op(struct map_run *run, enum map_method m)
 	if (!pm->ops[m]->third_party && map_env_for_other_host(&pm->env)) {
 		char others[64];
 		third_party_methods(pm, others, sizeof(others));
-		set_why(run, m, MAP_MS_FAILED,
+		set_why(run, m, MAP_MS_FAILED, FAILURE_REFUSED,
 			"%s maps only to the host that asks (--internal needs %s)",
 			map_method_title(m), others);
 		return;
@@ -340,13 +353,17 @@ void map_run_settle(struct map_run *run)
 {
 	char gw[ENDPOINT_STRLEN];
 	for (int m = 0; m < MAP_N_METHODS; m++) {
-		const char *peer = run->pm->ops[m] ? run->pm->ops[m]->peer : NULL;
-		if (run->st[m] == MAP_MS_PROBING)
-			set_why(run, (enum map_method)m, MAP_MS_ABSENT,
-				"no answer from %s within the deadline",
-				peer ? peer : gw_text(run->pm, gw));
+		const struct map_method_ops *ops = run->pm->ops[m];
+		const char *peer = ops && ops->peer ? ops->peer : gw_text(run->pm, gw);
+		bool heard = ops && ops->heard && run->pm->m[m] && ops->heard(run->pm->m[m]);
+		if (run->st[m] == MAP_MS_PROBING && heard)
+			set_why(run, (enum map_method)m, MAP_MS_ABSENT, FAILURE_TIMEOUT,
+				"%s answered, but did not finish within the deadline", peer);
+		else if (run->st[m] == MAP_MS_PROBING)
+			set_why(run, (enum map_method)m, MAP_MS_ABSENT, FAILURE_NO_ANSWER,
+				"no answer from %s within the deadline", peer);
 		else if (run->st[m] == MAP_MS_WORKING)
-			set_why(run, (enum map_method)m, MAP_MS_FAILED,
+			set_why(run, (enum map_method)m, MAP_MS_FAILED, FAILURE_TIMEOUT,
 				"the gateway did not finish the request within the deadline");
 	}
 	cancel_all(run);
@@ -363,6 +380,7 @@ static void collect_errors(struct map_run *run)
 		e->method = (enum map_method)m;
 		e->code = run->code[m];
 		e->double_nat = run->pm->ops[m]->double_nat_symptom(run->code[m]);
+		e->failure = run->fail[m];
 		memcpy(e->text, run->why[m], MAP_TEXT_MAX);
 	}
 }

@@ -51,9 +51,14 @@ const char *map_protocol_name(int protocol)
 const char *map_event_name(enum map_event e)
 {
 	static const char *const names[] = {
-		[MAP_EVENT_MAPPED] = "mapped",     [MAP_EVENT_RENEWED] = "renewed",
-		[MAP_EVENT_REMAPPED] = "remapped", [MAP_EVENT_FAILED] = "renew-failed",
+		[MAP_EVENT_MAPPED] = "mapped",
+		[MAP_EVENT_RENEWED] = "renewed",
+		[MAP_EVENT_REMAPPED] = "remapped",
+		[MAP_EVENT_ADDRESS_CHANGED] = "address-changed",
+		[MAP_EVENT_RENEW_FAILED] = "renew-failed",
+		[MAP_EVENT_LOST] = "lost",
 		[MAP_EVENT_DELETED] = "deleted",
+		[MAP_EVENT_FAILED] = "failed",
 	};
 	return e >= 0 && (size_t)e < sizeof(names) / sizeof(names[0]) ? names[e] : "?";
 }

@@ -55,9 +55,10 @@ static void natpmp_close(struct map_adapter *m)
 static void natpmp_probe_start(struct map_adapter *m, struct map_run *run)
 {
 	struct natpmp_method *s = self(m);
-	if (!s->open)
-		map_run_absent(run, MAP_NATPMP, "%s",
-			       s->env->have_gateway ? "cannot open a socket" : s->env->gateway_why);
+	if (!s->open && s->env->have_gateway)
+		map_run_absent(run, MAP_NATPMP, FAILURE_SYSTEM, "cannot open a socket");
+	else if (!s->open)
+		map_run_absent(run, MAP_NATPMP, FAILURE_NO_ROUTE, "%s", s->env->gateway_why);
 	else
 		natpmp_client_address(&s->client);
 }
@@ -70,7 +71,8 @@ static void natpmp_probe_update(struct map_adapter *m, struct map_run *run, int6
 	if (!map_run_probe_answered(run, MAP_NATPMP, &s->client.rq, NATPMP_SERVER_PORT, now))
 		return;
 	if (a->result == NATPMP_RESULT_UNSUPPORTED_VERSION) {
-		map_run_absent(run, MAP_NATPMP, "%s does not speak NAT-PMP version 0",
+		map_run_absent(run, MAP_NATPMP, FAILURE_UNSUPPORTED,
+			       "%s does not speak NAT-PMP version 0",
 			       endpoint_format_ip(&s->env->gateway, gw));
 		return;
 	}
@@ -101,11 +103,15 @@ static bool natpmp_op_busy(const struct map_adapter *m)
 	return cself(m)->client.rq.state == REQUEST_PENDING;
 }
 
+static bool natpmp_double_nat_symptom(int code);
+
 static void fail_with_result(struct map_run *run, int result)
 {
 	char text[MAP_TEXT_MAX];
 	map_natpmp_result_text((unsigned)result, text, sizeof(text));
-	map_run_failed(run, MAP_NATPMP, result, "%s", text);
+	map_run_failed(run, MAP_NATPMP,
+		       natpmp_double_nat_symptom(result) ? FAILURE_DOUBLE_NAT : FAILURE_REFUSED,
+		       result, "%s", text);
 }
 
 static void add_update(struct natpmp_method *s, struct map_run *run)

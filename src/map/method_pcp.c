@@ -106,7 +106,7 @@ static void pcp_probe_start(struct map_adapter *m, struct map_run *run)
 {
 	struct pcp_method *s = self(m);
 	if (!s->open) {
-		map_run_absent(run, MAP_PCP, "%s", s->env->gateway_why);
+		map_run_absent(run, MAP_PCP, FAILURE_NO_ROUTE, "%s", s->env->gateway_why);
 		return;
 	}
 	/* RFC 6887 §14.1: ANNOUNCE asks whether a server is there. */
@@ -123,9 +123,10 @@ static void pcp_probe_update(struct map_adapter *m, struct map_run *run, int64_t
 		return;
 	endpoint_format_ip(&s->env->gateway, gw);
 	if (resp->natpmp) {
-		map_run_absent(run, MAP_PCP, "%s speaks NAT-PMP, not PCP", gw);
+		map_run_absent(run, MAP_PCP, FAILURE_UNSUPPORTED, "%s speaks NAT-PMP, not PCP", gw);
 	} else if (resp->result == PCP_RESULT_UNSUPP_VERSION) {
-		map_run_absent(run, MAP_PCP, "%s speaks PCP version %u only", gw, resp->version);
+		map_run_absent(run, MAP_PCP, FAILURE_UNSUPPORTED, "%s speaks PCP version %u only",
+			       gw, resp->version);
 	} else {
 		map_env_epoch(s->env, MAP_PCP, &s->epoch, resp->epoch, clock_now_us());
 		map_run_present(run, MAP_PCP, now);
@@ -148,12 +149,26 @@ static bool pcp_op_busy(const struct map_adapter *m)
 	return cself(m)->client.rq.state == REQUEST_PENDING;
 }
 
+static bool pcp_double_nat_symptom(int code);
+
+/* What a PCP result code (RFC 6887 §7.4) means for a script. */
+static enum failure result_failure(unsigned result)
+{
+	switch (result) {
+	case PCP_RESULT_CANNOT_PROVIDE_EXTERNAL: return FAILURE_CONFLICT;
+	case PCP_RESULT_UNSUPP_VERSION:
+	case PCP_RESULT_UNSUPP_OPCODE:
+	case PCP_RESULT_UNSUPP_PROTOCOL: return FAILURE_UNSUPPORTED;
+	default: return pcp_double_nat_symptom((int)result) ? FAILURE_DOUBLE_NAT : FAILURE_REFUSED;
+	}
+}
+
 static void fail_with_result(struct map_run *run, const struct map_params *p, unsigned result)
 {
 	char text[MAP_TEXT_MAX];
 	map_pcp_result_text(result, p->external_port, map_protocol_name(p->protocol), text,
 			    sizeof(text));
-	map_run_failed(run, MAP_PCP, (int)result, "%s", text);
+	map_run_failed(run, MAP_PCP, result_failure(result), (int)result, "%s", text);
 }
 
 static void add_update(struct pcp_method *s, struct map_run *run)
@@ -166,7 +181,7 @@ static void add_update(struct pcp_method *s, struct map_run *run)
 		s->prefer_failure = false; /* §13.2 is optional to implement */
 		start_add(s);
 	} else if (resp->result == PCP_RESULT_UNSUPP_OPTION && map_env_for_other_host(s->env)) {
-		map_run_failed(run, MAP_PCP, 0,
+		map_run_failed(run, MAP_PCP, FAILURE_REFUSED, 0,
 			       "UNSUPP_OPTION: the gateway does not map for other hosts (THIRD_PARTY)");
 	} else if (resp->result != PCP_RESULT_SUCCESS) {
 		fail_with_result(run, p, resp->result);

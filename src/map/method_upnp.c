@@ -57,8 +57,8 @@ static void upnp_probe_start(struct map_adapter *m, struct map_run *run)
 	const struct endpoint *target = endpoint_is_set(&env->p->gateway) ? &env->gateway : NULL;
 	if (upnp_client_search(&s->client, &env->local, target, map_run_window_end(run),
 			       map_run_deadline(run)) < 0)
-		map_run_absent(run, MAP_UPNP, "SSDP search failed: %s",
-			       strerror(-s->client.sys_error));
+		map_run_absent(run, MAP_UPNP, failure_of_errno(s->client.sys_error),
+			       "SSDP search failed: %s", strerror(-s->client.sys_error));
 }
 
 static void upnp_probe_update(struct map_adapter *m, struct map_run *run, int64_t now)
@@ -69,12 +69,14 @@ static void upnp_probe_update(struct map_adapter *m, struct map_run *run, int64_
 	if (c->have_igd)
 		map_run_present(run, MAP_UPNP, now);
 	else if (c->sys_error)
-		map_run_absent(run, MAP_UPNP, "SSDP search failed: %s", strerror(-c->sys_error));
+		map_run_absent(run, MAP_UPNP, failure_of_errno(c->sys_error),
+			       "SSDP search failed: %s", strerror(-c->sys_error));
 	else if (c->n_answers)
-		map_run_absent(run, MAP_UPNP, "%s: no usable IGD description",
+		map_run_absent(run, MAP_UPNP, FAILURE_BAD_ANSWER, "%s: no usable IGD description",
 			       c->answers[0].location);
 	else
-		map_run_absent(run, MAP_UPNP, "no IGD answered the SSDP search%s",
+		map_run_absent(run, MAP_UPNP, FAILURE_NO_ANSWER,
+			       "no IGD answered the SSDP search%s",
 			       c->dropped ? " (malformed answers dropped; -v shows them)" : "");
 }
 
@@ -113,12 +115,34 @@ static void upnp_op_start(struct map_adapter *m, struct map_run *run)
 	fill_job(s, kinds[map_run_op(run)], map_run_deadline(run), &j);
 	int rc = upnp_client_job(&s->client, &j);
 	if (rc < 0)
-		map_run_failed(run, MAP_UPNP, 0, "cannot start the SOAP call: %s", strerror(-rc));
+		map_run_failed(run, MAP_UPNP, FAILURE_SYSTEM, 0, "cannot start the SOAP call: %s",
+			       strerror(-rc));
 }
 
 static bool upnp_op_busy(const struct map_adapter *m)
 {
 	return cself(m)->client.state == UPNP_WORKING;
+}
+
+/* What a failed SOAP call means for a script, as map_upnp_failure_text words it. */
+static enum failure failure_class(const struct upnp_failure *f)
+{
+	int code = f->status->code;
+	bool other_host = strcmp(f->internal, f->self) != 0;
+	bool taken = code == UPNP_CONFLICT_IN_MAPPING_ENTRY;
+	bool refused =
+		code == UPNP_ACTION_NOT_AUTHORIZED || code == UPNP_CONFLICT_WITH_OTHER_MECHANISMS;
+	if (taken && f->holder->known && strcmp(f->holder->client, f->internal) != 0)
+		return FAILURE_CONFLICT;
+	if ((taken || refused) && other_host)
+		return FAILURE_REFUSED; /* secure mode */
+	if (taken)
+		return FAILURE_CONFLICT;
+	if (code == UPNP_ACTION_FAILED && !f->external[0])
+		return FAILURE_DOUBLE_NAT;
+	if (code == 0)
+		return f->status->out_of_time ? FAILURE_TIMEOUT : FAILURE_SYSTEM;
+	return code > 0 ? FAILURE_REFUSED : FAILURE_BAD_ANSWER; /* < 0: miniupnpc's own */
 }
 
 static void report_failure(const struct upnp_method *s, struct map_run *run)
@@ -137,7 +161,7 @@ static void report_failure(const struct upnp_method *s, struct map_run *run)
 		.external = c->igd.external,
 	};
 	map_upnp_failure_text(&f, text, sizeof(text));
-	map_run_failed(run, MAP_UPNP, st->code, "%s", text);
+	map_run_failed(run, MAP_UPNP, failure_class(&f), st->code, "%s", text);
 }
 
 static void quirk_warnings(struct map_run *run, const struct upnp_added *a, uint16_t asked)
@@ -160,7 +184,7 @@ static void add_update(const struct upnp_method *s, struct map_run *run)
 	const struct upnp_report *rep = &c->report;
 	if (c->job_lost) {
 		map_run_failed(
-			run, MAP_UPNP, 0,
+			run, MAP_UPNP, FAILURE_TIMEOUT, 0,
 			"no answer to AddPortMapping within the deadline (the mapping may exist: natctl map --list)");
 		return;
 	}
@@ -178,6 +202,19 @@ static void add_update(const struct upnp_method *s, struct map_run *run)
 	quirk_warnings(run, &rep->added, s->env->p->external_port);
 }
 
+/* The mapping is gone; the lookup before the delete said whom it pointed
+ * at (with --force, maybe another host than this one). */
+static void deleted(struct map_run *run, const struct upnp_holder *h)
+{
+	struct endpoint internal;
+	if (h->known && endpoint_parse_ip(&internal, h->client) == 0) {
+		internal.port = h->port;
+		map_run_deleted(run, MAP_UPNP, &internal);
+	} else {
+		map_run_done(run, MAP_UPNP);
+	}
+}
+
 static void delete_update(const struct upnp_method *s, struct map_run *run)
 {
 	const struct upnp_client *c = &s->client;
@@ -185,10 +222,10 @@ static void delete_update(const struct upnp_method *s, struct map_run *run)
 	const struct map_params *p = s->env->p;
 	const char *proto = map_protocol_name(p->protocol);
 	if (c->job_lost)
-		map_run_failed(run, MAP_UPNP, 0,
+		map_run_failed(run, MAP_UPNP, FAILURE_TIMEOUT, 0,
 			       "no answer to DeletePortMapping within the deadline");
 	else if (rep->deleted.refused_other_host)
-		map_run_failed(run, MAP_UPNP, 0,
+		map_run_failed(run, MAP_UPNP, FAILURE_CONFLICT, 0,
 			       "%u/%s points at %s:%u (\"%s\"), not this host; --force deletes it",
 			       p->external_port, proto, rep->holder.client, rep->holder.port,
 			       rep->holder.description);
@@ -198,7 +235,7 @@ static void delete_update(const struct upnp_method *s, struct map_run *run)
 	else if (rep->status.code != 0)
 		report_failure(s, run);
 	else
-		map_run_done(run, MAP_UPNP);
+		deleted(run, &rep->holder);
 }
 
 static void upnp_op_update(struct map_adapter *m, struct map_run *run)
@@ -209,7 +246,7 @@ static void upnp_op_update(struct map_adapter *m, struct map_run *run)
 	case MAP_OP_DELETE: delete_update(s, run); break;
 	default:
 		if (s->client.job_lost)
-			map_run_failed(run, MAP_UPNP, 0,
+			map_run_failed(run, MAP_UPNP, FAILURE_TIMEOUT, 0,
 				       "no answer to the listing within the deadline");
 		else
 			map_run_done(run, MAP_UPNP);
@@ -237,6 +274,13 @@ static void upnp_info(const struct map_adapter *m, struct map_method_info *out)
 	out->igd_version = upnp_igd_v2(&c->igd.data) ? 2 : 1;
 	if (c->igd.status[0])
 		out->connected = strcmp(c->igd.status, "Connected") == 0;
+}
+
+/* An SSDP answer came, and its description is still being fetched. */
+static bool upnp_heard(const struct map_adapter *m)
+{
+	const struct upnp_client *c = &cself(m)->client;
+	return c->state == UPNP_DESCRIBING || (c->n_answers > 0 && !c->have_igd);
 }
 
 static bool upnp_double_nat_symptom(int code)
@@ -290,5 +334,6 @@ const struct map_method_ops map_method_upnp = {
 	.loops = upnp_loops,
 	.info = upnp_info,
 	.double_nat_symptom = upnp_double_nat_symptom,
+	.heard = upnp_heard,
 	.list = upnp_list,
 };

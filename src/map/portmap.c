@@ -44,6 +44,7 @@ static int find_local(struct portmap *pm, struct map_result *r)
 	const struct map_params *p = &pm->p;
 	struct map_env *env = &pm->env;
 	int rc;
+	r->failure = FAILURE_NO_ROUTE;
 	if (p->ifname) {
 		rc = interface_ipv4(p->ifname, &env->local);
 		if (rc < 0)
@@ -77,6 +78,7 @@ static int open_methods(struct portmap *pm, struct map_result *r)
 		if (!pm->m[m]) {
 			snprintf(r->error, sizeof(r->error), "%s: out of memory",
 				 map_method_name((enum map_method)m));
+			r->failure = FAILURE_SYSTEM;
 			return -1;
 		}
 	}
@@ -92,6 +94,7 @@ int portmap_open_with(struct portmap **out, const struct map_params *p, const st
 	struct portmap *pm = *out = calloc(1, sizeof(*pm));
 	if (!pm) {
 		snprintf(r->error, sizeof(r->error), "out of memory");
+		r->failure = FAILURE_SYSTEM;
 		return -1;
 	}
 	pm->p = *p;
@@ -99,8 +102,10 @@ int portmap_open_with(struct portmap **out, const struct map_params *p, const st
 	pm->env =
 		(struct map_env){.p = &pm->p, .trace = trace, .restarted = env_restarted, .ctx = pm};
 	find_gateway(pm);
+	r->gateway = pm->env.gateway; /* even when nothing else works: --gateway was given */
 	if (find_local(pm, r) < 0)
 		return -1;
+	r->failure = FAILURE_NONE;
 	char local[IP_STRLEN], gw[IP_STRLEN];
 	trace_log(trace, "map: this host %s, gateway %s", endpoint_format_ip(&pm->env.local, local),
 		  pm->env.have_gateway ? endpoint_format_ip(&pm->env.gateway, gw) : "none");
@@ -196,6 +201,8 @@ static void conclude_delete(struct map_run *run)
 	struct map_result *r = run->r;
 	struct endpoint ext;
 	map_run_fill_common(run, (enum map_method)__builtin_ctz(r->deleted_by));
+	if (endpoint_is_set(&run->deleted_internal))
+		r->internal = run->deleted_internal; /* --force: maybe another host's */
 	r->external.port = run->pm->p.external_port;
 	r->lifetime = 0;
 	known_external(run->pm, &ext);
@@ -212,14 +219,70 @@ static void conclude_delete(struct map_run *run)
 				    r->errors[i].text);
 }
 
-/* "no gateway answered within 2.0 s (pcp: ...; upnp: ...)" */
+/* "PCP or UPnP": the methods whose absence is of class f. */
+static void titles_of(const struct map_run *run, enum failure f, char *out, size_t cap)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (int m = 0; m < MAP_N_METHODS && len < cap; m++)
+		if (run->st[m] == MAP_MS_ABSENT && run->fail[m] == f)
+			len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? " or " : "",
+						map_method_title((enum map_method)m));
+}
+
+/* No method was there: "no gateway answered within 2.0 s (pcp: ...; upnp:
+ * ...)", unless one did answer, in a protocol it was not asked in. */
 static void nobody_answered(struct map_run *run)
 {
 	struct map_result *r = run->r;
-	char tail[sizeof(r->error)];
+	char tail[sizeof(r->error)], titles[64];
 	memcpy(tail, r->error, sizeof(tail));
 	double secs = (double)(clock_now_us() - run->start) / USEC_PER_SEC;
-	snprintf(r->error, sizeof(r->error), "no gateway answered within %.1f s (%s)", secs, tail);
+	if (r->failure == FAILURE_UNSUPPORTED) {
+		titles_of(run, FAILURE_UNSUPPORTED, titles, sizeof(titles));
+		snprintf(r->error, sizeof(r->error), "the gateway does not speak %s (%s)", titles,
+			 tail);
+	} else if (r->failure == FAILURE_NO_ROUTE) {
+		snprintf(r->error, sizeof(r->error), "no route to a gateway (%s)", tail);
+	} else if (r->failure == FAILURE_TIMEOUT) {
+		snprintf(r->error, sizeof(r->error),
+			 "the gateway did not finish answering within %.1f s (%s)", secs, tail);
+	} else if (run->op == MAP_OP_LIST) {
+		snprintf(r->error, sizeof(r->error),
+			 "no gateway that can list mappings answered within %.1f s (%s)", secs,
+			 tail);
+	} else {
+		snprintf(r->error, sizeof(r->error), "no gateway answered within %.1f s (%s)", secs,
+			 tail);
+	}
+}
+
+/* The result's class, from every method's: those that were tried if any
+ * was, else those that were not there. */
+static enum failure run_failure(const struct map_run *run)
+{
+	bool tried = map_run_any(run, MAP_MS_FAILED);
+	enum failure f = FAILURE_NONE;
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		if (run->st[m] == (tried ? MAP_MS_FAILED : MAP_MS_ABSENT))
+			f = failure_merge(f, run->fail[m]);
+	return f != FAILURE_NONE ? f : FAILURE_NO_ANSWER;
+}
+
+/* A failed result still names what it was about: gateway, transport, this
+ * host (or --internal) and the ports asked for. */
+static void fill_failed(struct map_run *run)
+{
+	struct map_result *r = run->r;
+	const struct portmap *pm = run->pm;
+	r->method = MAP_NONE;
+	r->gateway = pm->env.gateway;
+	r->protocol = pm->p.protocol;
+	if (run->op != MAP_OP_ADD && run->op != MAP_OP_DELETE)
+		return;
+	r->internal = endpoint_is_set(&pm->p.internal) ? pm->p.internal : pm->env.local;
+	r->internal.port = pm->p.internal_port;
+	r->external.port = pm->p.external_port;
 }
 
 static int conclude(struct map_run *run)
@@ -235,6 +298,9 @@ static int conclude(struct map_run *run)
 		if (r->ok && run->op == MAP_OP_ADD)
 			warn_external(r);
 	}
+	r->failure = r->ok ? FAILURE_NONE : run_failure(run);
+	if (!r->ok && run->op != MAP_OP_EXTERNAL)
+		fill_failed(run);
 	if (!r->ok && !map_run_any(run, MAP_MS_FAILED) && run->op != MAP_OP_EXTERNAL)
 		nobody_answered(run);
 	return r->ok ? 0 : -1;
@@ -378,6 +444,7 @@ int portmap_external_finish(struct portmap *pm, struct map_external *x)
 			external_row(run, (enum map_method)m, x);
 	r->gateway = pm->env.gateway;
 	r->ok = x->n > 0;
+	r->failure = r->ok ? FAILURE_NONE : run_failure(run);
 	if (!r->ok)
 		nobody_answered(run);
 	return r->ok ? 0 : -1;

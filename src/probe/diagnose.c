@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// The diagnosis: double NAT, carrier-grade NAT, whether inbound and peer-to-peer can work, and advice.
+// The diagnosis: double NAT, carrier-grade NAT, whether inbound and peer-to-peer can work, and advice, from the evidence there is.
 #include "natctl/probe/diagnose.h"
 
 #include <stdio.h>
@@ -7,8 +7,9 @@
 
 #include "natctl/base/text.h"
 
-/* One piece of advice, in the diagnosis's bounded list. */
+/* One piece of advice, and one reason for an unknown, in the diagnosis's bounded lists. */
 #define advise(d, ...) TEXT_LINES_ADD((d)->advice, (d)->n_advice, __VA_ARGS__)
+#define reason(d, ...) TEXT_LINES_ADD((d)->reasons, (d)->n_reasons, __VA_ARGS__)
 
 static const struct pm_facts *method_facts(const struct probe_facts *f, int m)
 {
@@ -54,56 +55,103 @@ static bool any_mapping(const struct probe_facts *f, enum nat_tri v)
 	return false;
 }
 
+/* The router's own WAN address is private or RFC 6598 shared space. */
+static void wan_behind_nat(const struct endpoint *ext, const char *by, struct diagnosis *d)
+{
+	char e[IP_STRLEN];
+	bool cgnat = addr_classify(ext) == ADDR_CLASS_CGNAT;
+	d->double_nat = NAT_TRI_YES;
+	if (cgnat)
+		d->cgnat = NAT_TRI_YES;
+	advise(d,
+	       "%s works, but your router's WAN address %s is %s: a port forward will not be "
+	       "reachable from the internet; %s",
+	       by, endpoint_format_ip(ext, e),
+	       cgnat ? "carrier-grade NAT" : "a private address (another router is in front of it)",
+	       cgnat ? "ask your ISP for a public IPv4 address, or use IPv6 or a relay."
+		     : "forward the port on the outer router too, or put this router in bridge mode.");
+}
+
 /*
- * Double NAT: the gateway's own WAN address is private or RFC 6598 shared
- * space, or differs from the address the internet sees, or we ourselves sit
- * in 100.64/10. Carrier-grade NAT: 100.64/10 anywhere on the path, or a
- * gateway that reports the public address (learnt by STUN) yet refuses
- * every mapping the way a router behind another NAT does.
+ * The evidence for a double NAT: the gateway's WAN address is private or
+ * 100.64/10, or differs from the address the internet sees (STUN), or we
+ * ourselves sit in 100.64/10, or the gateway reports the public address
+ * (learnt by STUN) yet refuses every mapping the way a router behind another
+ * NAT does. Each sets double_nat (and cgnat where 100.64/10 or that refusal
+ * shows it) to yes.
  */
 static void find_double_nat(const struct probe_facts *f, struct diagnosis *d)
 {
 	const char *by = NULL;
 	const struct endpoint *ext = gateway_external(f, &by), *pub = stun_public(f);
 	char e[IP_STRLEN], p[IP_STRLEN];
-	bool local_cgnat = addr_classify(&f->local) == ADDR_CLASS_CGNAT;
-	bool ext_cgnat = ext && addr_classify(ext) == ADDR_CLASS_CGNAT;
 	if (ext && addr_is_behind_nat(ext)) {
-		d->double_nat = true;
-		advise(d,
-		       "%s works, but your router's WAN address %s is %s: a port forward will "
-		       "not be reachable from the internet; %s",
-		       by, endpoint_format_ip(ext, e),
-		       ext_cgnat ? "carrier-grade NAT"
-				 : "a private address (another router is in front of it)",
-		       ext_cgnat
-			       ? "ask your ISP for a public IPv4 address, or use IPv6 or a relay."
-			       : "forward the port on the outer router too, or put this router in bridge mode.");
+		wan_behind_nat(ext, by, d);
 	} else if (ext && pub && !endpoint_same_ip(ext, pub)) {
-		d->double_nat = true;
+		d->double_nat = NAT_TRI_YES;
 		advise(d,
 		       "The router says its WAN address is %s, but the internet sees %s: there is "
 		       "another NAT in between; a port forward will not be reachable from the internet.",
 		       endpoint_format_ip(ext, e), endpoint_format_ip(pub, p));
 	}
-	if (local_cgnat) {
-		d->double_nat = true;
+	if (addr_classify(&f->local) == ADDR_CLASS_CGNAT) {
+		d->double_nat = d->cgnat = NAT_TRI_YES;
 		advise(d,
 		       "This host's own address %s is carrier-grade NAT space (100.64.0.0/10): "
 		       "inbound connections cannot reach it; use IPv6 or a relay.",
 		       endpoint_format_ip(&f->local, e));
 	}
-	bool stun_learnt = ext && pub && endpoint_same_ip(ext, pub) && any_refused_double_nat(f) &&
-			   !any_mapping(f, NAT_TRI_YES);
-	if (stun_learnt) {
-		d->double_nat = true;
+	if (ext && pub && endpoint_same_ip(ext, pub) && any_refused_double_nat(f) &&
+	    !any_mapping(f, NAT_TRI_YES)) {
+		d->double_nat = d->cgnat = NAT_TRI_YES;
 		advise(d,
 		       "The router knows the public address %s but refuses every mapping, as "
 		       "routers behind another NAT do (it learnt the address by STUN): likely "
 		       "carrier-grade NAT; ask your ISP for a public IPv4 address, or use IPv6 or a relay.",
 		       endpoint_format_ip(ext, e));
 	}
-	d->cgnat = local_cgnat || ext_cgnat || stun_learnt;
+}
+
+/*
+ * No double NAT only on evidence: STUN saw this host's own address (no NAT
+ * at all), or the gateway's public WAN address is the one the internet sees.
+ * Anything less leaves it unknown, and says why.
+ */
+static void rule_out_double_nat(const struct probe_facts *f, struct diagnosis *d)
+{
+	const char *by = NULL;
+	const struct endpoint *ext = gateway_external(f, &by), *pub = stun_public(f);
+	char e[IP_STRLEN], p[IP_STRLEN];
+	if (d->double_nat == NAT_TRI_YES)
+		return;
+	if ((pub && f->stun->nat == NAT_TRI_NO) || (ext && pub && endpoint_same_ip(ext, pub))) {
+		d->double_nat = d->cgnat = NAT_TRI_NO;
+		return;
+	}
+	if (!ext && !pub)
+		reason(d, "double NAT: unknown: neither a port-mapping protocol nor STUN told "
+			  "the public address");
+	else if (!pub)
+		reason(d,
+		       "double NAT: unknown: no STUN answer to compare the router's WAN address %s "
+		       "with",
+		       endpoint_format_ip(ext, e));
+	else
+		reason(d,
+		       "double NAT: unknown: the router told no WAN address to compare the public "
+		       "address %s with",
+		       endpoint_format_ip(pub, p));
+}
+
+static void judge_cgnat(struct diagnosis *d)
+{
+	if (d->cgnat != NAT_TRI_UNKNOWN)
+		return;
+	if (d->double_nat == NAT_TRI_YES)
+		reason(d,
+		       "carrier-grade NAT: unknown: nothing shows what kind of NAT the outer one is");
+	else
+		reason(d, "carrier-grade NAT: unknown: double NAT could not be ruled out");
 }
 
 static void find_methods(const struct probe_facts *f, struct diagnosis *d)
@@ -113,20 +161,28 @@ static void find_methods(const struct probe_facts *f, struct diagnosis *d)
 			d->methods |= MAP_BIT(i);
 }
 
+/* Can a mapped port be reached: no if the mappings open only an inner NAT or
+ * were all refused; yes only if a method is there and double NAT is ruled out. */
 static void judge_inbound(const struct probe_facts *f, struct diagnosis *d)
 {
-	if (d->double_nat)
+	bool refused_all = f->tested_mapping && !any_mapping(f, NAT_TRI_YES);
+	if (d->double_nat == NAT_TRI_YES || (d->methods && refused_all))
 		d->inbound_ok = NAT_TRI_NO;
-	else if (f->tested_mapping)
-		d->inbound_ok = any_mapping(f, NAT_TRI_YES) ? NAT_TRI_YES : NAT_TRI_NO;
+	else if (d->methods && d->double_nat == NAT_TRI_NO)
+		d->inbound_ok = NAT_TRI_YES;
+	else if (d->methods)
+		reason(d,
+		       "inbound: unknown: a port-mapping protocol answered, but double NAT could "
+		       "not be ruled out");
 	else
-		d->inbound_ok = d->methods ? NAT_TRI_YES : NAT_TRI_UNKNOWN;
-	if (!d->methods && !d->double_nat && f->stun && f->stun->nat == NAT_TRI_YES)
+		reason(d, "inbound: unknown: the gateway answered no port-mapping protocol");
+	if (!d->methods && d->double_nat != NAT_TRI_YES && f->stun && f->stun->nat == NAT_TRI_YES)
 		advise(d, "The gateway speaks no port-mapping protocol (UPnP IGD, NAT-PMP, PCP): "
 			  "enable UPnP or NAT-PMP on the router, or forward the port by hand.");
 	for (int i = 0; i < MAP_N_METHODS; i++) {
 		const struct pm_facts *m = method_facts(f, i);
-		if (m->available && m->mapping_ok == NAT_TRI_NO && m->refusal[0] && !d->double_nat)
+		if (m->available && m->mapping_ok == NAT_TRI_NO && m->refusal[0] &&
+		    d->double_nat != NAT_TRI_YES)
 			advise(d, "%s refused a test mapping: %s.",
 			       map_method_title((enum map_method)i), m->refusal);
 	}
@@ -134,8 +190,8 @@ static void judge_inbound(const struct probe_facts *f, struct diagnosis *d)
 
 static void judge_p2p(const struct probe_facts *f, struct diagnosis *d)
 {
-	if (!f->stun) {
-		d->p2p_likely = NAT_TRI_UNKNOWN;
+	if (!stun_public(f)) {
+		reason(d, "peer-to-peer: unknown: no STUN server answered");
 		return;
 	}
 	switch (f->stun->classic) {
@@ -156,7 +212,10 @@ static void judge_p2p(const struct probe_facts *f, struct diagnosis *d)
 		       "Outbound UDP is blocked: peer-to-peer and most real-time apps need a relay "
 		       "over TCP or TLS; ask the network's administrator to allow UDP.");
 		break;
-	case NAT_CLASSIC_UNKNOWN: d->p2p_likely = NAT_TRI_UNKNOWN; break;
+	case NAT_CLASSIC_UNKNOWN:
+		reason(d,
+		       "peer-to-peer: unknown: STUN could not name the NAT type (see stun.reasons)");
+		break;
 	}
 }
 
@@ -175,8 +234,8 @@ static void write_verdict(struct diagnosis *d)
 				 map_method_title((enum map_method)i));
 	}
 	const char *inbound =
-		d->cgnat ? "carrier-grade NAT: inbound connections cannot be opened"
-		: d->double_nat
+		d->cgnat == NAT_TRI_YES ? "carrier-grade NAT: inbound connections cannot be opened"
+		: d->double_nat == NAT_TRI_YES
 			? "double NAT: a port mapping opens only the inner router"
 			: tri_word(d->inbound_ok, "inbound connections to a mapped port can work",
 				   "inbound connections cannot be opened",
@@ -189,14 +248,15 @@ static void write_verdict(struct diagnosis *d)
 void diagnose(const struct probe_facts *f, struct diagnosis *d)
 {
 	memset(d, 0, sizeof(*d));
-	d->inbound_ok = d->p2p_likely = NAT_TRI_UNKNOWN;
-	if (!f->have_route) {
-		snprintf(d->verdict, sizeof(d->verdict), "no default route: not connected");
-		advise(d, "Check the network connection: there is no default route.");
+	d->double_nat = d->cgnat = d->inbound_ok = d->p2p_likely = NAT_TRI_UNKNOWN;
+	if (!f->have_route) { /* no verdict, and no advice on no evidence */
+		reason(d, "everything: unknown: the probe could not run, so nothing was asked");
 		return;
 	}
 	find_methods(f, d);
 	find_double_nat(f, d);
+	rule_out_double_nat(f, d);
+	judge_cgnat(d);
 	judge_inbound(f, d);
 	judge_p2p(f, d);
 	write_verdict(d);

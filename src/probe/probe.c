@@ -4,6 +4,7 @@
 
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "natctl/base/buf.h"
@@ -19,6 +20,10 @@
 #define PROBE_TEST_LIFETIME 60
 /* Deleting a test mapping may run this far past the deadline: one is never left behind. */
 #define PROBE_CLEANUP_US (1000 * 1000)
+
+struct probe {
+	struct portmap *pm;
+};
 
 static void init_facts(struct probe_result *r)
 {
@@ -40,14 +45,20 @@ static void fill_gateway(struct probe_result *r, const struct portmap *pm, const
 		memcpy(r->facts.ifname, route.ifname, sizeof(r->facts.ifname));
 }
 
-/* What the discovery found for each port-mapping protocol. */
+/* What the discovery found for each port-mapping protocol, and why a
+ * method that is not there is not. */
 static void fill_methods(struct probe_result *r, const struct portmap *pm,
-			 const struct map_external *x)
+			 const struct map_external *x, const struct map_result *mres)
 {
 	for (size_t i = 0; i < x->n; i++) {
 		struct pm_facts *m = &r->facts.methods[x->rows[i].method];
 		m->available = true;
 		m->external = x->rows[i].address;
+	}
+	for (size_t i = 0; i < mres->n_errors; i++) {
+		struct pm_facts *m = &r->facts.methods[mres->errors[i].method];
+		if (!m->available)
+			text_copy(m->why, sizeof(m->why), mres->errors[i].text);
 	}
 	for (int m = 0; m < MAP_N_METHODS; m++)
 		if (r->facts.methods[m].available)
@@ -105,8 +116,8 @@ static void test_mappings(struct probe_result *r, struct portmap *pm, const stru
 	}
 }
 
-/* The gateway protocols and STUN, at once in one poll loop. */
-static void discover(struct probe_result *r, struct portmap *pm, const struct probe_options *o)
+/* The gateway protocols and STUN, at once in one poll loop; true if STUN ran. */
+static bool discover(struct probe_result *r, struct portmap *pm, const struct probe_options *o)
 {
 	struct nat_options nopt = {
 		.servers = o->stun_servers,
@@ -119,19 +130,53 @@ static void discover(struct probe_result *r, struct portmap *pm, const struct pr
 	struct map_result mres;
 	struct map_external x;
 	struct loop_client lc[PORTMAP_LOOPS + 2];
-	r->stun_ran = o->n_stun > 0 && nat_discovery_start(&nd, &nopt, &r->stun) == 0;
+	bool stun = o->n_stun > 0 && nat_discovery_start(&nd, &nopt, &r->stun) == 0;
 	portmap_external_start(pm, o->deadline, &mres);
 	size_t n = portmap_loops(pm, lc);
-	if (r->stun_ran)
+	if (stun)
 		n += nat_discovery_loops(&nd, lc + n);
 	loop_run(lc, n, o->deadline);
 	portmap_external_finish(pm, &x);
-	if (r->stun_ran)
+	if (stun)
 		nat_discovery_finish(&nd);
-	fill_methods(r, pm, &x);
+	fill_methods(r, pm, &x, &mres);
+	r->gateway_failure = mres.failure;
+	return stun;
 }
 
-int probe_run(const struct probe_options *o, struct probe_result *r)
+/* STUN could not be asked: the report says why (a name that did not resolve). */
+static void stun_not_run(struct nat_report *s, const struct probe_options *o)
+{
+	memset(s, 0, sizeof(*s));
+	s->nat = s->hairpinning = s->port_preserving = NAT_TRI_UNKNOWN;
+	s->failure = o->stun_failure ? o->stun_failure : FAILURE_RESOLVE;
+	text_copy(s->error, sizeof(s->error),
+		  o->stun_error ? o->stun_error : "no STUN server could be used");
+	TEXT_LINES_ADD(s->reasons, s->n_reasons, "no STUN server could be asked: %s", s->error);
+}
+
+/* A diagnosis needs something to have answered: a gateway protocol or STUN. */
+static void judge_answers(struct probe_result *r)
+{
+	if (r->diag.methods || r->stun.udp_answered || r->stun.tcp_answered)
+		return;
+	/* A name that did not resolve is the user's to fix; else what the
+	 * gateway and STUN say (a gateway that trickled is a timeout). */
+	r->failure = r->stun.failure == FAILURE_RESOLVE
+			     ? FAILURE_RESOLVE
+			     : failure_merge(r->gateway_failure, r->stun.failure);
+	if (r->failure == FAILURE_NONE)
+		r->failure = FAILURE_NO_ANSWER;
+	snprintf(r->error, sizeof(r->error), "%s within %.1f s: %s, and %s",
+		 r->failure == FAILURE_TIMEOUT ? "nothing answered in full" : "nothing answered",
+		 (double)r->elapsed_us / USEC_PER_SEC,
+		 r->gateway_failure == FAILURE_TIMEOUT
+			 ? "the gateway did not finish answering any port-mapping protocol"
+			 : "no port-mapping protocol on the gateway",
+		 r->stun.error[0] ? r->stun.error : "no STUN server");
+}
+
+int probe_open(struct probe **out, const struct probe_options *o, struct probe_result *r)
 {
 	struct map_params params = {
 		.op = MAP_OP_EXTERNAL,
@@ -141,26 +186,48 @@ int probe_run(const struct probe_options *o, struct probe_result *r)
 		.ifname = o->ifname,
 		.gateway = o->gateway,
 	};
-	struct portmap *pm;
 	struct map_result mres;
-	int rc = 0;
 	init_facts(r);
-	if (portmap_open(&pm, &params, o->trace, &mres) < 0) {
+	struct probe *p = *out = calloc(1, sizeof(*p));
+	if (!p || portmap_open(&p->pm, &params, o->trace, &mres) < 0) {
 		snprintf(r->error, sizeof(r->error), "cannot run: %s",
-			 mres.error[0] ? mres.error : "no default route");
-		rc = -1;
-	} else {
-		fill_gateway(r, pm, o->ifname);
-		discover(r, pm, o);
-		if (o->test_mapping)
-			test_mappings(r, pm, o);
+			 p && mres.error[0] ? mres.error : "out of memory");
+		r->failure = p ? mres.failure : FAILURE_SYSTEM;
+		r->facts.gateway = p ? mres.gateway : r->facts.gateway;
+		for (int m = 0; m < MAP_N_METHODS; m++)
+			text_copy(r->facts.methods[m].why, sizeof(r->facts.methods[m].why),
+				  "not asked: the probe could not run");
+		stun_not_run(&r->stun,
+			     &(struct probe_options){.stun_error = "the probe could not run",
+						     .stun_failure = r->failure});
+		diagnose(&r->facts, &r->diag); /* without a route: all unknown */
+		r->elapsed_us = clock_now_us() - o->start_us;
+		return -1;
 	}
-	portmap_close(pm);
-	r->facts.stun = r->stun_ran ? &r->stun : NULL;
-	diagnose(&r->facts, &r->diag); /* without a route, it says so */
+	fill_gateway(r, p->pm, o->ifname);
+	return 0;
+}
+
+void probe_run(struct probe *p, const struct probe_options *o, struct probe_result *r)
+{
+	bool stun = discover(r, p->pm, o);
+	if (o->test_mapping)
+		test_mappings(r, p->pm, o);
+	if (!stun)
+		stun_not_run(&r->stun, o);
+	r->facts.stun = &r->stun;
+	diagnose(&r->facts, &r->diag);
 	r->elapsed_us = clock_now_us() - o->start_us;
 	/* STUN's "no response ... within N s" counts the whole probe's wait. */
-	if (r->stun_ran)
+	if (stun)
 		nat_report_set_error(&r->stun, r->elapsed_us);
-	return rc;
+	judge_answers(r);
+}
+
+void probe_close(struct probe *p)
+{
+	if (!p)
+		return;
+	portmap_close(p->pm);
+	free(p);
 }

@@ -314,11 +314,16 @@ static void decide_without_alternate(struct nat_discovery *d)
 	d->mapping_done = d->filtering_done = true;
 }
 
+static bool tcp_pending(const struct nat_discovery *d)
+{
+	return d->tcp.state == STUN_TCP_CONNECTING || d->tcp.state == STUN_TCP_WAITING;
+}
+
 static void finish(struct nat_discovery *d)
 {
 	d->finished = true;
 	d->client.stop = true;
-	if (d->tcp.state == STUN_TCP_CONNECTING || d->tcp.state == STUN_TCP_WAITING) {
+	if (tcp_pending(d)) {
 		stun_tcp_close(&d->tcp);
 		d->tcp.state = STUN_TCP_FAILED;
 		d->tcp.sys_error = -ECANCELED;
@@ -336,6 +341,8 @@ static void evaluate(struct nat_discovery *d, int64_t now)
 				d->udp_blocked = true;
 				finish(d);
 			}
+		} else if (all_binds_over(d, now) && !tcp_pending(d)) {
+			finish(d); /* every request failed or was refused: nothing more can come */
 		}
 		return;
 	}
@@ -397,10 +404,12 @@ static bool disc_done(void *self)
 	return d->finished;
 }
 
+/* Socket A, whose mapping the report is about, on --local-port if given. */
 static int open_sockets(struct nat_discovery *d, int family)
 {
+	struct endpoint a = {.family = family, .port = d->opt->local_port}; /* the wildcard */
 	for (int s = 0; s < NAT_SOCK_COUNT; s++) {
-		d->fd[s] = udp_open(family, NULL);
+		d->fd[s] = udp_open(family, s == NAT_SOCK_A && a.port ? &a : NULL);
 		if (d->fd[s] < 0)
 			return d->fd[s];
 	}

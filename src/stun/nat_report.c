@@ -202,6 +202,27 @@ static void report_udp(const struct nat_discovery *d)
 	r->decided = true;
 }
 
+/* Nothing usable came back: were the requests sent at all, and did a
+ * server refuse them? What the error then says rests on this. */
+static void report_silence(const struct nat_discovery *d)
+{
+	struct nat_report *r = d->r;
+	size_t unsent = 0;
+	for (size_t i = 0; i < d->n_bind; i++) {
+		const struct stun_txn *t = &d->bind[i].txn;
+		if (t->state == STUN_TXN_FAILED && t->send_error) {
+			unsent++;
+			r->send_error = r->send_error ? r->send_error : t->send_error;
+		}
+		if (t->state == STUN_TXN_ANSWERED && t->response.cls == STUN_CLASS_ERROR &&
+		    !r->refusal_code)
+			r->refusal_code = t->response.error_code ? t->response.error_code : 500;
+	}
+	if (unsent < d->n_bind)
+		r->send_error = 0; /* some went out: silence, not the network */
+	add_reason(r, "no STUN server answered, over UDP or TCP");
+}
+
 void nat_report_fill(const struct nat_discovery *d)
 {
 	struct nat_report *r = d->r;
@@ -214,7 +235,7 @@ void nat_report_fill(const struct nat_discovery *d)
 	else if (r->tcp_answered)
 		report_udp_blocked(d);
 	else
-		add_reason(r, "no STUN server answered, over UDP or TCP");
+		report_silence(d);
 	record_tests(d);
 }
 
@@ -230,10 +251,23 @@ void nat_report_init(struct nat_report *r, const struct nat_options *opt)
 void nat_report_set_error(struct nat_report *r, int64_t waited_us)
 {
 	char srv[ENDPOINT_STRLEN];
+	const char *others = r->n_servers > 1 ? " or the other servers" : "";
 	r->error[0] = '\0';
+	r->failure = FAILURE_NONE;
 	if (r->decided)
 		return;
-	snprintf(r->error, sizeof(r->error), "no response from %s%s within %.3g s",
-		 endpoint_format(&r->server, srv), r->n_servers > 1 ? " or the other servers" : "",
-		 (double)waited_us / USEC_PER_SEC);
+	endpoint_format(&r->server, srv);
+	if (r->send_error) {
+		r->failure = failure_of_errno(r->send_error);
+		snprintf(r->error, sizeof(r->error), "cannot send to %s%s: %s", srv, others,
+			 strerror(-r->send_error));
+	} else if (r->refusal_code) {
+		r->failure = FAILURE_REFUSED;
+		snprintf(r->error, sizeof(r->error), "%s%s answered only with error %u", srv,
+			 others, r->refusal_code);
+	} else {
+		r->failure = FAILURE_NO_ANSWER;
+		snprintf(r->error, sizeof(r->error), "no response from %s%s within %.3g s", srv,
+			 others, (double)waited_us / USEC_PER_SEC);
+	}
 }

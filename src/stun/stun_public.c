@@ -83,6 +83,16 @@ void stun_public_set_error(struct stun_public_result *r, int64_t waited_us)
 	char srv[ENDPOINT_STRLEN];
 	size_t len = sizeof(r->error);
 	endpoint_format(&r->server, srv);
+	static const enum failure classes[] = {
+		[STUN_PUBLIC_OK] = FAILURE_NONE,
+		[STUN_PUBLIC_NO_ANSWER] = FAILURE_NO_ANSWER,
+		[STUN_PUBLIC_REFUSED] = FAILURE_REFUSED,
+		[STUN_PUBLIC_REJECTED] = FAILURE_BAD_ANSWER,
+		[STUN_PUBLIC_NETWORK] = FAILURE_SYSTEM,
+	};
+	r->failure = classes[r->outcome];
+	if (r->outcome == STUN_PUBLIC_NETWORK)
+		r->failure = failure_of_errno(r->sys_error);
 	switch (r->outcome) {
 	case STUN_PUBLIC_OK: r->error[0] = '\0'; break;
 	case STUN_PUBLIC_NO_ANSWER:
@@ -104,21 +114,24 @@ void stun_public_set_error(struct stun_public_result *r, int64_t waited_us)
 	}
 }
 
-static int open_family_socket(int fds[2], int family)
+/* One socket per address family, on --local-port if given. */
+static int open_family_socket(int fds[2], int family, uint16_t local_port)
 {
 	int slot = family == AF_INET6;
+	struct endpoint any = {.family = family, .port = local_port}; /* the wildcard */
 	if (fds[slot] < 0)
-		fds[slot] = udp_open(family, NULL);
+		fds[slot] = udp_open(family, local_port ? &any : NULL);
 	return fds[slot];
 }
 
 /* One transaction per server, on one socket per address family; stops at the first failure. */
 static int add_servers(struct stun_client *c, struct stun_txn *txns, int fds[2],
-		       const struct endpoint *servers, size_t n)
+		       const struct stun_public_options *opt, size_t n)
 {
+	const struct endpoint *servers = opt->servers;
 	int rc = 0;
 	for (size_t i = 0; i < n && rc >= 0; i++) {
-		txns[i].fd = open_family_socket(fds, servers[i].family);
+		txns[i].fd = open_family_socket(fds, servers[i].family, opt->local_port);
 		txns[i].dst = servers[i];
 		rc = txns[i].fd < 0 ? txns[i].fd : stun_client_add(c, &txns[i]);
 	}
@@ -139,7 +152,7 @@ int stun_public_query(const struct stun_public_options *opt, struct stun_public_
 	client.on_end = on_txn_end;
 	client.ctx = &q;
 	memset(txns, 0, sizeof(txns));
-	int rc = add_servers(&client, txns, fds, opt->servers, n);
+	int rc = add_servers(&client, txns, fds, opt, n);
 	if (rc >= 0) {
 		struct loop_client lc = stun_client_loop(&client);
 		loop_run(&lc, 1, opt->deadline);
@@ -161,6 +174,7 @@ int stun_public_query_tcp(const struct stun_public_options *opt, struct stun_pub
 	const struct endpoint *server = &opt->servers[0];
 	struct stun_tcp tcp;
 	memset(r, 0, sizeof(*r));
+	r->tcp = true;
 	r->server = *server;
 	r->outcome = STUN_PUBLIC_NO_ANSWER;
 	if (stun_tcp_start(&tcp, server, opt->trace, clock_now_us()) == 0) {

@@ -119,7 +119,7 @@ excludes() {
 	fi
 }
 
-GLOBAL_LONG=(--json --timeout --verbose --ipv4 --ipv6 --help --version)
+GLOBAL_LONG=(--json --quiet --timeout --verbose --color --ipv4 --ipv6 --help --version)
 INTERFACES=()
 for d in /sys/class/net/*; do [[ -e $d ]] && INTERFACES+=("${d##*/}"); done
 
@@ -136,8 +136,12 @@ offers 'natctl map --via=u' upnp
 offers 'natctl map --vi p' pcp
 includes 'natctl probe --' --test-mapping --stun --interface --gateway "${GLOBAL_LONG[@]}"
 excludes 'natctl probe --' --via --address-only
-includes 'natctl -j stun --' --address-only --tcp "${GLOBAL_LONG[@]}"
-includes 'natctl stun -' -j -t -v -4 -6 -h -V
+includes 'natctl -j stun --' --address-only --tcp --local-port "${GLOBAL_LONG[@]}"
+includes 'natctl stun -' -j -q -t -v -4 -6 -h -V
+offers 'natctl --color ' auto always never
+offers 'natctl probe --color=n' never
+offers 'natctl stun --local-port '
+offers 'natctl -q stun --local-port 4000 --c' --color
 excludes 'natctl stun --' --via --stun --interface
 offers 'natctl map 8080 ' tcp udp
 offers 'natctl map 8080 u' udp
@@ -153,7 +157,8 @@ offers 'natctl map -vi ' "${INTERFACES[@]}"
 offers 'natctl help ' map stun probe help
 offers 'natctl help map '
 includes 'natctl help --' "${GLOBAL_LONG[@]}"
-offers 'natctl -' -j --json -t --timeout -v --verbose -4 --ipv4 -6 --ipv6 -h --help -V --version
+offers 'natctl -' -j --json -q --quiet -t --timeout -v --verbose --color -4 --ipv4 -6 --ipv6 -h \
+	--help -V --version
 offers 'natctl map -- -'
 offers 'natctl -t '
 offers 'natctl map --lifetime '
@@ -164,7 +169,7 @@ offers 'natctl probe --gateway '
 excludes 'natctl probe --stun ' --test-mapping map tcp
 
 # --- Against the binary's own --help ---------------------------------------
-main_help=$("$NATCTL_BIN" --help 2>&1)
+main_help=$("$NATCTL_BIN" --help 2>&1 | sed '/^Examples:/,$d')
 commands=$(sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z0-9-]*\) .*/\1/p' <<<"$main_help")
 if [[ -z $commands ]]; then
 	fail "no commands found in '$NATCTL_BIN --help'"
@@ -174,6 +179,7 @@ includes 'natctl ' $commands
 
 for cmd in $commands; do
 	help=$("$NATCTL_BIN" help "$cmd" 2>&1) || fail "'natctl help $cmd' failed"
+	help=$(sed '/^Examples:/,$d' <<<"$help") # example command lines are not option lists
 	complete_line "natctl $cmd -"
 	offered=("${COMPREPLY[@]}")
 

@@ -13,6 +13,8 @@ Binding requests the way a given broken or old server would:
   garbage-first  before each real answer, sends junk: a truncated header,
                  a bad cookie, a wrong transaction id, an oversized datagram
   unknown-attr   adds an unknown comprehension-required attribute
+  refuse         answers every request with an error response, 401
+                 Unauthorized (RFC 8489 section 6.3.4)
 
 usage: fake_stun.py MODE PRIMARY_IP ALT_IP
 """
@@ -60,6 +62,12 @@ def response(tid, client, origin, other, mode, claimed_origin=None):
     return struct.pack("!HHI", 0x0101, len(body), COOKIE) + tid + body
 
 
+def refusal(tid):
+    reason = b"Unauthorized"
+    body = attr(0x0009, struct.pack("!HBB", 0, 4, 1) + reason)  # ERROR-CODE 401
+    return struct.pack("!HHI", 0x0111, len(body), COOKIE) + tid + body
+
+
 def main():
     mode, primary, alt = sys.argv[1], sys.argv[2], sys.argv[3]
     socks = {}
@@ -79,6 +87,9 @@ def main():
             if struct.unpack_from("!H", data, 0)[0] != 0x0001:
                 continue
             tid = data[8:20]
+            if mode == "refuse":
+                s.sendto(refusal(tid), client)
+                continue
             here = s.getsockname()
             change = parse_change(data[20:])
             src = here

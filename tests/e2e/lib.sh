@@ -87,6 +87,28 @@ lab_start() {
 	fi
 }
 
+# run_at WHERE CMD...: runs CMD in a lab node (WHERE is its name); in that node
+# with no DNS that can answer, so a name fails at once (NODE@nodns: an
+# /etc/resolv.conf naming 127.0.0.1, where nothing listens, mounted for CMD
+# alone); or in a fresh empty network namespace (WHERE is "empty": no
+# interface up, no route, nothing attached to the root namespace).
+NODNS_CONF=""
+run_at() {
+	local where=$1
+	shift
+	case $where in
+	empty) unshare -n "$@" ;;
+	*@nodns)
+		if [ -z "$NODNS_CONF" ]; then
+			NODNS_CONF=$(mktemp)
+			printf 'nameserver 127.0.0.1\noptions attempts:1 timeout:1\n' >"$NODNS_CONF"
+		fi
+		lab_exec "$LAB" "${where%@nodns}" unshare -m sh -c \
+			'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$NODNS_CONF" "$@" ;;
+	*) lab_exec "$LAB" "$where" "$@" ;;
+	esac
+}
+
 # in_ns NODE CMD...: runs CMD inside a lab node.
 in_ns() {
 	local node=$1
@@ -94,19 +116,68 @@ in_ns() {
 	lab_exec "$LAB" "$node" "$@"
 }
 
+# The JSON Schema validator (python3-jsonschema) and the schemas it reads.
+VALIDATE="$E2E_DIR/validate_json.py"
+
+# check_schema DESCRIPTION SCHEMA TEXT: TEXT is exactly one JSON document,
+# valid against man/schema/SCHEMA.schema.json.
+check_schema() {
+	local why
+	if why=$(printf '%s' "$3" | python3 "$VALIDATE" "$2" 2>&1); then
+		ok "$1: one document, valid against $2.schema.json"
+	else
+		fail "$1: not valid against $2.schema.json: $why"
+	fi
+}
+
+# check_schema_lines DESCRIPTION SCHEMA FILE: one valid document a line (JSON Lines).
+check_schema_lines() {
+	local why
+	if why=$(python3 "$VALIDATE" --lines "$2" "$3" 2>&1); then
+		ok "$1: every line valid against $2.schema.json"
+	else
+		fail "$1: not valid against $2.schema.json: $why"
+	fi
+}
+
 # natctl_in NODE ARGS...: runs natctl inside NODE (not in a subshell, so the
-# results stay): stdout in $OUT, exit status in $RC, stderr in file $ERR.
+# results stay): stdout in $OUT, exit status in $RC, stderr in file $ERR,
+# how long natctl ran in $TOOK_MS. With --json, the output is then checked
+# against the schema its arguments ask for, success or failure alike (a
+# check of its own, not counted in $TOOK_MS).
 ERR=$(mktemp)
 OUT=""
 RC=0
+TOOK_MS=0
 natctl_in() {
-	local node=$1 outfile
+	local node=$1 outfile start
 	shift
 	outfile=$(mktemp)
 	RC=0
-	lab_exec "$LAB" "$node" "$NATCTL" "$@" >"$outfile" 2>"$ERR" || RC=$?
+	start=$(now_ms)
+	run_at "$node" "$NATCTL" "$@" >"$outfile" 2>"$ERR" || RC=$?
+	TOOK_MS=$(($(now_ms) - start))
 	OUT=$(cat "$outfile")
 	rm -f "$outfile"
+	check_output_schema "natctl $*" "$@"
+}
+
+# check_output_schema DESCRIPTION ARGS...: $OUT against the schema natctl's ARGS
+# ask for (none without --json, or with --help).
+check_output_schema() {
+	local what=$1 schema
+	shift
+	schema=$(python3 "$VALIDATE" --argv -- "$@")
+	[ -z "$schema" ] && return 0
+	if [ "$schema" = map-event ]; then
+		local lines
+		lines=$(mktemp)
+		printf '%s\n' "$OUT" >"$lines"
+		check_schema_lines "$what" "$schema" "$lines"
+		rm -f "$lines"
+	else
+		check_schema "$what" "$schema" "$OUT"
+	fi
 }
 
 # start_bg NODE READY_PATTERN CMD...: starts CMD in NODE in the background,
@@ -139,7 +210,7 @@ now_ms() {
 
 # e2e_done: prints the tally and exits with its verdict.
 e2e_done() {
-	rm -f "$ERR"
+	rm -f "$ERR" "$NODNS_CONF"
 	if [ "$E2E_CHECKS" -eq 0 ] && [ "$E2E_FAILS" -eq 0 ]; then
 		echo "FAIL: no check ran" >&2
 		exit 1

@@ -10,7 +10,9 @@ e2e_init map_cgnat
 map_lab cgnat --ext-stun no
 
 natctl_in client --json map 8080
-check_eq "double NAT: exit 1" "$RC" 1
+check_eq "double NAT: exit 4 (refused)" "$RC" 4
+check_json "error_code double-nat" "$OUT" .error_code double-nat
+check_json "each method's class" "$OUT" '[.errors[].error_code] | unique | join(",")' double-nat
 check_json "PCP: NO_RESOURCES explained" "$OUT" \
 	'.errors[] | select(.method == "pcp") | .error | test("NO_RESOURCES: .*double NAT")' true
 check_json "NAT-PMP: result 3 explained" "$OUT" \

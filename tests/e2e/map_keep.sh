@@ -38,6 +38,8 @@ rc=$?
 check_eq "SIGTERM: exit 0" "$rc" 0
 check "deleted event last" bash -c "tail -n 1 '$KEEP_OUT' | grep -q '\"event\":\"deleted\"'"
 check "every line is one JSON object" bash -c "jq -e -s 'length >= 3 and all(has(\"event\") and has(\"method\") and has(\"external\"))' '$KEEP_OUT' >/dev/null"
+check_schema_lines "--keep --json" map-event "$KEEP_OUT"
+check "each event has its UTC time, to the millisecond" bash -c "jq -e -s 'all(.time | test(\"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z$\"))' '$KEEP_OUT' >/dev/null"
 check "gone from the gateway (upnpc)" upnpc_lacks UDP 7777
 check "no longer forwarding" blocked udp 7777
 check_eq "nothing on stderr" "$(cat "$KEEP_ERR")" ""
@@ -60,4 +62,14 @@ kill -HUP "$KEEP_PID"
 wait "$KEEP_PID"
 check_eq "SIGHUP: exit 0" "$?" 0
 check "gone after SIGHUP (upnpc)" upnpc_lacks TCP 8444
+
+# -q: nothing on stdout while all goes well; the exit status still says so.
+keep_start -q map --keep --via pcp 8445 tcp
+sleep 0.5
+kill -TERM "$KEEP_PID"
+wait "$KEEP_PID"
+check_eq "-q: exit 0" "$?" 0
+check_eq "-q: nothing on stdout" "$(cat "$KEEP_OUT")" ""
+check_eq "-q: nothing on stderr" "$(cat "$KEEP_ERR")" ""
+check "-q: still deleted (upnpc)" upnpc_lacks TCP 8445
 e2e_done

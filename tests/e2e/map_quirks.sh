@@ -30,6 +30,13 @@ check_eq "text mode: exit 0" "$RC" 0
 check "text: double NAT warning on stderr" grep -q "^natctl: map: warning: .*double NAT" "$ERR"
 check "text: the result line on stdout" grep -q "^mapped udp 100.64.0.2:7000 -> 192.168.77.10:7000 via upnp" <<<"$OUT"
 
+# --via pcp where only NAT-PMP answers: not "no gateway answered within 0.0 s".
+natctl_in client --json map --via pcp 6000 udp
+check_eq "--via pcp to a NAT-PMP gateway: exit 1" "$RC" 1
+check_json "--via pcp to a NAT-PMP gateway: unsupported" "$OUT" .error_code unsupported
+check "--via pcp to a NAT-PMP gateway: says so" grep -qx \
+	"natctl: map: the gateway does not speak PCP (pcp: 192.168.77.1 speaks NAT-PMP, not PCP)" "$ERR"
+
 # auto: PCP hears "unsupported version" (NAT-PMP only), so NAT-PMP maps.
 natctl_in client --json -v map 6000 udp
 out=$OUT

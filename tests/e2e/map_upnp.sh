@@ -34,7 +34,9 @@ natctl_in client --json map --list
 check_eq "--list: exit 0" "$RC" 0
 check_json "--list has both" "$OUT" '[.mappings[] | "\(.transport) \(.external.port) \(.internal.address):\(.internal.port)"] | sort | join(",")' \
 	"tcp 8080 192.168.77.10:8080,udp 6000 192.168.77.10:5000"
-check_json "--list entry keys" "$OUT" '.mappings[0] | has("method") and has("gateway") and has("lifetime") and has("description") and has("warnings")' true
+check_json "--list entry keys" "$OUT" '.mappings[0] | keys | join(",")' \
+	"description,enabled,external,internal,lifetime,remote_host,transport"
+check_json "--list: the method and gateway, once" "$OUT" '"\(.method) \(.gateway)"' "upnp 192.168.77.1"
 check_json "--list description" "$OUT" '.mappings[] | select(.external.port == 8080) | .description' "e2e web"
 
 natctl_in client --json map --via upnp --delete 8080
@@ -48,8 +50,9 @@ check_eq "--delete udp: exit 0" "$RC" 0
 check "UDP to 6000 no longer arrives" blocked udp 6000
 check_eq "table empty (upnpc)" "$(upnpc_list | wc -l)" 0
 
-natctl_in client map --via upnp --delete 8080
+natctl_in client --json map --via upnp --delete 8080
 check_eq "deleting it again: exit 1" "$RC" 1
+check_json "deleting it again: not-found" "$OUT" .error_code not-found
 check "says there is none" grep -q "no UPnP mapping for external port 8080/tcp" "$ERR"
 check_eq "one line on stderr" "$(wc -l <"$ERR")" 1
 e2e_done

@@ -27,11 +27,11 @@ check_eq "-6 stun exits 0" "$RC" 0
 check_json "public address is our own IPv6 address" "$OUT" .public.address 2001:db8:1::10
 check_json "no NAT" "$OUT" .nat false
 check_json "open internet" "$OUT" .classic open-internet
-check_json "alternate is the other IPv6 address" "$OUT" .alternate '[2001:db8:2::11]:3479'
-check_json "server in brackets" "$OUT" .server '[2001:db8:2::10]:3478'
+check_json "alternate is the other IPv6 address" "$OUT" '"\(.alternate.address) \(.alternate.port)"' '2001:db8:2::11 3479'
+check_json "server: an address, no brackets, and a port" "$OUT" '"\(.server.address) \(.server.port)"' '2001:db8:2::10 3478'
 
 natctl_in client -6 --json stun --address-only 2001:db8:2::11
-check_json "bare IPv6 literal, default port" "$OUT" .server '[2001:db8:2::11]:3478'
+check_json "bare IPv6 literal, default port" "$OUT" '"\(.server.address) \(.server.port)"' '2001:db8:2::11 3478'
 check_json "bare IPv6 literal: public address" "$OUT" .public.address 2001:db8:1::10
 
 natctl_in client -4 stun 2001:db8:2::10

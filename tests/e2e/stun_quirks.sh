@@ -21,18 +21,20 @@ fake_server() {
 fake_server ignore-change
 natctl_in client --json stun 198.51.100.30
 check_eq "ignore-change: a verdict, exit 0" "$RC" 0
-check_json "ignore-change: filtering unknown" "$OUT" .filtering unknown
+check_json "ignore-change: filtering unknown (null)" "$OUT" .filtering null
 check_json "ignore-change: reason given" "$OUT" '.reasons | any(test("ignores CHANGE-REQUEST"))' true
-check_json "ignore-change: classic unknown" "$OUT" .classic unknown
+check_json "ignore-change: classic unknown (null)" "$OUT" .classic null
 check_json "ignore-change: mapping still decided" "$OUT" .mapping endpoint-independent
 
 # A plain RFC 5389 server: one alone decides neither; two decide the mapping.
 fake_server plain
 natctl_in client --json stun 198.51.100.30
-check_json "plain, one server: mapping unknown" "$OUT" .mapping unknown
+check_json "plain, one server: mapping unknown (null)" "$OUT" .mapping null
 check_json "plain, one server: asks for a second server" "$OUT" '.reasons | any(test("second server"))' true
-check_json "plain, one server: filtering unknown" "$OUT" .filtering unknown
+check_json "plain, one server: filtering unknown (null)" "$OUT" .filtering null
 check_json "plain, one server: public address" "$OUT" .public.address 203.0.113.2
+natctl_in client stun 198.51.100.30
+check "plain, text: says unknown, never a guess" grep -q "unknown mapping, unknown filtering" <<<"$OUT"
 natctl_in client --json stun 198.51.100.30 198.51.100.10:3478
 check_json "plain + another server: mapping by comparison" "$OUT" .mapping endpoint-independent
 
@@ -40,7 +42,7 @@ check_json "plain + another server: mapping by comparison" "$OUT" .mapping endpo
 # silence is not read as filtering.
 fake_server bad-origin
 natctl_in client --json stun 198.51.100.30
-check_json "bad-origin: filtering unknown" "$OUT" .filtering unknown
+check_json "bad-origin: filtering unknown (null)" "$OUT" .filtering null
 check_json "bad-origin: reason names RESPONSE-ORIGIN" "$OUT" '.reasons | any(test("RESPONSE-ORIGIN"))' true
 
 # Junk before every answer: dropped, and the real answers still count.
@@ -55,6 +57,7 @@ check "garbage-first: junk reported in the trace" grep -q "dropped" "$ERR"
 fake_server unknown-attr
 natctl_in client --json --timeout 1 stun --address-only 198.51.100.30
 check_eq "unknown-attr: exit 1" "$RC" 1
+check_json "unknown-attr: bad-answer" "$OUT" .error_code bad-answer
 check_json "unknown-attr: error says why" "$OUT" '.error | test("unusable|unknown")' true
 
 e2e_done

@@ -67,5 +67,7 @@ extern const struct test_case stun_error_cases[];
 extern const struct test_case golden_stun_cases[];
 extern const struct test_case golden_probe_cases[];
 extern const struct test_case golden_map_cases[];
+extern const struct test_case failure_cases[];
+extern const struct test_case golden_cli_cases[];
 
 #endif

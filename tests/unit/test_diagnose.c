@@ -49,8 +49,8 @@ static void diagnose_plain_home_router(void)
 	struct probe_facts f =
 		home(&stun, "203.0.113.2", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
 	diagnose(&f, &d);
-	CHECK(!d.double_nat);
-	CHECK(!d.cgnat);
+	CHECK_EQ_INT(d.double_nat, NAT_TRI_NO);
+	CHECK_EQ_INT(d.cgnat, NAT_TRI_NO);
 	CHECK_EQ_INT(d.methods, MAP_BIT(MAP_UPNP));
 	CHECK_EQ_INT(d.inbound_ok, NAT_TRI_YES);
 	CHECK_EQ_INT(d.p2p_likely, NAT_TRI_YES);
@@ -65,8 +65,8 @@ static void diagnose_cgnat_wan_address(void)
 	struct probe_facts f =
 		home(&stun, "100.64.0.2", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
 	diagnose(&f, &d);
-	CHECK(d.double_nat);
-	CHECK(d.cgnat);
+	CHECK_EQ_INT(d.double_nat, NAT_TRI_YES);
+	CHECK_EQ_INT(d.cgnat, NAT_TRI_YES);
 	CHECK_EQ_INT(d.inbound_ok, NAT_TRI_NO);
 	CHECK(advice_has(&d,
 			 "UPnP works, but your router's WAN address 100.64.0.2 is carrier-grade NAT"));
@@ -81,8 +81,8 @@ static void diagnose_private_wan_address(void)
 	struct probe_facts f =
 		home(&stun, "192.168.1.20", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
 	diagnose(&f, &d);
-	CHECK(d.double_nat);
-	CHECK(!d.cgnat);
+	CHECK_EQ_INT(d.double_nat, NAT_TRI_YES);
+	CHECK_EQ_INT(d.cgnat, NAT_TRI_UNKNOWN); /* the outer NAT could be anyone's */
 	CHECK(advice_has(&d, "private address"));
 }
 
@@ -92,8 +92,8 @@ static void diagnose_wan_differs_from_stun(void)
 	struct diagnosis d;
 	struct probe_facts f = home(&stun, "198.51.100.7", "203.0.113.2", NAT_CLASSIC_SYMMETRIC);
 	diagnose(&f, &d);
-	CHECK(d.double_nat);
-	CHECK(!d.cgnat);
+	CHECK_EQ_INT(d.double_nat, NAT_TRI_YES);
+	CHECK_EQ_INT(d.cgnat, NAT_TRI_UNKNOWN);
 	CHECK(advice_has(&d, "another NAT in between"));
 	CHECK_EQ_INT(d.p2p_likely, NAT_TRI_NO);
 	CHECK(advice_has(&d, "symmetric"));
@@ -113,15 +113,15 @@ static void diagnose_stun_learnt_and_refusing(void)
 	f.methods[MAP_NATPMP].mapping_ok = NAT_TRI_NO;
 	f.methods[MAP_NATPMP].refused_double_nat = true;
 	diagnose(&f, &d);
-	CHECK(d.double_nat);
-	CHECK(d.cgnat);
+	CHECK_EQ_INT(d.double_nat, NAT_TRI_YES);
+	CHECK_EQ_INT(d.cgnat, NAT_TRI_YES);
 	CHECK_EQ_INT(d.inbound_ok, NAT_TRI_NO);
 	CHECK(advice_has(&d, "refuses every mapping"));
 	/* One accepted mapping and it is not that. */
 	f.methods[MAP_NATPMP].mapping_ok = NAT_TRI_YES;
 	f.methods[MAP_NATPMP].refused_double_nat = false;
 	diagnose(&f, &d);
-	CHECK(!d.cgnat);
+	CHECK_EQ_INT(d.cgnat, NAT_TRI_NO);
 }
 
 static void diagnose_no_mapping_service(void)
@@ -131,7 +131,7 @@ static void diagnose_no_mapping_service(void)
 	struct probe_facts f = home(&stun, NULL, "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
 	diagnose(&f, &d);
 	CHECK_EQ_INT(d.methods, 0);
-	CHECK(!d.double_nat);
+	CHECK_EQ_INT(d.double_nat, NAT_TRI_UNKNOWN); /* no WAN address to compare */
 	CHECK(advice_has(&d, "no port-mapping protocol"));
 	CHECK(strstr(d.verdict, "port mapping: none") != NULL);
 }
@@ -146,7 +146,73 @@ static void diagnose_udp_blocked_and_no_route(void)
 	CHECK(advice_has(&d, "UDP is blocked"));
 	f.have_route = false;
 	diagnose(&f, &d);
-	CHECK(strstr(d.verdict, "no default route") != NULL);
+	CHECK_EQ_STR(d.verdict, ""); /* it did not run: no verdict, no advice */
+	CHECK_EQ_INT(d.n_advice, 0);
+	CHECK_EQ_INT(d.double_nat, NAT_TRI_UNKNOWN);
+	CHECK_EQ_INT(d.n_reasons, 1);
+}
+
+static bool reason_has(const struct diagnosis *d, const char *needle)
+{
+	for (size_t i = 0; i < d->n_reasons; i++)
+		if (strstr(d->reasons[i], needle))
+			return true;
+	return false;
+}
+
+/* STUN silent: the gateway's public WAN address alone proves no double NAT
+ * (another NAT could be in front), so inbound is unknown, not "can work". */
+static void diagnose_stun_silent_is_unknown(void)
+{
+	struct nat_report stun;
+	struct diagnosis d;
+	struct probe_facts f =
+		home(&stun, "203.0.113.2", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
+	stun.udp_answered = false;
+	stun.nat = NAT_TRI_UNKNOWN;
+	stun.classic = NAT_CLASSIC_UNKNOWN;
+	diagnose(&f, &d);
+	CHECK_EQ_INT(d.double_nat, NAT_TRI_UNKNOWN);
+	CHECK_EQ_INT(d.cgnat, NAT_TRI_UNKNOWN);
+	CHECK_EQ_INT(d.inbound_ok, NAT_TRI_UNKNOWN);
+	CHECK_EQ_INT(d.p2p_likely, NAT_TRI_UNKNOWN);
+	CHECK(reason_has(&d, "double NAT: unknown: no STUN answer"));
+	CHECK(reason_has(&d, "peer-to-peer: unknown"));
+	CHECK(strstr(d.verdict, "can work") == NULL);
+	CHECK(strstr(d.verdict, "inbound connections: unknown") != NULL);
+	CHECK_EQ_INT(d.n_advice, 0);
+}
+
+/* Nothing answered at all: every judgement unknown, each with a reason; no advice. */
+static void diagnose_nothing_answered(void)
+{
+	struct nat_report stun;
+	struct diagnosis d;
+	struct probe_facts f = home(&stun, NULL, "203.0.113.2", NAT_CLASSIC_UNKNOWN);
+	stun.udp_answered = false;
+	stun.nat = NAT_TRI_UNKNOWN;
+	diagnose(&f, &d);
+	CHECK_EQ_INT(d.double_nat, NAT_TRI_UNKNOWN);
+	CHECK_EQ_INT(d.cgnat, NAT_TRI_UNKNOWN);
+	CHECK_EQ_INT(d.inbound_ok, NAT_TRI_UNKNOWN);
+	CHECK_EQ_INT(d.p2p_likely, NAT_TRI_UNKNOWN);
+	CHECK(reason_has(&d, "double NAT: unknown: neither"));
+	CHECK(reason_has(&d, "inbound: unknown"));
+	CHECK_EQ_INT(d.n_advice, 0);
+}
+
+/* No NAT at all (STUN saw this host's own address): no double NAT, no CGNAT. */
+static void diagnose_no_nat(void)
+{
+	struct nat_report stun;
+	struct diagnosis d;
+	struct probe_facts f = home(&stun, NULL, "203.0.113.10", NAT_CLASSIC_OPEN_INTERNET);
+	f.local = ip("203.0.113.10");
+	stun.nat = NAT_TRI_NO;
+	diagnose(&f, &d);
+	CHECK_EQ_INT(d.double_nat, NAT_TRI_NO);
+	CHECK_EQ_INT(d.cgnat, NAT_TRI_NO);
+	CHECK_EQ_INT(d.p2p_likely, NAT_TRI_YES);
 }
 
 static void diagnose_local_cgnat(void)
@@ -156,8 +222,8 @@ static void diagnose_local_cgnat(void)
 	struct probe_facts f = home(&stun, NULL, "203.0.113.2", NAT_CLASSIC_SYMMETRIC);
 	f.local = ip("100.64.12.5");
 	diagnose(&f, &d);
-	CHECK(d.cgnat);
-	CHECK(d.double_nat);
+	CHECK_EQ_INT(d.cgnat, NAT_TRI_YES);
+	CHECK_EQ_INT(d.double_nat, NAT_TRI_YES);
 	CHECK(advice_has(&d, "100.64.12.5"));
 }
 
@@ -170,5 +236,8 @@ const struct test_case diagnose_cases[] = {
 	T(diagnose_no_mapping_service),
 	T(diagnose_udp_blocked_and_no_route),
 	T(diagnose_local_cgnat),
+	T(diagnose_stun_silent_is_unknown),
+	T(diagnose_nothing_answered),
+	T(diagnose_no_nat),
 	{NULL, NULL},
 };

@@ -12,15 +12,36 @@
 	"no gateway answered within 2.0 s (pcp: no answer from 192.168.77.1:5351; natpmp: no " \
 	"answer from 192.168.77.1:5351; upnp: no IGD answered the SSDP search)"
 
-/* `base`.txt and `base`.json from one map event. */
+/* Every --keep event of these files happened at 2026-11-20T08:13:20.123Z. */
+#define KEEP_TIME_MS 1795162400123LL
+
+/* `base`.txt and `base`.json from one map event: a one-shot document for
+ * mapped and deleted, a --keep line (with its time) for the others. */
 static void event_goldens(const char *base, enum map_event e, const struct map_result *r)
+{
+	char name[128];
+	bool keep = e != MAP_EVENT_MAPPED && e != MAP_EVENT_DELETED;
+	for (int json = 0; json <= 1; json++) {
+		struct golden g;
+		snprintf(name, sizeof(name), "%s.%s", base, json ? "json" : "txt");
+		golden_begin(&g, json, false);
+		if (keep)
+			render_map_keep_event(&g.out, e, r, KEEP_TIME_MS);
+		else
+			render_map_result(&g.out, e, r);
+		GOLDEN_END(&g, name);
+	}
+}
+
+/* The same event as a --keep line. */
+static void keep_goldens(const char *base, enum map_event e, const struct map_result *r)
 {
 	char name[128];
 	for (int json = 0; json <= 1; json++) {
 		struct golden g;
 		snprintf(name, sizeof(name), "%s.%s", base, json ? "json" : "txt");
 		golden_begin(&g, json, false);
-		render_map_event(&g.out, e, r);
+		render_map_keep_event(&g.out, e, r, KEEP_TIME_MS);
 		GOLDEN_END(&g, name);
 	}
 }
@@ -44,12 +65,20 @@ static void add_warning(struct map_result *r, const char *text)
 	snprintf(r->warnings[r->n_warnings++], MAP_TEXT_MAX, "%s", text);
 }
 
-static void add_error(struct map_result *r, enum map_method m, int code, const char *text)
+static void add_error_as(struct map_result *r, enum map_method m, enum failure f, int code,
+			 const char *text)
 {
 	struct map_method_error *e = &r->errors[r->n_errors++];
 	e->method = m;
 	e->code = code;
+	e->failure = f;
 	snprintf(e->text, sizeof(e->text), "%s", text);
+}
+
+/* A method that was not there: silent, unless the text says otherwise. */
+static void add_error(struct map_result *r, enum map_method m, int code, const char *text)
+{
+	add_error_as(r, m, FAILURE_NO_ANSWER, code, text);
 }
 
 /* Every method tried, none answered: what compose_errors and conclude leave. */
@@ -59,6 +88,18 @@ static void no_answer_all(struct map_result *r)
 	add_error(r, MAP_NATPMP, 0, "no answer from 192.168.77.1:5351");
 	add_error(r, MAP_UPNP, 0, "no IGD answered the SSDP search");
 	snprintf(r->error, sizeof(r->error), "%s", NO_ANSWER_ALL);
+	r->failure = FAILURE_NO_ANSWER;
+}
+
+/* As conclude leaves a failed run: the gateway, this host and the ports still named. */
+static void failed_base(struct map_result *r, int protocol, uint16_t port)
+{
+	memset(r, 0, sizeof(*r));
+	r->method = MAP_NONE;
+	r->protocol = protocol;
+	r->gateway = golden_ep("192.168.77.1", 0);
+	r->internal = golden_ep("192.168.77.10", port);
+	r->external.port = port;
 }
 
 /* ---- events ---- */
@@ -92,8 +133,8 @@ static void golden_map_mapped_no_gateway(void)
 	map_base(&r, MAP_UPNP, IPPROTO_UDP, 51820, 7200);
 	r.gateway = (struct endpoint){0};
 	snprintf(r.description, sizeof(r.description), "natctl");
-	add_error(&r, MAP_PCP, 0, "no default IPv4 gateway on eth0");
-	add_error(&r, MAP_NATPMP, 0, "no default IPv4 gateway on eth0");
+	add_error_as(&r, MAP_PCP, FAILURE_NO_ROUTE, 0, "no default IPv4 gateway on eth0");
+	add_error_as(&r, MAP_NATPMP, FAILURE_NO_ROUTE, 0, "no default IPv4 gateway on eth0");
 	event_goldens("map_mapped_no_gateway", MAP_EVENT_MAPPED, &r);
 }
 
@@ -135,20 +176,100 @@ static void golden_map_renew_failed(void)
 	r.ok = false;
 	add_error(&r, MAP_NATPMP, 0, "no answer from 192.168.77.1:5351");
 	snprintf(r.error, sizeof(r.error), "natpmp: no answer from 192.168.77.1:5351");
-	event_goldens("map_renew_failed", MAP_EVENT_FAILED, &r);
+	r.failure = FAILURE_NO_ANSWER;
+	event_goldens("map_renew_failed", MAP_EVENT_RENEW_FAILED, &r);
 }
 
-/* What map_keep passes today: portmap_renew leaves only the method and the errors
- * (no gateway, addresses or transport), for a UDP mapping too. */
+/* What map_keep passes: portmap_renew's failed result, gateway and ports
+ * named (conclude fills them), the method put back; a UDP mapping. */
 static void golden_map_renew_failed_as_kept(void)
 {
 	struct map_result r;
-	memset(&r, 0, sizeof(r));
+	failed_base(&r, IPPROTO_UDP, 51820);
 	r.method = MAP_NATPMP;
-	add_error(&r, MAP_NATPMP, 0, "the gateway did not finish the request within the deadline");
+	add_error_as(&r, MAP_NATPMP, FAILURE_TIMEOUT, 0,
+		     "the gateway did not finish the request within the deadline");
 	snprintf(r.error, sizeof(r.error),
 		 "natpmp: the gateway did not finish the request within the deadline");
-	event_goldens("map_renew_failed_as_kept", MAP_EVENT_FAILED, &r);
+	r.failure = FAILURE_TIMEOUT;
+	event_goldens("map_renew_failed_as_kept", MAP_EVENT_RENEW_FAILED, &r);
+}
+
+/* The lifetime ran out with no renewal: lost, once; natctl keeps trying. */
+static void golden_map_lost(void)
+{
+	struct map_result r;
+	failed_base(&r, IPPROTO_TCP, 8080);
+	r.method = MAP_PCP;
+	add_error(&r, MAP_PCP, 0, "no answer from 192.168.77.1:5351");
+	snprintf(r.error, sizeof(r.error), "pcp: no answer from 192.168.77.1:5351");
+	r.failure = FAILURE_NO_ANSWER;
+	event_goldens("map_keep_lost", MAP_EVENT_LOST, &r);
+}
+
+/* A renewal gave another external address (the ISP changed it). */
+static void golden_map_address_changed(void)
+{
+	struct map_result r;
+	map_base(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
+	r.external = golden_ep("198.51.100.23", 51820);
+	event_goldens("map_keep_address_changed", MAP_EVENT_ADDRESS_CHANGED, &r);
+}
+
+/* --keep's first line, and its last when the deletion failed. */
+static void golden_map_keep_mapped_and_failed(void)
+{
+	struct map_result r;
+	map_base(&r, MAP_UPNP, IPPROTO_UDP, 7777, 2);
+	snprintf(r.description, sizeof(r.description), "natctl");
+	keep_goldens("map_keep_mapped", MAP_EVENT_MAPPED, &r);
+	failed_base(&r, IPPROTO_UDP, 7777);
+	add_error_as(&r, MAP_UPNP, FAILURE_TIMEOUT, 0,
+		     "no answer to DeletePortMapping within the deadline");
+	snprintf(r.error, sizeof(r.error),
+		 "upnp: no answer to DeletePortMapping within the deadline");
+	r.failure = FAILURE_TIMEOUT;
+	keep_goldens("map_keep_failed", MAP_EVENT_FAILED, &r);
+}
+
+/* --lifetime 0 with NAT-PMP: the gateway grants the longest there is, said as such. */
+static void golden_map_mapped_longest(void)
+{
+	struct map_result r;
+	map_base(&r, MAP_NATPMP, IPPROTO_TCP, 8080, MAP_LONGEST_LIFETIME);
+	event_goldens("map_mapped_longest", MAP_EVENT_MAPPED, &r);
+}
+
+/* --delete --force of another host's UPnP mapping: the result names that host. */
+static void golden_map_deleted_other_host(void)
+{
+	struct map_result r;
+	map_base(&r, MAP_UPNP, IPPROTO_TCP, 9000, 0);
+	r.internal = golden_ep("192.168.77.50", 9000);
+	r.deleted_by = MAP_BIT(MAP_UPNP);
+	event_goldens("map_deleted_other_host", MAP_EVENT_DELETED, &r);
+}
+
+/* -q: nothing on stdout on success, warnings dropped; on failure the error
+ * line stays, and JSON still prints the document. */
+static void golden_map_quiet(void)
+{
+	struct map_result r;
+	struct golden g;
+	map_base(&r, MAP_NATPMP, IPPROTO_TCP, 8080, 7200);
+	add_warning(&r, "the gateway did not tell its external address");
+	for (int json = 0; json <= 1; json++) {
+		golden_begin(&g, json, false);
+		g.out.quiet = true;
+		render_map_result(&g.out, MAP_EVENT_MAPPED, &r);
+		GOLDEN_END(&g, json ? "map_mapped_quiet.json" : "map_mapped_quiet.txt");
+	}
+	failed_base(&r, IPPROTO_TCP, 8080);
+	no_answer_all(&r);
+	golden_begin(&g, true, false);
+	g.out.quiet = true;
+	render_map_result(&g.out, MAP_EVENT_MAPPED, &r);
+	GOLDEN_END(&g, "map_failure_quiet.json");
 }
 
 /* Deleted by PCP and UPnP; NAT-PMP's refusal is a warning. */
@@ -159,7 +280,7 @@ static void golden_map_deleted(void)
 			      "forbidden)";
 	map_base(&r, MAP_PCP, IPPROTO_UDP, 51820, 0);
 	r.deleted_by = MAP_BIT(MAP_PCP) | MAP_BIT(MAP_UPNP);
-	add_error(&r, MAP_NATPMP, 2, refused);
+	add_error_as(&r, MAP_NATPMP, FAILURE_REFUSED, 2, refused);
 	snprintf(r.warnings[r.n_warnings++], MAP_TEXT_MAX, "natpmp: %s", refused);
 	event_goldens("map_deleted", MAP_EVENT_DELETED, &r);
 }
@@ -176,39 +297,53 @@ static void golden_map_deleted_upnp(void)
 	event_goldens("map_deleted_upnp", MAP_EVENT_DELETED, &r);
 }
 
-/* ---- failures (JSON only; text prints nothing) ---- */
+/* ---- failures: "failed", whatever was asked; text prints nothing on stdout ---- */
 
-static void failure_golden(const char *name, bool json, const char *event,
-			   const struct map_result *r)
+static void failure_golden(const char *name, bool json, const struct map_result *r)
 {
 	struct golden g;
 	golden_begin(&g, json, false);
-	render_map_failure(&g.out, event, r);
+	render_map_result(&g.out, MAP_EVENT_MAPPED, r);
 	GOLDEN_END(&g, name);
 }
 
-/* portmap_run failed: no method, no gateway or addresses filled, external null. */
+/* portmap_run failed: no method; the gateway, this host and the ports named. */
 static void golden_map_failure_no_answer(void)
 {
 	struct map_result r;
-	memset(&r, 0, sizeof(r));
-	r.method = MAP_NONE;
-	r.protocol = IPPROTO_TCP;
+	failed_base(&r, IPPROTO_TCP, 8080);
 	no_answer_all(&r);
-	failure_golden("map_failure_no_answer.txt", false, "mapped", &r);
-	failure_golden("map_failure_no_answer.json", true, "mapped", &r);
+	failure_golden("map_failure_no_answer.txt", false, &r);
+	failure_golden("map_failure_no_answer.json", true, &r);
 }
 
-/* portmap_open failed for --delete: no route. */
+/* Every method refused: the class of the most telling one (conflict). */
+static void golden_map_failure_conflict(void)
+{
+	struct map_result r;
+	failed_base(&r, IPPROTO_TCP, 8080);
+	add_error_as(&r, MAP_PCP, FAILURE_CONFLICT, 0,
+		     "external port 8080/tcp is taken: the gateway offered 1024 (--any accepts it)");
+	add_error_as(&r, MAP_UPNP, FAILURE_CONFLICT, 718,
+		     "external port 8080/tcp is held by 192.168.77.11:8080 (\"game\") (718 "
+		     "ConflictInMappingEntry)");
+	snprintf(r.error, sizeof(r.error), "pcp: %s; upnp: %s", r.errors[0].text, r.errors[1].text);
+	r.failure = FAILURE_CONFLICT;
+	failure_golden("map_failure_conflict.json", true, &r);
+}
+
+/* portmap_open failed: no route; only the ports asked are known. */
 static void golden_map_failure_no_route(void)
 {
 	struct map_result r;
 	memset(&r, 0, sizeof(r));
 	r.method = MAP_NONE;
 	r.protocol = IPPROTO_UDP;
+	r.internal.port = r.external.port = 51820;
+	r.failure = FAILURE_NO_ROUTE;
 	snprintf(r.error, sizeof(r.error), "no route toward the gateway: %s",
 		 strerror(ENETUNREACH));
-	failure_golden("map_failure_no_route.json", true, "deleted", &r);
+	failure_golden("map_failure_no_route.json", true, &r);
 }
 
 /* No error text at all: "failed". The port is known, the address not. */
@@ -219,7 +354,22 @@ static void golden_map_failure_no_text(void)
 	r.method = MAP_NONE;
 	r.protocol = IPPROTO_TCP;
 	r.external.port = 8080;
-	failure_golden("map_failure_no_text.json", true, "mapped", &r);
+	r.failure = FAILURE_SYSTEM;
+	failure_golden("map_failure_no_text.json", true, &r);
+}
+
+/* A usage error, in the document of the mode asked for (cmd_map's render_not_run). */
+static void golden_map_failure_usage(void)
+{
+	struct map_result r;
+	memset(&r, 0, sizeof(r));
+	r.method = MAP_NONE;
+	r.protocol = IPPROTO_TCP;
+	r.failure = FAILURE_USAGE;
+	snprintf(r.error, sizeof(r.error),
+		 "invalid port '70000': 70000 is out of range (1 to 65535)");
+	failure_golden("map_failure_usage.txt", false, &r);
+	failure_golden("map_failure_usage.json", true, &r);
 }
 
 /* ---- the UPnP list ---- */
@@ -308,7 +458,12 @@ static void golden_map_list_failed(void)
 	struct map_list l = {.gateway = golden_ep("192.168.77.1", 0)};
 	list_result(&r);
 	r.ok = false;
-	snprintf(r.error, sizeof(r.error), "upnp: no IGD answered the SSDP search");
+	r.method = MAP_NONE;
+	add_error(&r, MAP_UPNP, 0, "no IGD answered the SSDP search");
+	snprintf(r.error, sizeof(r.error),
+		 "no gateway that can list mappings answered within 2.0 s (upnp: no IGD answered "
+		 "the SSDP search)");
+	r.failure = FAILURE_NO_ANSWER;
 	struct golden g;
 	golden_begin(&g, true, false);
 	render_map_list(&g.out, &l, &r);
@@ -367,8 +522,8 @@ static void golden_map_external_no_gateway(void)
 	r.method = MAP_NONE;
 	r.gateway = (struct endpoint){0};
 	add_row(&x, MAP_UPNP, "203.0.113.2", "");
-	add_error(&r, MAP_PCP, 0, "no default IPv4 gateway on eth0");
-	add_error(&r, MAP_NATPMP, 0, "no default IPv4 gateway on eth0");
+	add_error_as(&r, MAP_PCP, FAILURE_NO_ROUTE, 0, "no default IPv4 gateway on eth0");
+	add_error_as(&r, MAP_NATPMP, FAILURE_NO_ROUTE, 0, "no default IPv4 gateway on eth0");
 	external_goldens("map_external_no_gateway", &x, &r);
 }
 
@@ -385,6 +540,27 @@ static void golden_map_external_failed(void)
 	external_goldens("map_external_failed", &x, &r);
 }
 
+/* --list and --external with no route: each in its own document, not a mapping's. */
+static void golden_map_list_external_no_route(void)
+{
+	struct map_external x;
+	struct map_list l;
+	struct map_result r;
+	struct golden g;
+	memset(&x, 0, sizeof(x));
+	memset(&l, 0, sizeof(l));
+	memset(&r, 0, sizeof(r));
+	r.method = MAP_NONE;
+	r.failure = FAILURE_NO_ROUTE;
+	snprintf(r.error, sizeof(r.error), "interface nosuch0: no such interface");
+	golden_begin(&g, true, false);
+	render_map_list(&g.out, &l, &r);
+	GOLDEN_END(&g, "map_list_no_route.json");
+	golden_begin(&g, true, false);
+	render_map_external(&g.out, &x, &r);
+	GOLDEN_END(&g, "map_external_no_route.json");
+}
+
 const struct test_case golden_map_cases[] = {
 	T(golden_map_mapped),
 	T(golden_map_mapped_upnp_permanent),
@@ -394,6 +570,14 @@ const struct test_case golden_map_cases[] = {
 	T(golden_map_remapped),
 	T(golden_map_renew_failed),
 	T(golden_map_renew_failed_as_kept),
+	T(golden_map_lost),
+	T(golden_map_address_changed),
+	T(golden_map_keep_mapped_and_failed),
+	T(golden_map_mapped_longest),
+	T(golden_map_deleted_other_host),
+	T(golden_map_quiet),
+	T(golden_map_failure_conflict),
+	T(golden_map_failure_usage),
 	T(golden_map_deleted),
 	T(golden_map_deleted_upnp),
 	T(golden_map_failure_no_answer),
@@ -406,5 +590,6 @@ const struct test_case golden_map_cases[] = {
 	T(golden_map_external),
 	T(golden_map_external_no_gateway),
 	T(golden_map_external_failed),
+	T(golden_map_list_external_no_route),
 	{NULL, NULL},
 };

@@ -9,8 +9,11 @@
 #include "natctl/stun/nat_behavior.h"
 #include "test.h"
 
-/* Text, text with colour, JSON: `base`.txt, `base`_color.txt, `base`.json. */
-static void probe_goldens(const char *base, const struct probe_result *r, const char *error)
+/* Text, text with colour, JSON: `base`.txt, `base`_color.txt, `base`.json.
+ * The diagnosis is diagnose()'s own, from the facts: the files pin the
+ * rules as well as the rendering. */
+static void probe_goldens(const char *base, const struct probe_result *r, enum failure failure,
+			  const char *error)
 {
 	static const struct {
 		const char *suffix;
@@ -22,11 +25,15 @@ static void probe_goldens(const char *base, const struct probe_result *r, const 
 		snprintf(name, sizeof(name), "%s%s", base, forms[i].suffix);
 		static struct probe_result with; /* large: not on the stack */
 		with = *r;
-		snprintf(with.error, sizeof(with.error), "%s", error ? error : "");
-		if (with.stun_ran) /* as probe_run states STUN's wait */
+		with.facts.stun = &with.stun;
+		if (with.stun.n_servers) /* as probe_run states STUN's wait */
 			nat_report_set_error(&with.stun, with.elapsed_us);
+		diagnose(&with.facts, &with.diag);
+		with.failure = failure;
+		snprintf(with.error, sizeof(with.error), "%s", error ? error : "");
 		golden_begin(&g, forms[i].json, false);
-		render_probe(&g.out, &with, forms[i].color);
+		g.out.color = forms[i].color;
+		render_probe(&g.out, &with);
 		GOLDEN_END(&g, name);
 	}
 }
@@ -43,8 +50,14 @@ static void probe_base(struct probe_result *r)
 	r->facts.local = golden_ep("192.168.77.10", 0);
 	snprintf(r->facts.ifname, sizeof(r->facts.ifname), "eth0");
 	r->facts.gateway = golden_ep("192.168.77.1", 0);
-	r->diag.inbound_ok = r->diag.p2p_likely = NAT_TRI_UNKNOWN;
+	r->stun.nat = r->stun.hairpinning = r->stun.port_preserving = NAT_TRI_UNKNOWN;
 	r->elapsed_us = 1534000;
+}
+
+/* Why a method the gateway did not answer is not there. */
+static void set_absent(struct pm_facts *m, const char *why)
+{
+	snprintf(m->why, sizeof(m->why), "%s", why);
 }
 
 static void set_method(struct pm_facts *m, const char *external)
@@ -60,18 +73,11 @@ static void set_refused(struct pm_facts *m, const char *refusal)
 	snprintf(m->refusal, sizeof(m->refusal), "%s", refusal);
 }
 
-static void add_advice(struct diagnosis *d, const char *text)
-{
-	snprintf(d->advice[d->n_advice++], DIAG_TEXT_MAX, "%s", text);
-}
-
 /* STUN answered from 198.51.100.10: one binding test as evidence. */
 static void stun_answered(struct probe_result *r, const char *pub, uint16_t port,
 			  enum nat_classic classic)
 {
 	struct nat_report *s = &r->stun;
-	r->stun_ran = true;
-	r->facts.stun = s;
 	s->udp_answered = s->decided = true;
 	s->server = golden_ep("198.51.100.10", 3478);
 	s->local = golden_ep("192.168.77.10", 54021);
@@ -94,8 +100,6 @@ static void stun_answered(struct probe_result *r, const char *pub, uint16_t port
 static void stun_silent(struct probe_result *r)
 {
 	struct nat_report *s = &r->stun;
-	r->stun_ran = true;
-	r->facts.stun = s;
 	s->server = golden_ep("198.51.100.10", 3478);
 	s->n_servers = 1;
 	s->nat = s->hairpinning = s->port_preserving = NAT_TRI_UNKNOWN;
@@ -107,8 +111,6 @@ static void stun_silent(struct probe_result *r)
 static void stun_udp_blocked(struct probe_result *r)
 {
 	struct nat_report *s = &r->stun;
-	r->stun_ran = true;
-	r->facts.stun = s;
 	s->tcp_answered = s->decided = true;
 	s->server = golden_ep("198.51.100.10", 3478);
 	s->local = golden_ep("192.168.77.10", 40123);
@@ -136,13 +138,10 @@ static void golden_probe_home(void)
 	set_method(&r.facts.methods[MAP_NATPMP], "203.0.113.2");
 	r.info[MAP_NATPMP].epoch_known = true;
 	r.info[MAP_NATPMP].epoch = 86400;
+	set_absent(&r.facts.methods[MAP_PCP],
+		   "192.168.77.1:5351: port unreachable (no PCP server)");
 	stun_answered(&r, "203.0.113.2", 61344, NAT_CLASSIC_PORT_RESTRICTED_CONE);
-	r.diag.methods = MAP_BIT(MAP_NATPMP) | MAP_BIT(MAP_UPNP);
-	r.diag.inbound_ok = r.diag.p2p_likely = NAT_TRI_YES;
-	snprintf(r.diag.verdict, sizeof(r.diag.verdict),
-		 "inbound connections to a mapped port can work; port mapping: NAT-PMP, UPnP; "
-		 "direct peer-to-peer likely");
-	probe_goldens("probe_home", &r, NULL);
+	probe_goldens("probe_home", &r, FAILURE_NONE, NULL);
 }
 
 /* --test-mapping: PCP and UPnP accept, NAT-PMP refuses; status of the IGD unknown. */
@@ -160,14 +159,7 @@ static void golden_probe_test_mapping(void)
 	set_method(&r.facts.methods[MAP_PCP], "203.0.113.2");
 	r.facts.methods[MAP_PCP].mapping_ok = NAT_TRI_YES;
 	stun_answered(&r, "203.0.113.2", 61344, NAT_CLASSIC_FULL_CONE);
-	r.diag.methods = MAP_BIT(MAP_PCP) | MAP_BIT(MAP_NATPMP) | MAP_BIT(MAP_UPNP);
-	r.diag.inbound_ok = r.diag.p2p_likely = NAT_TRI_YES;
-	snprintf(r.diag.verdict, sizeof(r.diag.verdict),
-		 "inbound connections to a mapped port can work; port mapping: PCP, NAT-PMP, UPnP; "
-		 "direct peer-to-peer likely");
-	add_advice(&r.diag, "NAT-PMP refused a test mapping: NOT_AUTHORIZED: the gateway refuses "
-			    "mappings (NAT-PMP disabled or forbidden).");
-	probe_goldens("probe_test_mapping", &r, NULL);
+	probe_goldens("probe_test_mapping", &r, FAILURE_NONE, NULL);
 }
 
 /* The router's WAN is 100.64.0.2: it maps, but only the inner NAT; PCP refuses like a CGNAT. */
@@ -185,25 +177,13 @@ static void golden_probe_cgnat(void)
 		    "NO_RESOURCES: the gateway cannot map now; usually a double NAT: "
 		    "the gateway's own WAN address is private or carrier-grade NAT");
 	r.facts.methods[MAP_PCP].refused_double_nat = true;
+	set_absent(&r.facts.methods[MAP_NATPMP], "no answer from 192.168.77.1:5351");
 	stun_answered(&r, "203.0.113.77", 1027, NAT_CLASSIC_SYMMETRIC);
-	r.diag = (struct diagnosis){.double_nat = true,
-				    .cgnat = true,
-				    .inbound_ok = NAT_TRI_NO,
-				    .p2p_likely = NAT_TRI_NO,
-				    .methods = MAP_BIT(MAP_PCP) | MAP_BIT(MAP_UPNP)};
-	snprintf(r.diag.verdict, sizeof(r.diag.verdict),
-		 "carrier-grade NAT: inbound connections cannot be opened; port mapping: PCP, "
-		 "UPnP; direct peer-to-peer unlikely");
-	add_advice(&r.diag, "UPnP works, but your router's WAN address 100.64.0.2 is carrier-grade "
-			    "NAT: a port forward will not be reachable from the internet; ask your "
-			    "ISP for a public IPv4 address, or use IPv6 or a relay.");
-	add_advice(&r.diag, "The NAT is symmetric (a new public port for every destination): "
-			    "direct peer-to-peer usually fails unless the other side is open; "
-			    "expect a relay (TURN), or open a port by mapping.");
-	probe_goldens("probe_cgnat", &r, NULL);
+	probe_goldens("probe_cgnat", &r, FAILURE_NONE, NULL);
 }
 
-/* A router behind another router (WAN 192.168.1.20); STUN ran and nothing answered. */
+/* A router behind another router (WAN 192.168.1.20); STUN ran and nothing
+ * answered: double NAT is known, carrier-grade NAT and peer-to-peer are not. */
 static void golden_probe_double_nat(void)
 {
 	struct probe_result r;
@@ -216,19 +196,22 @@ static void golden_probe_double_nat(void)
 	/* A refusal with no text: probe.c always names one; this pins the bare form. */
 	set_method(&r.facts.methods[MAP_NATPMP], "192.168.1.20");
 	set_refused(&r.facts.methods[MAP_NATPMP], "");
+	set_absent(&r.facts.methods[MAP_PCP], "192.168.77.1 speaks NAT-PMP, not PCP");
 	stun_silent(&r);
-	r.diag = (struct diagnosis){.double_nat = true,
-				    .inbound_ok = NAT_TRI_NO,
-				    .p2p_likely = NAT_TRI_UNKNOWN,
-				    .methods = MAP_BIT(MAP_NATPMP) | MAP_BIT(MAP_UPNP)};
-	snprintf(r.diag.verdict, sizeof(r.diag.verdict),
-		 "double NAT: a port mapping opens only the inner router; port mapping: NAT-PMP, "
-		 "UPnP; direct peer-to-peer unknown");
-	add_advice(&r.diag, "NAT-PMP works, but your router's WAN address 192.168.1.20 is a "
-			    "private address (another router is in front of it): a port forward "
-			    "will not be reachable from the internet; forward the port on the "
-			    "outer router too, or put this router in bridge mode.");
-	probe_goldens("probe_double_nat", &r, NULL);
+	probe_goldens("probe_double_nat", &r, FAILURE_NONE, NULL);
+}
+
+/* The gateway answers with a public WAN address, but STUN is silent: double
+ * NAT, and so whether inbound works, is unknown, never "no" (or "can work"). */
+static void golden_probe_stun_silent(void)
+{
+	struct probe_result r;
+	probe_base(&r);
+	set_method(&r.facts.methods[MAP_NATPMP], "203.0.113.2");
+	set_absent(&r.facts.methods[MAP_UPNP], "no IGD answered the SSDP search");
+	set_absent(&r.facts.methods[MAP_PCP], "192.168.77.1 speaks NAT-PMP, not PCP");
+	stun_silent(&r);
+	probe_goldens("probe_stun_silent", &r, FAILURE_NONE, NULL);
 }
 
 /* Outbound UDP blocked (STUN answered over TCP); the router's UPnP refuses mappings. */
@@ -242,72 +225,70 @@ static void golden_probe_udp_blocked(void)
 	r.info[MAP_UPNP].connected = NAT_TRI_YES;
 	set_refused(&r.facts.methods[MAP_UPNP], "not authorized: the gateway refuses this mapping "
 						"(AddPortMapping 606 Action not authorized)");
+	set_absent(&r.facts.methods[MAP_NATPMP], "no answer from 192.168.77.1:5351");
+	set_absent(&r.facts.methods[MAP_PCP], "no answer from 192.168.77.1:5351");
 	stun_udp_blocked(&r);
-	r.diag = (struct diagnosis){.inbound_ok = NAT_TRI_NO,
-				    .p2p_likely = NAT_TRI_NO,
-				    .methods = MAP_BIT(MAP_UPNP)};
-	snprintf(r.diag.verdict, sizeof(r.diag.verdict),
-		 "inbound connections cannot be opened; port mapping: UPnP; direct peer-to-peer "
-		 "unlikely");
-	add_advice(&r.diag, "UPnP refused a test mapping: not authorized: the gateway refuses this "
-			    "mapping (AddPortMapping 606 Action not authorized).");
-	add_advice(&r.diag, "Outbound UDP is blocked: peer-to-peer and most real-time apps need a "
-			    "relay over TCP or TLS; ask the network's administrator to allow UDP.");
-	probe_goldens("probe_udp_blocked", &r, NULL);
+	probe_goldens("probe_udp_blocked", &r, FAILURE_NONE, NULL);
 }
 
 /* -i eth0 on a LAN without a default gateway: an IGD of unknown version answered SSDP,
- * without an external address; STUN could not run. */
+ * without an external address; STUN's names did not resolve. */
 static void golden_probe_no_gateway(void)
 {
 	struct probe_result r;
 	probe_base(&r);
 	r.facts.gateway = (struct endpoint){0};
 	set_method(&r.facts.methods[MAP_UPNP], NULL);
+	set_absent(&r.facts.methods[MAP_NATPMP], "no default IPv4 gateway on eth0");
+	set_absent(&r.facts.methods[MAP_PCP], "no default IPv4 gateway on eth0");
+	r.stun.failure = FAILURE_RESOLVE;
+	snprintf(r.stun.error, sizeof(r.stun.error),
+		 "cannot resolve 'stun.voipgate.com': Temporary failure in name resolution");
+	golden_add_reason(&r.stun, "no STUN server could be asked: cannot resolve "
+				   "'stun.voipgate.com': Temporary failure in name resolution");
 	r.elapsed_us = 2003500;
-	r.diag.methods = MAP_BIT(MAP_UPNP);
-	r.diag.inbound_ok = NAT_TRI_YES;
-	snprintf(r.diag.verdict, sizeof(r.diag.verdict),
-		 "inbound connections to a mapped port can work; port mapping: UPnP; direct "
-		 "peer-to-peer unknown");
-	probe_goldens("probe_no_gateway", &r, NULL);
+	probe_goldens("probe_no_gateway", &r, FAILURE_NONE, NULL);
 }
 
-/* No route at all: probe_run fails, and cmd_probe passes "cannot run: <why>". */
-static void probe_no_route(struct probe_result *r)
+/* Nothing answered at all: the probe fails (exit 3); text prints nothing on stdout. */
+static void golden_probe_nothing_answered(void)
 {
-	probe_base(r);
-	r->facts.have_route = false;
-	r->facts.local = r->facts.gateway = (struct endpoint){0};
-	r->facts.ifname[0] = '\0';
-	r->elapsed_us = 812;
-	snprintf(r->diag.verdict, sizeof(r->diag.verdict), "no default route: not connected");
-	add_advice(&r->diag, "Check the network connection: there is no default route.");
+	struct probe_result r;
+	probe_base(&r);
+	set_absent(&r.facts.methods[MAP_UPNP], "no IGD answered the SSDP search");
+	set_absent(&r.facts.methods[MAP_NATPMP],
+		   "192.168.77.1:5351: port unreachable (no NAT-PMP server)");
+	set_absent(&r.facts.methods[MAP_PCP],
+		   "192.168.77.1:5351: port unreachable (no PCP server)");
+	stun_silent(&r);
+	probe_goldens("probe_nothing_answered", &r, FAILURE_NO_ANSWER,
+		      "nothing answered within 1.5 s: no port-mapping protocol on the gateway, and "
+		      "no response from 198.51.100.10:3478 within 1.53 s");
 }
 
+/* No route at all: probe_open fails; everything is unknown, no verdict, no advice. */
 static void golden_probe_no_route(void)
 {
 	struct probe_result r;
-	char why[400], error[420];
-	probe_no_route(&r);
-	snprintf(why, sizeof(why), "no route toward the gateway: %s", strerror(ENETUNREACH));
-	snprintf(error, sizeof(error), "cannot run: %s", why); /* as cmd_probe.c builds it */
-	probe_goldens("probe_no_route", &r, error);
-}
-
-/* The same result without an error: no caller renders it so today; pins the "-" and "none" text. */
-static void golden_probe_no_route_text(void)
-{
-	struct probe_result r;
-	struct golden g;
-	probe_no_route(&r);
-	golden_begin(&g, false, false);
-	render_probe(&g.out, &r, false);
-	GOLDEN_END(&g, "probe_no_route_without_error.txt");
+	char error[420];
+	probe_base(&r);
+	r.facts.have_route = false;
+	r.facts.local = r.facts.gateway = (struct endpoint){0};
+	r.facts.ifname[0] = '\0';
+	r.elapsed_us = 812;
+	r.stun.failure = FAILURE_NO_ROUTE;
+	snprintf(r.stun.error, sizeof(r.stun.error), "the probe could not run");
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		set_absent(&r.facts.methods[m], "not asked: the probe could not run");
+	snprintf(error, sizeof(error), "cannot run: no route toward the gateway: %s",
+		 strerror(ENETUNREACH));
+	probe_goldens("probe_no_route", &r, FAILURE_NO_ROUTE, error);
 }
 
 const struct test_case golden_probe_cases[] = {
-	T(golden_probe_home),       T(golden_probe_test_mapping),  T(golden_probe_cgnat),
-	T(golden_probe_double_nat), T(golden_probe_udp_blocked),   T(golden_probe_no_gateway),
-	T(golden_probe_no_route),   T(golden_probe_no_route_text), {NULL, NULL},
+	T(golden_probe_home),        T(golden_probe_test_mapping),
+	T(golden_probe_cgnat),       T(golden_probe_double_nat),
+	T(golden_probe_stun_silent), T(golden_probe_udp_blocked),
+	T(golden_probe_no_gateway),  T(golden_probe_nothing_answered),
+	T(golden_probe_no_route),    {NULL, NULL},
 };

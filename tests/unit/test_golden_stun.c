@@ -17,6 +17,7 @@ static void public_golden(const char *name, bool json, bool verbose,
 {
 	struct golden g;
 	struct stun_public_result with = *r;
+	stun_public_set_error(&with, 0); /* the class, from the outcome */
 	snprintf(with.error, sizeof(with.error), "%s", error ? error : "");
 	golden_begin(&g, json, verbose);
 	render_stun_public(&g.out, &with);
@@ -29,6 +30,7 @@ static void report_golden(const char *name, bool json, bool verbose, const struc
 	struct golden g;
 	static struct nat_report with; /* large: not on the stack */
 	with = *r;
+	nat_report_set_error(&with, 0); /* the class, from the verdict and what failed */
 	snprintf(with.error, sizeof(with.error), "%s", error ? error : "");
 	golden_begin(&g, json, verbose);
 	render_nat_report(&g.out, &with);
@@ -332,6 +334,59 @@ static void golden_nat_report_udp_blocked(void)
 	report_golden("nat_report_udp_blocked.json", true, false, &r, NULL);
 }
 
+/* Nothing could be sent (an empty network namespace): no-route, not "no response". */
+static void golden_nat_report_no_route(void)
+{
+	struct nat_report r;
+	char why[256];
+	report_undecided(&r, 1);
+	r.n_reasons = 0;
+	golden_add_reason(&r, "no STUN server answered, over UDP or TCP");
+	r.tests[0].sends = 0;
+	r.tests[0].note = "could not send";
+	r.send_error = -ENETUNREACH;
+	report_failure_text(&r, 2000, why, sizeof(why));
+	report_golden("nat_report_no_route.txt", false, false, &r, why);
+	report_golden("nat_report_no_route.json", true, false, &r, why);
+}
+
+/* A usage error or a name that did not resolve: nothing was asked, the
+ * document still has every key (cmd_stun's render_not_run). */
+static void golden_stun_not_run(void)
+{
+	struct nat_report r;
+	struct stun_public_result p;
+	struct golden g;
+	memset(&r, 0, sizeof(r));
+	r.nat = r.hairpinning = r.port_preserving = NAT_TRI_UNKNOWN;
+	r.failure = FAILURE_USAGE;
+	snprintf(r.error, sizeof(r.error),
+		 "invalid server '198.51.100.10:99999': port 99999 is out of range (1 to 65535)");
+	golden_begin(&g, true, false);
+	render_nat_report(&g.out, &r);
+	GOLDEN_END(&g, "stun_usage.json");
+	memset(&p, 0, sizeof(p));
+	p.outcome = STUN_PUBLIC_NO_ANSWER;
+	p.failure = FAILURE_RESOLVE;
+	snprintf(p.error, sizeof(p.error),
+		 "cannot resolve 'stun.example.org': Temporary failure in name resolution");
+	golden_begin(&g, true, false);
+	render_stun_public(&g.out, &p);
+	GOLDEN_END(&g, "stun_public_resolve.json");
+	golden_begin(&g, false, false);
+	render_stun_public(&g.out, &p);
+	GOLDEN_END(&g, "stun_public_resolve.txt");
+}
+
+/* --tcp: the transport says so. */
+static void golden_stun_public_tcp(void)
+{
+	struct stun_public_result r;
+	public_ok(&r);
+	r.tcp = true;
+	public_golden("stun_public_tcp.json", true, false, &r, NULL);
+}
+
 /* Every name nat_classic_text gives, in the first line of the text report. */
 static const struct {
 	enum nat_classic classic;
@@ -380,5 +435,8 @@ const struct test_case golden_stun_cases[] = {
 	T(golden_nat_report_undecided),
 	T(golden_nat_report_udp_blocked),
 	T(golden_nat_report_classic_names),
+	T(golden_nat_report_no_route),
+	T(golden_stun_not_run),
+	T(golden_stun_public_tcp),
 	{NULL, NULL},
 };

@@ -112,19 +112,26 @@ static void fill_endpoints(struct json_writer *w)
 	struct endpoint e;
 	endpoint_parse_ip(&e, "2001:db8::1");
 	e.port = 3478;
+	struct endpoint port_only = {.port = 8080}, address_only = e;
+	address_only.port = 0;
 	json_begin_object(w, NULL);
 	json_endpoint(w, "e", &e);
-	json_endpoint_string(w, "s", &e);
+	json_endpoint(w, "port_only", &port_only);
+	json_endpoint(w, "address_only", &address_only);
 	json_endpoint(w, "none", NULL);
+	json_endpoint(w, "unset", &(struct endpoint){0});
 	json_end_object(w);
 }
 
+/* One endpoint shape everywhere: {address, port}, each part null when unknown. */
 static void json_endpoint_shapes(void)
 {
 	int rc;
 	char *text = capture(fill_endpoints, &rc);
 	CHECK_EQ_STR(text, "{\"e\":{\"address\":\"2001:db8::1\",\"port\":3478},"
-			   "\"s\":\"[2001:db8::1]:3478\",\"none\":null}\n");
+			   "\"port_only\":{\"address\":null,\"port\":8080},"
+			   "\"address_only\":{\"address\":\"2001:db8::1\",\"port\":null},"
+			   "\"none\":null,\"unset\":null}\n");
 	free(text);
 }
 

@@ -6,9 +6,13 @@
 #include <string.h>
 
 #include "natctl/base/clock.h"
+#include "natctl/map/map_keep.h"
 #include "natctl/map/method.h"
 #include "natctl/map/portmap.h"
 #include "test.h"
+
+#include <signal.h>
+#include <unistd.h>
 
 /* How a fake method behaves; one per slot of the table, set by each case. */
 enum fake_kind {
@@ -18,12 +22,17 @@ enum fake_kind {
 	FAKE_CONFLICT, /* maps another external port, which it must take back */
 	FAKE_RESTARTS, /* its answer shows the gateway lost its state (epoch went back) */
 	FAKE_MISSING,  /* DELETE: has no such mapping */
+	FAKE_FOREIGN,  /* answers the probe in another protocol (NAT-PMP to PCP) */
+	FAKE_OTHERS,   /* DELETE with --force: removes another host's mapping */
+	FAKE_MOVES,    /* every ADD maps another external port (--keep: address-changed) */
+	FAKE_FADES,    /* the first ADD is answered, no later one (--keep: lost) */
 };
 
 struct fake_config {
 	enum fake_kind kind;
-	int64_t delay_us; /* how long each answer takes */
-	int code;         /* FAKE_REFUSES */
+	int64_t delay_us;  /* how long each answer takes */
+	int code;          /* FAKE_REFUSES */
+	uint32_t lifetime; /* what an ADD grants; 0: an hour */
 };
 
 /* Test-only state: the cases run one at a time in one thread. */
@@ -36,6 +45,7 @@ struct fake {
 	int64_t due;       /* when the pending request is answered */
 	bool taking_back;
 	struct epoch_track epoch;
+	unsigned adds; /* ADDs answered */
 };
 
 static struct fake *fake_of(struct map_adapter *m)
@@ -75,18 +85,20 @@ static void fake_close(struct map_adapter *m)
 	free(m);
 }
 
-/* A request that the fake's timer answers, unless the fake is silent. */
-static void ask(struct fake *f)
+/* A request that the fake's timer answers, unless the fake is silent
+ * (FAKE_FADES: to every ADD after the first). */
+static void ask(struct fake *f, bool add)
 {
 	const struct fake_config *c = &fake_cfg[f->id];
+	bool silent = c->kind == FAKE_SILENT || (c->kind == FAKE_FADES && add && f->adds > 0);
 	f->rq.state = REQUEST_PENDING;
-	f->due = c->kind == FAKE_SILENT ? CLOCK_NEVER : clock_now_us() + c->delay_us;
+	f->due = silent ? CLOCK_NEVER : clock_now_us() + c->delay_us;
 }
 
 static void fake_probe_start(struct map_adapter *m, struct map_run *run)
 {
 	(void)run;
-	ask(fake_of(m));
+	ask(fake_of(m), false);
 }
 
 static void fake_probe_update(struct map_adapter *m, struct map_run *run, int64_t now)
@@ -94,15 +106,18 @@ static void fake_probe_update(struct map_adapter *m, struct map_run *run, int64_
 	struct fake *f = fake_of(m);
 	if (!map_run_probe_answered(run, f->id, &f->rq, 5351, now))
 		return;
+	if (fake_cfg[f->id].kind == FAKE_FOREIGN) {
+		map_run_absent(run, f->id, FAILURE_UNSUPPORTED, "speaks something else");
+		return;
+	}
 	map_env_epoch(f->env, f->id, &f->epoch, 5000, now);
 	map_run_present(run, f->id, now);
 }
 
 static void fake_op_start(struct map_adapter *m, struct map_run *run)
 {
-	(void)run;
 	fake_of(m)->taking_back = false;
-	ask(fake_of(m));
+	ask(fake_of(m), map_run_op(run) == MAP_OP_ADD);
 }
 
 static bool fake_op_busy(const struct map_adapter *m)
@@ -114,9 +129,14 @@ static void answer_add(struct fake *f, struct map_run *run)
 {
 	const struct map_params *p = f->env->p;
 	struct endpoint ext;
-	endpoint_parse_ip(&ext, "203.0.113.7");
+	const struct fake_config *c = &fake_cfg[f->id];
+	char ip[IP_STRLEN];
+	/* FAKE_MOVES: the gateway's WAN address changes at every ADD. */
+	snprintf(ip, sizeof(ip), "203.0.113.%u", 7 + (c->kind == FAKE_MOVES ? f->adds : 0));
+	endpoint_parse_ip(&ext, ip);
 	ext.port = p->external_port;
-	map_run_mapped(run, f->id, &ext, 3600);
+	f->adds++;
+	map_run_mapped(run, f->id, &ext, c->lifetime ? c->lifetime : 3600);
 }
 
 static void fake_op_update(struct map_adapter *m, struct map_run *run)
@@ -127,14 +147,20 @@ static void fake_op_update(struct map_adapter *m, struct map_run *run)
 	if (!map_run_op_answered(run, f->id, &f->rq))
 		return;
 	if (c->kind == FAKE_REFUSES) {
-		map_run_failed(run, f->id, c->code, "refused with code %d", c->code);
+		map_run_failed(run, f->id, c->code == 718 ? FAILURE_CONFLICT : FAILURE_REFUSED,
+			       c->code, "refused with code %d", c->code);
 	} else if (c->kind == FAKE_CONFLICT && add && !f->taking_back) {
 		f->taking_back = true;
-		ask(f); /* the deletion of the port it offered */
+		ask(f, false); /* the deletion of the port it offered */
 	} else if (c->kind == FAKE_CONFLICT && add) {
 		map_run_offered(run, f->id, (uint16_t)(f->env->p->external_port + 1));
 	} else if (c->kind == FAKE_MISSING) {
 		map_run_not_found(run, f->id, "no such mapping here");
+	} else if (c->kind == FAKE_OTHERS && !add) {
+		struct endpoint other;
+		endpoint_parse_ip(&other, "192.0.2.50");
+		other.port = 9000;
+		map_run_deleted(run, f->id, &other);
 	} else {
 		if (c->kind == FAKE_RESTARTS)
 			map_env_epoch(f->env, f->id, &f->epoch, 10, clock_now_us());
@@ -240,9 +266,9 @@ static struct map_params params(enum map_op op, unsigned methods)
 
 static void configure(enum fake_kind pcp, enum fake_kind natpmp, enum fake_kind upnp)
 {
-	fake_cfg[MAP_PCP] = (struct fake_config){pcp, 5 * 1000, 8};
-	fake_cfg[MAP_NATPMP] = (struct fake_config){natpmp, 5 * 1000, 3};
-	fake_cfg[MAP_UPNP] = (struct fake_config){upnp, 5 * 1000, 718};
+	fake_cfg[MAP_PCP] = (struct fake_config){pcp, 5 * 1000, 8, 0};
+	fake_cfg[MAP_NATPMP] = (struct fake_config){natpmp, 5 * 1000, 3, 0};
+	fake_cfg[MAP_UPNP] = (struct fake_config){upnp, 5 * 1000, 718, 0};
 }
 
 /* Opens the controller on the fakes and runs p; returns portmap_run's result. */
@@ -324,6 +350,14 @@ static void controller_every_method_refuses(void)
 			CHECK_EQ_INT(r.errors[e].code, codes[i]);
 			CHECK_EQ_INT(r.errors[e].double_nat, codes[i] == 99);
 		}
+		CHECK_EQ_INT(r.failure, codes[i] == 718 ? FAILURE_CONFLICT : FAILURE_REFUSED);
+		/* A failure still names the gateway, this host and the ports asked. */
+		char ip[IP_STRLEN];
+		CHECK_EQ_STR(endpoint_format_ip(&r.gateway, ip), "127.0.0.1");
+		CHECK(endpoint_is_set(&r.internal));
+		CHECK_EQ_INT(r.internal.port, 8080);
+		CHECK_EQ_INT(r.external.port, 8080);
+		CHECK_EQ_INT(r.method, MAP_NONE);
 	}
 }
 
@@ -341,6 +375,57 @@ static void controller_silent_gateway(void)
 	CHECK(strstr(r.error, "(pcp: no answer from 127.0.0.1") != NULL);
 	CHECK(strstr(r.error, "; upnp: no answer from 127.0.0.1") != NULL);
 	CHECK(strstr(r.error, "natpmp") == NULL); /* not selected, not named */
+	CHECK_EQ_INT(r.failure, FAILURE_NO_ANSWER);
+	CHECK_EQ_INT(r.errors[0].failure, FAILURE_NO_ANSWER);
+}
+
+/* --via pcp to a gateway that answers in NAT-PMP: not "no gateway answered within 0.0 s". */
+static void controller_foreign_protocol(void)
+{
+	struct map_params p = params(MAP_OP_ADD, MAP_BIT(MAP_PCP));
+	struct map_result r;
+	configure(FAKE_FOREIGN, FAKE_SILENT, FAKE_SILENT);
+	CHECK_EQ_INT(run_fakes(&p, 1000 * 1000, &r), -1);
+	CHECK_EQ_STR(r.error, "the gateway does not speak PCP (pcp: speaks something else)");
+	CHECK_EQ_INT(r.failure, FAILURE_UNSUPPORTED);
+}
+
+/* --list asks only the methods that can list: it says so, not "no gateway". */
+static void controller_list_names_what_lists(void)
+{
+	struct map_params p = params(MAP_OP_LIST, MAP_ALL_METHODS);
+	struct map_result r;
+	struct map_list l;
+	struct portmap *pm;
+	static const struct map_method_ops *table[MAP_N_METHODS];
+	static struct map_method_ops upnp_lists;
+	memcpy(table, fake_table, sizeof(table));
+	upnp_lists = fake_ops[MAP_UPNP];
+	upnp_lists.lists = true;
+	table[MAP_UPNP] = &upnp_lists;
+	configure(FAKE_ANSWERS, FAKE_ANSWERS, FAKE_SILENT);
+	CHECK_EQ_INT(portmap_open_with(&pm, &p, NULL, &r, table), 0);
+	CHECK_EQ_INT(portmap_list(pm, clock_now_us() + 100 * 1000, &l, &r), -1);
+	CHECK(strncmp(r.error, "no gateway that can list mappings answered within ", 50) == 0);
+	CHECK(strstr(r.error, "(upnp: no answer from 127.0.0.1") != NULL);
+	CHECK_EQ_INT(r.failure, FAILURE_NO_ANSWER);
+	map_list_free(&l);
+	portmap_close(pm);
+}
+
+/* --delete --force: the result names the host the deleted mapping pointed at. */
+static void controller_delete_names_whose(void)
+{
+	struct map_params p = params(MAP_OP_DELETE, MAP_BIT(MAP_UPNP));
+	struct map_result r;
+	char in[ENDPOINT_STRLEN];
+	p.force = true;
+	configure(FAKE_SILENT, FAKE_SILENT, FAKE_OTHERS);
+	CHECK_EQ_INT(run_fakes(&p, 1000 * 1000, &r), 0);
+	CHECK_EQ_STR(endpoint_format(&r.internal, in), "192.0.2.50:9000");
+	configure(FAKE_SILENT, FAKE_SILENT, FAKE_MISSING);
+	CHECK_EQ_INT(run_fakes(&p, 1000 * 1000, &r), -1);
+	CHECK_EQ_INT(r.failure, FAILURE_NOT_FOUND);
 }
 
 static void controller_conflict_is_refused(void)
@@ -352,6 +437,7 @@ static void controller_conflict_is_refused(void)
 	CHECK_EQ_STR(
 		r.error,
 		"pcp: external port 8080/tcp is taken: the gateway offered 8081 (--any accepts it)");
+	CHECK_EQ_INT(r.failure, FAILURE_CONFLICT);
 }
 
 static void on_restart(void *ctx, enum map_method m)
@@ -429,16 +515,86 @@ static void controller_external_addresses(void)
 	portmap_close(pm);
 }
 
+/* --keep's events as they come; SIGTERM (which map_keep watches) once `stop` is seen. */
+struct keep_log {
+	enum map_event events[8];
+	size_t n;
+	enum map_event stop;
+	struct map_result last;
+};
+
+static void keep_emit(void *ctx, enum map_event e, const struct map_result *r)
+{
+	struct keep_log *log = ctx;
+	if (log->n < sizeof(log->events) / sizeof(log->events[0]))
+		log->events[log->n++] = e;
+	log->last = *r;
+	if (e == log->stop)
+		kill(getpid(), SIGTERM);
+}
+
+/* Maps 8080 through the fake NAT-PMP, then keeps it until log->stop; 0 if deleted at the end. */
+static int keep_fake(struct keep_log *log)
+{
+	struct map_params p = params(MAP_OP_ADD, MAP_BIT(MAP_NATPMP));
+	struct map_result r;
+	struct portmap *pm;
+	struct sigwatch sw;
+	bool wake = false;
+	int rc = -1;
+	CHECK_EQ_INT(portmap_open_with(&pm, &p, NULL, &r, fake_table), 0);
+	CHECK_EQ_INT(portmap_run(pm, clock_now_us() + 1000 * 1000, &r), 0);
+	if (sigwatch_open(&sw, &wake) == 0) {
+		rc = map_keep(pm, &r, 100 * 1000, &sw, &wake, keep_emit, log);
+		sigwatch_close(&sw);
+	}
+	portmap_close(pm);
+	return rc;
+}
+
+/* A renewal that comes back with another external address is said so. */
+static void keep_address_changed(void)
+{
+	struct keep_log log = {.stop = MAP_EVENT_ADDRESS_CHANGED};
+	char ip[IP_STRLEN];
+	configure(FAKE_SILENT, FAKE_MOVES, FAKE_SILENT);
+	fake_cfg[MAP_NATPMP].lifetime = 1; /* renewed after half a second */
+	CHECK_EQ_INT(keep_fake(&log), 0);
+	CHECK_EQ_INT(log.n, 2);
+	CHECK_EQ_INT(log.events[0], MAP_EVENT_ADDRESS_CHANGED);
+	CHECK_EQ_INT(log.events[1], MAP_EVENT_DELETED);
+	CHECK_EQ_STR(endpoint_format_ip(&log.last.external, ip), "203.0.113.8");
+}
+
+/* Renewals that fail: renew-failed, then lost once the lifetime has run out. */
+static void keep_lost(void)
+{
+	struct keep_log log = {.stop = MAP_EVENT_LOST};
+	configure(FAKE_SILENT, FAKE_FADES, FAKE_SILENT);
+	fake_cfg[MAP_NATPMP].lifetime = 1;
+	CHECK_EQ_INT(keep_fake(&log), 0); /* deletion still answered */
+	CHECK(log.n >= 3);
+	CHECK_EQ_INT(log.events[0], MAP_EVENT_RENEW_FAILED);
+	CHECK_EQ_INT(log.events[1], MAP_EVENT_LOST);
+	CHECK_EQ_INT(log.events[log.n - 1], MAP_EVENT_DELETED);
+	CHECK_EQ_INT(log.last.failure, FAILURE_NONE);
+}
+
 const struct test_case portmap_cases[] = {
 	T(controller_prefers_pcp),
 	T(controller_grace_for_better_methods),
 	T(controller_falls_back_on_refusal),
 	T(controller_every_method_refuses),
 	T(controller_silent_gateway),
+	T(controller_foreign_protocol),
+	T(controller_list_names_what_lists),
+	T(controller_delete_names_whose),
 	T(controller_conflict_is_refused),
 	T(controller_reports_restart),
 	T(controller_delete_through_every_method),
 	T(controller_third_party_from_the_table),
 	T(controller_external_addresses),
+	T(keep_address_changed),
+	T(keep_lost),
 	{NULL, NULL},
 };

@@ -76,9 +76,56 @@ static void nat_report_error_texts(void)
 	nat_report_set_error(&r, 999 * 1000);
 	CHECK_EQ_STR(r.error,
 		     "no response from [2001:db8::10]:3478 or the other servers within 0.999 s");
+	CHECK_EQ_INT(r.failure, FAILURE_NO_ANSWER);
 	r.decided = true;
 	nat_report_set_error(&r, 999 * 1000);
 	CHECK_EQ_STR(r.error, "");
+	CHECK_EQ_INT(r.failure, FAILURE_NONE);
+}
+
+/* Nothing went out (no route), or only error responses came back: said so, not "no response". */
+static void nat_report_error_classes(void)
+{
+	struct nat_report r;
+	char want[NAT_ERROR_MAX];
+	memset(&r, 0, sizeof(r));
+	r.server = ep("198.51.100.10", 3478);
+	r.n_servers = 1;
+	r.send_error = -ENETUNREACH;
+	nat_report_set_error(&r, 1000);
+	snprintf(want, sizeof(want), "cannot send to 198.51.100.10:3478: %s",
+		 strerror(ENETUNREACH));
+	CHECK(strcmp(r.error, want) == 0);
+	CHECK_EQ_INT(r.failure, FAILURE_NO_ROUTE);
+	r.send_error = 0;
+	r.refusal_code = 401;
+	nat_report_set_error(&r, 1000);
+	CHECK_EQ_STR(r.error, "198.51.100.10:3478 answered only with error 401");
+	CHECK_EQ_INT(r.failure, FAILURE_REFUSED);
+}
+
+/* Each outcome's class, for the JSON error_code and the exit status. */
+static void stun_public_error_classes(void)
+{
+	static const struct {
+		enum stun_public_outcome outcome;
+		int sys_error;
+		enum failure want;
+	} rows[] = {
+		{STUN_PUBLIC_OK, 0, FAILURE_NONE},
+		{STUN_PUBLIC_NO_ANSWER, 0, FAILURE_NO_ANSWER},
+		{STUN_PUBLIC_REFUSED, 0, FAILURE_REFUSED},
+		{STUN_PUBLIC_REJECTED, 0, FAILURE_BAD_ANSWER},
+		{STUN_PUBLIC_NETWORK, -ENETUNREACH, FAILURE_NO_ROUTE},
+		{STUN_PUBLIC_NETWORK, -ECONNREFUSED, FAILURE_NO_ANSWER},
+		{STUN_PUBLIC_NETWORK, -EMFILE, FAILURE_SYSTEM},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct stun_public_result r = public_result(rows[i].outcome);
+		r.sys_error = rows[i].sys_error;
+		stun_public_set_error(&r, 0);
+		CHECK_EQ_INT(r.failure, rows[i].want);
+	}
 }
 
 /* What a renderer wrote to its result stream and to its error stream. */
@@ -158,6 +205,8 @@ static void render_no_error_line(void)
 const struct test_case stun_error_cases[] = {
 	T(stun_public_error_texts),
 	T(nat_report_error_texts),
+	T(nat_report_error_classes),
+	T(stun_public_error_classes),
 	T(render_error_line),
 	T(render_no_error_line),
 	{NULL, NULL},

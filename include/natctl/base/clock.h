@@ -12,6 +12,10 @@
 /* CLOCK_MONOTONIC, so wall-clock steps never stretch or cut a deadline. */
 int64_t clock_now_us(void);
 
+/* Wall-clock time (CLOCK_REALTIME) in ms since the Unix epoch: for
+ * timestamps people read, never for deadlines. */
+int64_t clock_wall_ms(void);
+
 /* poll() timeout in ms until `at` (rounded up, so we never wake early and spin); 0 if past. */
 int clock_poll_timeout_ms(int64_t at, int64_t now);
 

@@ -8,26 +8,34 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "natctl/base/failure.h"
 #include "natctl/base/trace.h"
+#include "natctl/cli/output.h"
 
-/* Exit statuses, as documented in natctl(1) EXIT STATUS. */
-enum natctl_exit {
-	EXIT_OK = 0,    /* the command did what was asked */
-	EXIT_FAIL = 1,  /* the operation failed: no answer, refused, no gateway */
-	EXIT_USAGE = 2, /* bad command line */
-};
+/* Exit statuses are the failure table's (base/failure.h, natctl(1) EXIT
+ * STATUS); success is 0. */
+#define EXIT_OK 0
 
 #define NATCTL_DEFAULT_TIMEOUT_US (3 * 1000 * 1000)
+
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 /* Options that every command accepts, before or after its name. */
 struct global_opts {
 	bool json;
 	bool verbose;
+	bool quiet;
+	bool help;    /* -h seen: the caller prints the usage */
+	bool version; /* -V seen */
+	enum color_mode color;
 	int family;          /* AF_UNSPEC, or AF_INET / AF_INET6 from -4 / -6 */
 	int64_t timeout_us;  /* one deadline for the whole command */
 	int64_t start_us;    /* when natctl started (monotonic) */
 	int64_t deadline_us; /* start_us + timeout_us */
 	struct trace trace;  /* writes -v lines to stderr, or does nothing */
+	/* The first usage error, kept (not printed) until the command renders
+	 * it in its own document; "" while there is none. */
+	char usage_error[256];
 };
 
 struct command {
@@ -42,23 +50,32 @@ struct cli_spec {
 	const char *command;
 	const char *shortopts;         /* the command's own short options, or "" */
 	const struct option *longopts; /* its own long options, {0} terminated, or NULL */
-	void (*usage)(FILE *f);
-	/* Handles one of the command's options; returns 0 or EXIT_USAGE (message printed). */
-	int (*on_option)(void *ctx, int opt, const char *arg);
+	/* Handles one of the command's options; a bad value goes to cli_usage(). */
+	void (*on_option)(void *ctx, struct global_opts *g, int opt, const char *arg);
 	void *ctx;
 };
 
 /*
  * Parses argv (argv[0] is the command name) with the command's options and
- * the global ones. Returns the index of the first operand, or -EXIT_USAGE
- * after printing the error, or -EXIT_OK after printing --help / --version.
+ * the global ones, to the end even after a usage error, so that --json,
+ * -q and the mode options later on the line still count. Returns the index
+ * of the first operand. Prints nothing: -h and -V set g->help and
+ * g->version, and the first usage error is left in g->usage_error.
  */
 int cli_parse(int argc, char **argv, const struct cli_spec *spec, struct global_opts *g);
 
-/* Applies one global option; returns 1 if opt was global, 0 if not, -EXIT_USAGE on a bad value. */
-int global_opt_apply(struct global_opts *g, int opt, const char *arg, const char *command);
+/* Records a usage error (the first one wins); returns the usage exit status. */
+int cli_usage(struct global_opts *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints the usage (-h) or the version (-V) when asked; true if it did. */
+bool cli_help_or_version(const struct global_opts *g, void (*usage)(FILE *f));
+
+/* The output streams and modes the global options ask for; colour from
+ * --color, or (auto) for a terminal only, never with NO_COLOR or TERM=dumb. */
+struct output cli_output(const struct global_opts *g);
+
 extern const struct option global_long_options[];
-#define GLOBAL_SHORT_OPTIONS "jt:v46hV"
+#define GLOBAL_SHORT_OPTIONS "jt:vq46hV"
 
 /* Recomputes the deadline after options changed the timeout. */
 void global_opts_arm(struct global_opts *g);
@@ -68,18 +85,14 @@ int parse_port(const char *s, uint16_t *port);
 int parse_seconds(const char *s, double min, double max, int64_t *us);
 int parse_uint(const char *s, unsigned long max, unsigned long *out);
 
-/* One-line diagnostics on stderr: "natctl: CMD: message". */
+/* A one-line diagnostic on stderr that is no result's: "natctl: CMD: message". */
 void cli_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void cli_warn(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The same lines on f, for the output layer, which writes to the streams it was given. */
-void cli_error_to(FILE *f, const char *command, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void cli_warn_to(FILE *f, const char *command, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 void print_version(FILE *f);
 /* The "Global options" block that every usage text ends with. */
 void print_global_options(FILE *f);
+/* "Examples:" and the lines given, each one command: every usage text ends with them. */
+void print_examples(FILE *f, const char *const *lines);
 
 /* The commands (cmd_*.c). */
 int cmd_stun(int argc, char **argv, struct global_opts *g);

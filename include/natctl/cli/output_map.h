@@ -1,19 +1,25 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Rendering of `natctl map` results (mapping events, lists, external addresses) as text or JSON. */
+/* Rendering of `natctl map` results (mappings, --keep events, lists, external addresses) as text or JSON. */
 #ifndef NATCTL_OUTPUT_MAP_H
 #define NATCTL_OUTPUT_MAP_H
 
 #include "natctl/cli/output.h"
 #include "natctl/map/map_types.h"
 
-/* One mapping event: a line of text, or one JSON object (with --keep, one
- * per line); in text, its warnings (and a failed renewal's error) on o->err. */
-void render_map_event(const struct output *o, enum map_event e, const struct map_result *r);
-/* A failed operation: the error on o->err; JSON also carries it on o->f. */
-void render_map_failure(const struct output *o, const char *event, const struct map_result *r);
-/* --list and --external, success or not (r->ok); errors and warnings on o->err. */
+/* `map` and `map --delete`: one mapping document, event e ("mapped",
+ * "deleted"), or "failed" whatever e when r->failure is set. */
+void render_map_result(const struct output *o, enum map_event e, const struct map_result *r);
+/* `map --keep`: one event, a line of text or a JSON object on a line of its
+ * own with its "time" (unix_ms, shown as RFC 3339 UTC). Renewals that fail
+ * also go to o->err; with -q only such failures are printed. */
+void render_map_keep_event(const struct output *o, enum map_event e, const struct map_result *r,
+			   int64_t unix_ms);
+/* --list and --external, success or not. */
 void render_map_list(const struct output *o, const struct map_list *l, const struct map_result *r);
 void render_map_external(const struct output *o, const struct map_external *x,
 			 const struct map_result *r);
+
+/* "2026-11-29T23:14:05.123Z" (RFC 3339, UTC, milliseconds) into out (32 bytes). */
+void output_rfc3339_ms(int64_t unix_ms, char out[32]);
 
 #endif

@@ -20,8 +20,11 @@ typedef void (*map_event_fn)(void *ctx, enum map_event e, const struct map_resul
  * Keeps r's mapping until SIGINT, SIGTERM or SIGHUP (sw must be open):
  * renews it at half its lifetime (RFC 6886 §3.3, RFC 6887 §11.2.1), and at
  * once when a NAT-PMP or PCP answer or unsolicited announcement shows the
- * gateway restarted. Each operation gets timeout_us. Then deletes the
- * mapping. Returns 0 if the deletion succeeded, -1 if not.
+ * gateway restarted. Each operation gets timeout_us. Emits renewed,
+ * remapped (after a restart, or after it was lost), address-changed (the
+ * external address or port is not the one before), renew-failed, lost
+ * (once its lifetime ran out unrenewed; it keeps trying) and deleted.
+ * Then deletes the mapping. Returns 0 if the deletion succeeded, -1 if not.
  */
 int map_keep(struct portmap *pm, struct map_result *r, int64_t timeout_us, struct sigwatch *sw,
 	     bool *wake, map_event_fn emit, void *ctx);

@@ -39,8 +39,10 @@ struct map_run {
 	enum map_mstate st[MAP_N_METHODS];
 	int64_t present_at[MAP_N_METHODS];
 	char why[MAP_N_METHODS][MAP_TEXT_MAX];
-	int code[MAP_N_METHODS];       /* the last result or error code each method gave */
-	bool not_found[MAP_N_METHODS]; /* DELETE: the method had no such mapping */
+	int code[MAP_N_METHODS];          /* the last result or error code each method gave */
+	enum failure fail[MAP_N_METHODS]; /* what its failure or absence means */
+	bool not_found[MAP_N_METHODS];    /* DELETE: the method had no such mapping */
+	struct endpoint deleted_internal; /* DELETE: whom the removed mapping pointed at, if known */
 	bool finished;
 	bool found; /* DELETE: something was removed */
 };

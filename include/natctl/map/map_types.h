@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "natctl/base/addr.h"
+#include "natctl/base/failure.h"
 
 /* Which optional facts a method reports in struct map_method_info. */
 enum map_fact {
@@ -78,8 +79,9 @@ struct map_params {
 
 struct map_method_error {
 	enum map_method method;
-	int code;        /* the gateway's result or error code; 0 if none */
-	bool double_nat; /* a refusal typical of a gateway behind another NAT */
+	int code;             /* the gateway's result or error code; 0 if none */
+	bool double_nat;      /* a refusal typical of a gateway behind another NAT */
+	enum failure failure; /* what it means for a script: refused, conflict, ... */
 	char text[MAP_TEXT_MAX];
 };
 
@@ -96,6 +98,7 @@ struct map_result {
 	char warnings[MAP_MAX_WARNINGS][MAP_TEXT_MAX];
 	size_t n_warnings;
 	char error[3 * MAP_TEXT_MAX]; /* one line, every method's failure */
+	enum failure failure;         /* its class; FAILURE_NONE when ok */
 	struct map_method_error errors[MAP_N_METHODS];
 	size_t n_errors;
 	unsigned deleted_by; /* DELETE: MAP_BIT()s of the methods that removed it */
@@ -139,13 +142,16 @@ struct map_method_info {
 	uint32_t epoch; /* seconds since the gateway's epoch began */
 };
 
-/* What `map --keep` reports, one event at a time. */
+/* What `map` and `map --keep` report, one event at a time. */
 enum map_event {
 	MAP_EVENT_MAPPED,
 	MAP_EVENT_RENEWED,
-	MAP_EVENT_REMAPPED, /* the gateway restarted (epoch went back): mapped again */
-	MAP_EVENT_FAILED,   /* a renewal failed; natctl retries */
+	MAP_EVENT_REMAPPED,        /* mapped again: the gateway restarted, or it was lost */
+	MAP_EVENT_ADDRESS_CHANGED, /* renewed or remapped, to another external address or port */
+	MAP_EVENT_RENEW_FAILED,    /* a renewal failed; natctl retries */
+	MAP_EVENT_LOST,            /* its lifetime ran out unrenewed; natctl keeps trying */
 	MAP_EVENT_DELETED,
+	MAP_EVENT_FAILED, /* the operation failed: nothing mapped, or not deleted */
 };
 
 const char *map_event_name(enum map_event e);

@@ -65,6 +65,10 @@ struct map_method_ops {
 	/* UPnP 501, NAT-PMP 3, PCP NO_RESOURCES...: a refusal typical of a
 	 * gateway behind another NAT. */
 	bool (*double_nat_symptom)(int code);
+	/* While probing: the gateway has answered something, but the discovery
+	 * is not done (an IGD's description still coming); NULL: never. At the
+	 * deadline that is a timeout, not silence. */
+	bool (*heard)(const struct map_adapter *m);
 	/* LIST: the entries the last listing read (lists only). */
 	int (*list)(const struct map_adapter *m, struct map_list *l);
 	/* --keep: listens for the gateway's announcements of a restart; the
@@ -87,13 +91,16 @@ int64_t map_run_window_end(const struct map_run *run);
 
 /* ---- and how they answer ---- */
 
-/* Discovery: the method answered, or is not there (why). */
+/* Discovery: the method answered, or is not there: what that means for a
+ * script (FAILURE_NO_ANSWER for silence, FAILURE_UNSUPPORTED when the
+ * gateway answered in another protocol, ...) and why, in words. */
 void map_run_present(struct map_run *run, enum map_method m, int64_t now);
-void map_run_absent(struct map_run *run, enum map_method m, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* The operation failed; code is the gateway's (0 if none). */
-void map_run_failed(struct map_run *run, enum map_method m, int code, const char *fmt, ...)
+void map_run_absent(struct map_run *run, enum map_method m, enum failure why, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* The operation failed: its class (refused, conflict, double NAT, timeout,
+ * ...), the gateway's code (0 if none), and why. */
+void map_run_failed(struct map_run *run, enum map_method m, enum failure why, int code,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* DELETE: the method holds no such mapping (not worth a warning). */
 void map_run_not_found(struct map_run *run, enum map_method m, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -101,6 +108,9 @@ void map_run_not_found(struct map_run *run, enum map_method m, const char *fmt, 
 void map_run_note(struct map_run *run, enum map_method m, int code, const char *why);
 /* DELETE and LIST succeeded. */
 void map_run_done(struct map_run *run, enum map_method m);
+/* DELETE succeeded, and the mapping removed pointed at internal (--force:
+ * another host's), which the result then names. */
+void map_run_deleted(struct map_run *run, enum map_method m, const struct endpoint *internal);
 /* ADD succeeded: external address (unset if unknown) and port, lifetime
  * granted. Returns the result, for what only the method knows. */
 struct map_result *map_run_mapped(struct map_run *run, enum map_method m,

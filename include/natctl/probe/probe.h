@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "natctl/base/failure.h"
 #include "natctl/base/trace.h"
 #include "natctl/probe/diagnose.h"
 #include "natctl/stun/nat_types.h"
@@ -15,16 +16,24 @@ struct probe_result {
 	struct probe_facts facts;
 	/* What each method told beyond its address (map_method_facts() says which). */
 	struct map_method_info info[MAP_N_METHODS];
-	bool stun_ran;
+	/* The STUN discovery; when it could not run (no server resolved), only
+	 * its error and failure are set. */
 	struct nat_report stun;
+	enum failure gateway_failure; /* why no method answered; FAILURE_NONE if one did */
 	struct diagnosis diag;
 	int64_t elapsed_us;
-	char error[16 + 3 * MAP_TEXT_MAX]; /* "cannot run: ..."; "" when it ran */
+	/* "" when it produced a diagnosis; else why not ("cannot run: no route
+	 * ...", "nothing answered ..."), and the class of that. */
+	char error[16 + 3 * MAP_TEXT_MAX];
+	enum failure failure;
 };
 
 struct probe_options {
 	const struct endpoint *stun_servers; /* IPv4; none: no STUN */
 	size_t n_stun;
+	/* With no server: why (a name that did not resolve), and its class. */
+	const char *stun_error;
+	enum failure stun_failure;
 	bool test_mapping;       /* make, report and delete a short-lived mapping per method */
 	const char *ifname;      /* NULL: the default route's */
 	struct endpoint gateway; /* unset: the default gateway */
@@ -32,11 +41,23 @@ struct probe_options {
 	const struct trace *trace;
 };
 
+struct probe; /* one probe run */
+
 /*
- * Runs every source at once in one poll loop, then the diagnosis. Returns 0,
- * or -1 when it could not run at all (no route, no such interface) with the
- * reason in r->error.
+ * Finds the gateway and this host's address toward it; nothing is sent.
+ * Returns 0, or -1 when the probe cannot run at all (no route, no such
+ * interface), with r filled as a failed result; *out goes to probe_close()
+ * either way.
  */
-int probe_run(const struct probe_options *o, struct probe_result *r);
+int probe_open(struct probe **out, const struct probe_options *o, struct probe_result *r);
+
+/*
+ * Runs every source at once in one poll loop (the STUN servers of o, which
+ * may be resolved after probe_open), then the diagnosis. r->failure is
+ * FAILURE_NONE when there is a diagnosis, and a failure when nothing at
+ * all answered.
+ */
+void probe_run(struct probe *p, const struct probe_options *o, struct probe_result *r);
+void probe_close(struct probe *p);
 
 #endif

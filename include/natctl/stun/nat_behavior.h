@@ -20,7 +20,8 @@ struct nat_options {
 	size_t n_servers;
 	int64_t start_us; /* the command's start, for the error's "within N s"; 0: the run's */
 	int64_t deadline;
-	bool tcp; /* also ask over TCP, to tell "UDP blocked" from "no server" */
+	bool tcp;            /* also ask over TCP, to tell "UDP blocked" from "no server" */
+	uint16_t local_port; /* bind the main socket (test I) to it; 0: any */
 	const struct trace *trace;
 };
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "natctl/base/addr.h"
+#include "natctl/base/failure.h"
 
 /* Text a server sent (SOFTWARE, an error's reason phrase), copied whole from
  * the codec's struct stun_msg: the stun layer asserts STUN_TEXT_MAX agrees. */
@@ -77,9 +78,14 @@ struct nat_report {
 	size_t n_reasons;
 	struct nat_test tests[NAT_MAX_TESTS];
 	size_t n_tests;
+	/* When nothing answered: -errno if every request failed to send, and
+	 * the ERROR-CODE if error responses were all that came (0: neither). */
+	int send_error;
+	uint16_t refusal_code;
 	/* Why there is no verdict, "" when there is one: "no response from
-	 * 198.51.100.10:3478 or the other servers within 3 s". */
+	 * 198.51.100.10:3478 or the other servers within 3 s"; and its class. */
 	char error[NAT_ERROR_MAX];
+	enum failure failure;
 };
 
 enum stun_public_outcome {
@@ -92,6 +98,7 @@ enum stun_public_outcome {
 
 struct stun_public_result {
 	enum stun_public_outcome outcome;
+	bool tcp;               /* asked over TCP (--tcp), not UDP */
 	struct endpoint server; /* the server that answered, else the first asked */
 	struct endpoint local;  /* our address and port toward it */
 	struct endpoint mapped; /* the public address it saw */
@@ -101,8 +108,10 @@ struct stun_public_result {
 	char error_reason[NAT_TEXT_MAX];
 	int sys_error; /* -errno for STUN_PUBLIC_NETWORK */
 	/* Why no address came back, "" on success: "no response from
-	 * 198.51.100.10:3478 within 1.5 s", "cannot send to ...: Network is unreachable". */
+	 * 198.51.100.10:3478 within 1.5 s", "cannot send to ...: Network is
+	 * unreachable"; and its class. */
 	char error[NAT_ERROR_MAX];
+	enum failure failure;
 };
 
 /* The pure rules (nat_verdict.c; unit-tested). */

@@ -14,6 +14,7 @@ struct stun_public_options {
 	size_t n_servers;
 	int64_t start_us; /* when the command started: the error says how long it waited */
 	int64_t deadline;
+	uint16_t local_port; /* bind the UDP socket to it; 0: any */
 	const struct trace *trace;
 };
 
@@ -24,8 +25,8 @@ int stun_public_query(const struct stun_public_options *opt, struct stun_public_
 /* The same over TCP (RFC 8489 §6.2.2), to the first server. */
 int stun_public_query_tcp(const struct stun_public_options *opt, struct stun_public_result *r);
 
-/* Sets r->error from r->outcome: "" for STUN_PUBLIC_OK, else why not, saying
- * it waited waited_us. The queries call it when they end. */
+/* Sets r->error and r->failure from r->outcome: "" for STUN_PUBLIC_OK, else
+ * why not, saying it waited waited_us. The queries call it when they end. */
 void stun_public_set_error(struct stun_public_result *r, int64_t waited_us);
 
 #endif

@@ -36,6 +36,19 @@ check "text result" grep -qx \
 	"mapped udp 203.0.113.2:6000 -> 192.168.77.10:5000 via $m (gateway 192.168.77.1), lifetime 7200 s" <<<"$OUT"
 check "UDP to external 6000 reaches internal 5000" reaches udp 6000
 
+# --lifetime 0: the longest lifetime; miniupnpd grants NAT-PMP all of it,
+# and PCP a day, with a warning; never a bare 4294967295 that reads like -1.
+natctl_in client map --via "$m" --lifetime 0 7000 udp
+check_eq "--lifetime 0: exit 0" "$RC" 0
+check "--lifetime 0: no bare 4294967295 s" bash -c "! grep -q 'lifetime 4294967295 s' <<<'$OUT'"
+if [ "$m" = natpmp ]; then
+	check "--lifetime 0: said unlimited" grep -q "lifetime unlimited (4294967295 s" <<<"$OUT"
+else
+	check "--lifetime 0: what PCP granted, with a warning" grep -q "has no permanent mappings: the gateway granted" "$ERR"
+fi
+natctl_in client map --via "$m" --delete 7000 udp
+check_eq "--lifetime 0: deleted again" "$RC" 0
+
 natctl_in client map --via "$m" --list
 check_eq "--list with --via $m: usage error" "$RC" 2
 check "--list says why" grep -q "NAT-PMP and PCP have no way to list" "$ERR"

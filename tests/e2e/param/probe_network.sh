@@ -35,6 +35,11 @@ check_eq "$net: one JSON object" "$(jq -s length <<<"$j")" 1
 check_json "$net: elapsed_ms is a number" "$j" '.elapsed_ms | type' number
 check_json "$net: verdict is a line" "$j" '.verdict | length > 0' true
 check_json "$net: the stun object is natctl stun's" "$j" '.stun | has("classic") and has("tests")' true
+check_json "$net: a diagnosis, no error" "$j" '"\(.error) \(.error_code)"' "null null"
+check_json "$net: a protocol that is not there says why" "$j" \
+	'[.upnp, .natpmp, .pcp] | map(select(.available | not) | .reason | length > 0) | all' true
+check_json "$net: every unknown judgement has a reason" "$j" \
+	'([.double_nat, .cgnat, .inbound, .p2p_likely] | map(select(. == null)) | length) <= (.reasons | length)' true
 local_ip=192.168.77.10
 [ "$net" = no-nat ] && local_ip=203.0.113.10
 check_json "$net: local address" "$j" .local.address "$local_ip"
@@ -65,10 +70,18 @@ home)
 	check "home text: verdict first" grep -q "port mapping: PCP, NAT-PMP, UPnP" <<<"$(head -n1 <<<"$OUT")"
 	check "home text: no colour when not a terminal" test "$(grep -c $'\033' <<<"$OUT")" = 0
 	# On a terminal (script(1) gives it a pty): colour, unless NO_COLOR is set.
-	tty_out=$(in_ns client script -qec "$NATCTL probe --stun 198.51.100.10" /dev/null)
+	tty_out=$(in_ns client env TERM=xterm script -qec "$NATCTL probe --stun 198.51.100.10" /dev/null)
 	check "home text: colour on a terminal" grep -q $'\033\[' <<<"$tty_out"
-	tty_out=$(in_ns client env NO_COLOR=1 script -qec "$NATCTL probe --stun 198.51.100.10" /dev/null)
-	check "home text: no colour with NO_COLOR" test "$(grep -c $'\033\[' <<<"$tty_out")" = 0 ;;
+	tty_out=$(in_ns client env TERM=xterm NO_COLOR=1 script -qec "$NATCTL probe --stun 198.51.100.10" /dev/null)
+	check "home text: no colour with NO_COLOR" test "$(grep -c $'\033\[' <<<"$tty_out")" = 0
+	tty_out=$(in_ns client env TERM=dumb script -qec "$NATCTL probe --stun 198.51.100.10" /dev/null)
+	check "home text: no colour with TERM=dumb" test "$(grep -c $'\033\[' <<<"$tty_out")" = 0
+	tty_out=$(in_ns client env TERM=xterm script -qec "$NATCTL --color=never probe --stun 198.51.100.10" /dev/null)
+	check "home text: no colour with --color=never" test "$(grep -c $'\033\[' <<<"$tty_out")" = 0
+	natctl_in client --color=always probe --stun 198.51.100.10
+	check "home text: colour with --color=always, even in a pipe" grep -q $'\033\[' <<<"$OUT"
+	natctl_in client -q probe --stun 198.51.100.10
+	check_eq "home -q: exit 0, nothing on stdout" "$RC:$OUT" "0:" ;;
 symmetric)
 	want .stun.classic symmetric .p2p_likely false .upnp.available true \
 		'.advice | any(test("symmetric"))' true ;;
@@ -88,7 +101,8 @@ udp-blocked)
 none)
 	want .upnp.available false .natpmp.available false .pcp.available false \
 		.stun.classic port-restricted-cone '.advice | any(test("no port-mapping protocol"))' true \
-		'.verdict | test("port mapping: none")' true ;;
+		'.verdict | test("port mapping: none")' true \
+		.double_nat null '.reasons | any(test("double NAT: unknown"))' true ;;
 cgnat-wan)
 	want .upnp.available true .upnp.external_address 100.64.0.2 .double_nat true .cgnat true \
 		.inbound false .stun.public.address 203.0.113.2 \

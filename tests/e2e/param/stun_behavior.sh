@@ -18,7 +18,7 @@ declare -A want=(
 	[no-nat]="endpoint-independent endpoint-independent true open-internet false true"
 	[hairpin]="endpoint-independent address-and-port-dependent true port-restricted-cone true true"
 	[cgnat]="endpoint-independent address-and-port-dependent false port-restricted-cone true true"
-	[udp-blocked]="unknown unknown null udp-blocked - -"
+	[udp-blocked]="null null null udp-blocked - -"
 )
 # The same networks as the independent tools name them.
 declare -A natdiscovery=(
@@ -74,7 +74,8 @@ if [ "$topo" = udp-blocked ]; then
 	check_json "udp-blocked: explains itself" "$OUT" '.reasons | any(test("UDP blocked"))' true
 	# stund has no TCP: nothing can be decided, within the deadline.
 	natctl_in client --json --timeout 1 stun 198.51.100.20
-	check_eq "udp-blocked, stund: nothing decided, exit 1" "$RC" 1
+	check_eq "udp-blocked, stund: nothing answered, exit 3" "$RC" 3
+	check_json "udp-blocked, stund: no-answer" "$OUT" .error_code no-answer
 	check_json "udp-blocked, stund: error says why" "$OUT" '.error | test("no response")' true
 else
 	check_verdict "stund (RFC 3489)" 198.51.100.20
