@@ -515,6 +515,35 @@ static void controller_external_addresses(void)
 	portmap_close(pm);
 }
 
+/* A mapping made and deleted beside the one held (a --check companion, a
+ * probe test mapping) leaves that one's parameters: its renewal renews it. */
+static void controller_side_mapping_keeps_params(void)
+{
+	struct map_params p = params(MAP_OP_ADD, MAP_BIT(MAP_NATPMP));
+	const struct map_params side = {.protocol = IPPROTO_UDP,
+					.internal_port = 9999,
+					.external_port = 9999,
+					.lifetime = 60};
+	struct map_result r, s;
+	struct portmap *pm;
+	configure(FAKE_SILENT, FAKE_ANSWERS, FAKE_SILENT);
+	CHECK_EQ_INT(portmap_open_with(&pm, &p, NULL, &r, fake_table), 0);
+	CHECK_EQ_INT(portmap_run(pm, clock_now_us() + 1000 * 1000, &r), 0);
+	CHECK_EQ_INT(portmap_add_via(pm, MAP_NATPMP, &side, clock_now_us() + 1000 * 1000, &s), 0);
+	CHECK_EQ_INT(s.protocol, IPPROTO_UDP);
+	CHECK_EQ_INT(s.internal.port, 9999);
+	CHECK_EQ_INT(portmap_unmap(pm, clock_now_us() + 1000 * 1000, &s), 0);
+	CHECK_EQ_INT(s.protocol, IPPROTO_UDP);
+	CHECK_EQ_INT(s.external.port, 9999);
+	CHECK_EQ_INT(portmap_renew(pm, clock_now_us() + 1000 * 1000, &r), 0);
+	CHECK_EQ_INT(r.protocol, IPPROTO_TCP);
+	CHECK_EQ_INT(r.internal.port, 8080);
+	CHECK_EQ_INT(r.external.port, 8080);
+	CHECK_EQ_INT(portmap_unmap(pm, clock_now_us() + 1000 * 1000, &r), 0);
+	CHECK_EQ_INT(r.protocol, IPPROTO_TCP);
+	portmap_close(pm);
+}
+
 /* --keep's events as they come; SIGTERM (which map_keep watches) once `stop` is seen. */
 struct keep_log {
 	enum map_event events[8];
@@ -594,6 +623,7 @@ const struct test_case portmap_cases[] = {
 	T(controller_delete_through_every_method),
 	T(controller_third_party_from_the_table),
 	T(controller_external_addresses),
+	T(controller_side_mapping_keeps_params),
 	T(keep_address_changed),
 	T(keep_lost),
 	{NULL, NULL},
