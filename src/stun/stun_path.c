@@ -14,10 +14,14 @@
 #include "natctl/base/clock.h"
 #include "natctl/net/net.h"
 
-/* A hop that stays silent after three tries, a quarter second apart and
- * doubling, counts as silent: routers rate-limit ICMP errors. */
-#define PATH_TRIES  3
-#define PATH_RTO_US (250 * 1000)
+/* A hop that stays silent after three tries and one RTO more counts as
+ * silent: routers rate-limit ICMP errors. The RTO starts at a quarter second
+ * and doubles; once the server has answered, the nearer hops' errors are
+ * due sooner than its answer was, so the RTO becomes three times its round
+ * trip (20 ms at least), as for the behaviour tests' silence. */
+#define PATH_TRIES        3
+#define PATH_RTO_US       (250 * 1000)
+#define PATH_RTO_FLOOR_US (20 * 1000)
 
 static int open_probe(struct path_probe *q, const struct endpoint *server, unsigned ttl)
 {
@@ -57,6 +61,7 @@ int stun_path_start(struct stun_path *p, const struct stun_path_options *o, stru
 	memset(r, 0, sizeof(*r));
 	p->opt = o;
 	p->r = r;
+	p->rto_us = PATH_RTO_US;
 	r->server = o->server;
 	unsigned max = o->max_ttl && o->max_ttl < PATH_MAX_HOPS ? o->max_ttl : PATH_MAX_HOPS;
 	for (unsigned i = 0; i < max; i++) {
@@ -70,6 +75,13 @@ int stun_path_start(struct stun_path *p, const struct stun_path_options *o, stru
 	return 0;
 }
 
+/* When probe q next needs the clock: its next send, or (after the last)
+ * when its silence is decided. */
+static int64_t next_time(const struct stun_path *p, const struct path_probe *q)
+{
+	return q->last_us + (q->sends < PATH_TRIES ? p->rto_us << (q->sends - 1) : p->rto_us);
+}
+
 static void send_probe(struct stun_path *p, struct path_probe *q, int64_t now)
 {
 	char dst[ENDPOINT_STRLEN];
@@ -77,8 +89,23 @@ static void send_probe(struct stun_path *p, struct path_probe *q, int64_t now)
 	trace_log(p->opt->trace, "path: -> %s TTL %u (try %u)%s%s",
 		  endpoint_format(&p->opt->server, dst), q->ttl, q->sends + 1, rc < 0 ? ": " : "",
 		  rc < 0 ? strerror(-rc) : "");
-	q->next_us = now + (PATH_RTO_US << q->sends);
-	q->sends++;
+	if (q->sends++ == 0)
+		q->first_us = now;
+	q->last_us = now;
+	q->next_us = next_time(p, q);
+}
+
+/* The server answered after rtt_us: the hops before it get a shorter RTO. */
+static void adopt_rto(struct stun_path *p, int64_t rtt_us)
+{
+	int64_t rto = 3 * rtt_us;
+	rto = rto < PATH_RTO_FLOOR_US ? PATH_RTO_FLOOR_US : rto;
+	p->rto_us = rto < p->rto_us ? rto : p->rto_us;
+	for (unsigned i = 0; i < p->n; i++) {
+		struct path_probe *q = &p->probes[i];
+		if (!q->over && q->sends > 0)
+			q->next_us = clock_min(q->next_us, next_time(p, q));
+	}
 }
 
 /* Probes beyond the first TTL that reached the server have nothing to tell. */
@@ -152,7 +179,7 @@ static void read_errors(struct stun_path *p, struct path_probe *q)
 }
 
 /* The server's answer: this TTL reached it. */
-static void read_answers(struct stun_path *p, struct path_probe *q)
+static void read_answers(struct stun_path *p, struct path_probe *q, int64_t now)
 {
 	uint8_t data[STUN_MAX_MESSAGE];
 	struct endpoint from;
@@ -170,6 +197,7 @@ static void read_answers(struct stun_path *p, struct path_probe *q)
 			p->r->mapped = *stun_msg_mapped(&msg);
 			socket_local_toward(q->fd, &p->opt->server, &p->r->local);
 			trace_log(p->opt->trace, "path: <- the server answered at TTL %u", q->ttl);
+			adopt_rto(p, now - q->first_us);
 		}
 	}
 }
@@ -177,12 +205,11 @@ static void read_answers(struct stun_path *p, struct path_probe *q)
 static void path_readable(void *self, int fd, int64_t now)
 {
 	struct stun_path *p = self;
-	(void)now;
 	for (unsigned i = 0; i < p->n; i++) {
 		if (p->probes[i].fd != fd)
 			continue;
 		read_errors(p, &p->probes[i]);
-		read_answers(p, &p->probes[i]);
+		read_answers(p, &p->probes[i], now);
 	}
 }
 

@@ -27,7 +27,7 @@ struct path_probe {
 	uint8_t wire[64];
 	size_t len;
 	unsigned sends;
-	int64_t next_us;
+	int64_t first_us, last_us, next_us;
 	bool over; /* an ICMP error or the server answered, or it gave up */
 };
 
@@ -36,6 +36,7 @@ struct stun_path {
 	struct path_result *r;
 	struct path_probe probes[PATH_MAX_HOPS];
 	unsigned n;
+	int64_t rto_us; /* shortened once the server has answered */
 };
 
 /* Opens one socket per TTL and queues the requests; 0 or -errno. */
