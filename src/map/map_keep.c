@@ -71,8 +71,20 @@ static void wait_for(struct keeper *k, int64_t until)
 	loop_run(clients, 1 + k->n_watch, until);
 }
 
+/* --check: a mapping made again (remapped, or to another external port) is
+ * checked again, within the renewal's own deadline. */
+static void check_again(struct portmap *pm, const struct map_check_options *check, enum map_event e,
+			int64_t deadline, struct map_result *held)
+{
+	if (!check || (e != MAP_EVENT_REMAPPED && e != MAP_EVENT_ADDRESS_CHANGED))
+		return;
+	struct map_check_options o = *check;
+	o.deadline = deadline;
+	map_check(pm, &o, held);
+}
+
 int map_keep(struct portmap *pm, struct map_result *r, int64_t timeout_us, struct sigwatch *sw,
-	     bool *wake, map_event_fn emit, void *ctx)
+	     bool *wake, const struct map_check_options *check, map_event_fn emit, void *ctx)
 {
 	struct keeper k = {.sw = sw, .wake = wake};
 	portmap_on_restart(pm, on_restart, &k);
@@ -98,6 +110,7 @@ int map_keep(struct portmap *pm, struct map_result *r, int64_t timeout_us, struc
 			granted_at = clock_now_us();
 			next = renew_time(&held, granted_at);
 			lost = false;
+			check_again(pm, check, e, now + timeout_us, &held);
 			emit(ctx, e, &held);
 		} else {
 			fresh.method = held.method;

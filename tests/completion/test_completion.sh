@@ -167,6 +167,9 @@ offers 'natctl map --internal '
 offers 'natctl map --gateway '
 offers 'natctl probe --gateway '
 excludes 'natctl probe --stun ' --test-mapping map tcp
+includes 'natctl map --' --check --stun
+excludes 'natctl map --check --stun ' --check --keep tcp
+offers 'natctl map --check --stun 192.0.2.1 8080 ' tcp udp
 
 # --- Against the binary's own --help ---------------------------------------
 main_help=$("$NATCTL_BIN" --help 2>&1 | sed '/^Examples:/,$d')

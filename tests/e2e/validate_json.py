@@ -20,7 +20,7 @@ import jsonschema
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "man", "schema")
 GLOBAL_WITH_VALUE = {"-t", "--timeout", "--color"}
 COMMAND_WITH_VALUE = {"map": {"--via", "--lifetime", "--description", "--internal", "-i",
-                              "--interface", "--gateway"},
+                              "--interface", "--gateway", "--stun"},
                       "probe": {"--stun", "-i", "--interface", "--gateway"},
                       "stun": {"--local-port"}}
 

@@ -671,7 +671,8 @@ struct keep_log {
 	enum map_event events[8];
 	size_t n;
 	enum map_event stop;
-	struct map_result last;
+	struct map_result last, stopped;
+	const struct map_check_options *check; /* --check, or NULL */
 };
 
 static void keep_emit(void *ctx, enum map_event e, const struct map_result *r)
@@ -680,8 +681,10 @@ static void keep_emit(void *ctx, enum map_event e, const struct map_result *r)
 	if (log->n < sizeof(log->events) / sizeof(log->events[0]))
 		log->events[log->n++] = e;
 	log->last = *r;
-	if (e == log->stop)
+	if (e == log->stop) {
+		log->stopped = *r;
 		kill(getpid(), SIGTERM);
+	}
 }
 
 /* Maps 8080 through the fake NAT-PMP, then keeps it until log->stop; 0 if deleted at the end. */
@@ -696,7 +699,7 @@ static int keep_fake(struct keep_log *log)
 	CHECK_EQ_INT(portmap_open_with(&pm, &p, NULL, &r, fake_table), 0);
 	CHECK_EQ_INT(portmap_run(pm, clock_now_us() + 1000 * 1000, &r), 0);
 	if (sigwatch_open(&sw, &wake) == 0) {
-		rc = map_keep(pm, &r, 100 * 1000, &sw, &wake, keep_emit, log);
+		rc = map_keep(pm, &r, 100 * 1000, &sw, &wake, log->check, keep_emit, log);
 		sigwatch_close(&sw);
 	}
 	portmap_close(pm);
@@ -731,6 +734,27 @@ static void keep_lost(void)
 	CHECK_EQ_INT(log.last.failure, FAILURE_NONE);
 }
 
+/* --keep --check: a mapping made again elsewhere is checked again; proven
+ * unreachable, it is kept, the event says so, and the end is a clean delete. */
+static void keep_checks_again(void)
+{
+	struct stun_fake s;
+	pid_t pid = stun_fake_fork(&s, STUN_FAKE_SILENT_CHECK);
+	struct map_check_options o = {.server = s.addr};
+	struct keep_log log = {.stop = MAP_EVENT_ADDRESS_CHANGED, .check = &o};
+	configure(FAKE_SILENT, FAKE_MOVES, FAKE_SILENT);
+	fake_cfg[MAP_NATPMP].lifetime = 1;
+	CHECK(pid > 0);
+	CHECK_EQ_INT(keep_fake(&log), 0);
+	stun_fake_stop(pid);
+	CHECK_EQ_INT(log.events[0], MAP_EVENT_ADDRESS_CHANGED);
+	CHECK(log.stopped.check.asked);
+	CHECK_EQ_INT(log.stopped.check.reachable, NAT_TRI_NO);
+	CHECK_EQ_INT(log.stopped.failure, FAILURE_UNREACHABLE);
+	CHECK_EQ_INT(log.events[log.n - 1], MAP_EVENT_DELETED);
+	CHECK_EQ_INT(log.last.failure, FAILURE_NONE);
+}
+
 const struct test_case portmap_cases[] = {
 	T(controller_prefers_pcp),
 	T(controller_grace_for_better_methods),
@@ -753,5 +777,6 @@ const struct test_case portmap_cases[] = {
 	T(check_unknown_cases),
 	T(keep_address_changed),
 	T(keep_lost),
+	T(keep_checks_again),
 	{NULL, NULL},
 };

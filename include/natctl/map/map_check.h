@@ -10,8 +10,6 @@
 #include "natctl/map/map_types.h"
 #include "natctl/map/portmap.h"
 
-/* The check's fixed name in the document: the only method there is. */
-#define MAP_CHECK_METHOD "stun-response-port"
 /* A companion mapping lives this long if, against every effort, it is not deleted. */
 #define MAP_CHECK_COMPANION_LIFETIME 60
 /* Deleting the companion may run this far past the deadline: one is never left behind. */

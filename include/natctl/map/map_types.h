@@ -87,6 +87,8 @@ struct map_method_error {
 };
 
 #define MAP_CHECK_REASON_MAX 640
+/* The check's name in the documents: the only way natctl checks. */
+#define MAP_CHECK_METHOD "stun-response-port"
 
 /* --check: whether inbound traffic reaches the mapping, proven from outside
  * (map/map_check.h). Unasked (asked false), it is null in the document. */
