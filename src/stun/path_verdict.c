@@ -20,7 +20,7 @@ int path_nat_layers(const struct path_result *p, bool *cgnat, char *why, size_t 
 		return -1;
 	}
 	if (endpoint_same_ip(&p->mapped, &p->local)) {
-		snprintf(why, len, "the server sees this host's own address %s",
+		snprintf(why, len, "0 NAT layers: the server sees this host's own address %s",
 			 endpoint_format_ip(&p->local, ip));
 		return 0;
 	}
@@ -41,4 +41,19 @@ int path_nat_layers(const struct path_result *p, bool *cgnat, char *why, size_t 
 		 second ? ", a private hop behind it" : "",
 		 *cgnat ? ", a hop in 100.64.0.0/10 (carrier-grade NAT)" : "");
 	return layers;
+}
+
+void path_report_fill(struct path_report *r, int64_t waited_us)
+{
+	char srv[ENDPOINT_STRLEN];
+	bool cgnat;
+	r->nat_layers = path_nat_layers(&r->path, &cgnat, r->why, sizeof(r->why));
+	r->error[0] = '\0';
+	r->failure = FAILURE_NONE;
+	if (r->path.reached)
+		return;
+	r->failure = FAILURE_NO_ANSWER;
+	snprintf(r->error, sizeof(r->error),
+		 "no response from %s within %.1f s at any TTL up to %zu",
+		 endpoint_format(&r->path.server, srv), (double)waited_us / 1e6, r->path.n_hops);
 }

@@ -136,7 +136,7 @@ offers 'natctl map --via=u' upnp
 offers 'natctl map --vi p' pcp
 includes 'natctl probe --' --test-mapping --stun --interface --gateway "${GLOBAL_LONG[@]}"
 excludes 'natctl probe --' --via --address-only
-includes 'natctl -j stun --' --address-only --tcp --local-port "${GLOBAL_LONG[@]}"
+includes 'natctl -j stun --' --address-only --tcp --local-port --path "${GLOBAL_LONG[@]}"
 includes 'natctl stun -' -j -q -t -v -4 -6 -h -V
 offers 'natctl --color ' auto always never
 offers 'natctl probe --color=n' never

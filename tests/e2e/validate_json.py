@@ -84,6 +84,8 @@ def schema_for(args):
     if flags & {"-h", "--help", "-V", "--version"} or not flags & {"-j", "--json"}:
         return ""
     if command == "stun":
+        if "--path" in flags:
+            return "stun-path"
         return "stun-address" if flags & {"--address-only", "--tcp"} else "stun"
     if command == "map":
         for flag, name in (("--list", "map-list"), ("--external", "map-external"),

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "natctl/base/addr.h"
+#include "natctl/base/failure.h"
 #include "natctl/stun/nat_types.h"
 
 #define PATH_REASON_MAX 256
@@ -54,5 +55,19 @@ struct path_result {
  * when a shared-space hop was seen.
  */
 int path_nat_layers(const struct path_result *p, bool *cgnat, char *why, size_t len);
+
+/* `natctl stun --path`: the path, the NAT layers it shows, and why the
+ * server's answer is missing when it is. */
+struct path_report {
+	struct path_result path;
+	int nat_layers;              /* -1: the path cannot tell (why) */
+	char why[PATH_REASON_MAX];   /* how the layers were counted, or why not */
+	char error[PATH_REASON_MAX]; /* "" when the server answered */
+	enum failure failure;        /* FAILURE_NO_ANSWER when it did not */
+};
+
+/* Fills the layers and, when the server never answered within waited_us,
+ * the error (pure; unit-tested). */
+void path_report_fill(struct path_report *r, int64_t waited_us);
 
 #endif
