@@ -41,10 +41,15 @@ void map_check_not_run(struct map_result *r, const struct map_check_options *o, 
 static int check_port(const struct map_check_options *o, const struct endpoint *local,
 		      uint16_t external_port, struct map_check *c)
 {
+	/* RFC 5780 §7.2 CHANGE-REQUEST: the alternate address and port, the
+	 * alternate address, the alternate port, in turn. */
+	static const uint32_t change[] = {STUN_CHANGE_IP | STUN_CHANGE_PORT, STUN_CHANGE_IP,
+					  STUN_CHANGE_PORT};
 	struct stun_check_options so = {
 		.server = o->server,
 		.local = *local,
 		.external_port = external_port,
+		.change = change[o->round % 3],
 		.deadline = o->deadline,
 		.trace = o->trace,
 	};

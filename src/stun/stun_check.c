@@ -60,7 +60,8 @@ int stun_check_start(struct stun_check *c, const struct stun_check_options *o,
 	c->send_fd = udp_open(o->local.family, &any);
 	int rc = c->send_fd < 0 ? c->send_fd : build(&c->plain, 0, 0);
 	if (rc == 0)
-		rc = build(&c->probe, STUN_CHANGE_IP | STUN_CHANGE_PORT, o->external_port);
+		rc = build(&c->probe, o->change ? o->change : STUN_CHANGE_IP | STUN_CHANGE_PORT,
+			   o->external_port);
 	if (rc < 0) {
 		close_fd(&c->listen_fd);
 		close_fd(&c->send_fd);
@@ -268,7 +269,7 @@ void stun_check_finish(struct stun_check *c)
 	char from[ENDPOINT_STRLEN];
 	c->r->sends = c->probe.sends;
 	c->r->checked.port = c->opt->external_port;
-	if (c->r->reachable == NAT_TRI_YES && !endpoint_same_ip(&c->r->from, &c->opt->server))
+	if (c->r->reachable == NAT_TRI_YES && !endpoint_equal(&c->r->from, &c->opt->server))
 		set_reason(c,
 			   "the answer to external port %u came in from %s, which had not seen this host",
 			   c->opt->external_port, endpoint_format(&c->r->from, from));

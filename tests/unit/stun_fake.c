@@ -39,8 +39,9 @@ static void answer(struct stun_fake *s, const struct stun_msg *req, const struct
 	} else if (s->mode == STUN_FAKE_NO_5780) {
 		reply(s->fd, req, from, true);
 	} else {
-		to.port = req->response_port;
-		reply(s->alt_fd, req, &to, false); /* RFC 5780 §6.1: source IP, RESPONSE-PORT */
+		to.port = req->response_port; /* RFC 5780 §6.1: source IP, RESPONSE-PORT */
+		reply(req->change_request & STUN_CHANGE_IP ? s->alt_fd : s->port_fd, req, &to,
+		      false);
 	}
 }
 
@@ -98,7 +99,9 @@ bool stun_fake_open(struct stun_fake *s, enum stun_fake_mode mode)
 	s->peer = NULL;
 	s->fd = udp_open(AF_INET, &any);
 	s->alt_fd = udp_open(AF_INET, &alt);
-	return s->fd >= 0 && s->alt_fd >= 0 && socket_local(s->fd, &s->addr) == 0;
+	s->port_fd = udp_open(AF_INET, &any);
+	return s->fd >= 0 && s->alt_fd >= 0 && s->port_fd >= 0 &&
+	       socket_local(s->fd, &s->addr) == 0;
 }
 
 void stun_fake_close(struct stun_fake *s)
@@ -107,7 +110,9 @@ void stun_fake_close(struct stun_fake *s)
 		close(s->fd);
 	if (s->alt_fd >= 0)
 		close(s->alt_fd);
-	s->fd = s->alt_fd = -1;
+	if (s->port_fd >= 0)
+		close(s->port_fd);
+	s->fd = s->alt_fd = s->port_fd = -1;
 }
 
 struct loop_client stun_fake_loop(struct stun_fake *s, const struct loop_client *peer)

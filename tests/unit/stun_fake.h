@@ -10,7 +10,7 @@
 #include "natctl/net/loop.h"
 
 enum stun_fake_mode {
-	STUN_FAKE_RFC5780,      /* answers the check at RESPONSE-PORT from its other address */
+	STUN_FAKE_RFC5780,      /* answers the check at RESPONSE-PORT from the address asked */
 	STUN_FAKE_NO_5780,      /* 420 to the check: a plain RFC 5389 server */
 	STUN_FAKE_IGNORES_PORT, /* answers the check where it came from */
 	STUN_FAKE_SILENT_CHECK, /* answers plain requests only */
@@ -18,7 +18,8 @@ enum stun_fake_mode {
 };
 
 struct stun_fake {
-	int fd, alt_fd;
+	int fd, alt_fd;       /* primary 127.0.0.1, alternate 127.0.0.2 */
+	int port_fd;          /* 127.0.0.1, another port: CHANGE-REQUEST "port" only */
 	struct endpoint addr; /* the primary address, an ephemeral port */
 	enum stun_fake_mode mode;
 	const struct loop_client *peer; /* in a loop: done when the peer is */

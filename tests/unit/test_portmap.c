@@ -567,8 +567,8 @@ static uint16_t loopback_port(int *holder)
 
 /* Maps port (to internal, or this host) through the fake PCP, then checks it
  * against a server in mode. */
-static void map_and_check(enum stun_fake_mode mode, int protocol, uint16_t port,
-			  const char *internal, struct map_result *r)
+static void map_and_check_round(enum stun_fake_mode mode, int protocol, uint16_t port,
+				const char *internal, unsigned round, struct map_result *r)
 {
 	struct map_params p = params(MAP_OP_ADD, MAP_BIT(MAP_PCP));
 	struct portmap *pm;
@@ -583,10 +583,32 @@ static void map_and_check(enum stun_fake_mode mode, int protocol, uint16_t port,
 	CHECK(pid > 0);
 	CHECK_EQ_INT(portmap_open_with(&pm, &p, NULL, r, fake_table), 0);
 	CHECK_EQ_INT(portmap_run(pm, clock_now_us() + 1000 * 1000, r), 0);
-	struct map_check_options o = {.server = s.addr, .deadline = clock_now_us() + 1500 * 1000};
+	struct map_check_options o = {.server = s.addr,
+				      .round = round,
+				      .deadline = clock_now_us() + 1500 * 1000};
 	map_check(pm, &o, r);
 	portmap_close(pm);
 	stun_fake_stop(pid);
+}
+
+static void map_and_check(enum stun_fake_mode mode, int protocol, uint16_t port,
+			  const char *internal, struct map_result *r)
+{
+	map_and_check_round(mode, protocol, port, internal, 0, r);
+}
+
+/* Each check of a run is answered from another of the server's addresses:
+ * the alternate address and port, the alternate address, the alternate port. */
+static void check_rounds_change_the_answering_address(void)
+{
+	static const char *const from[] = {"from 127.0.0.2:", "from 127.0.0.2:", "from 127.0.0.1:"};
+	struct map_result r;
+	for (unsigned round = 0; round < 3; round++) {
+		map_and_check_round(STUN_FAKE_RFC5780, IPPROTO_UDP, loopback_port(NULL), NULL,
+				    round, &r);
+		CHECK_EQ_INT(r.check.reachable, NAT_TRI_YES);
+		CHECK(strstr(r.check.reason, from[round]) != NULL);
+	}
 }
 
 static void check_udp_mapping_reachable(void)
@@ -775,6 +797,7 @@ const struct test_case portmap_cases[] = {
 	T(check_port_in_use_uses_companion),
 	T(check_tcp_uses_companion),
 	T(check_unknown_cases),
+	T(check_rounds_change_the_answering_address),
 	T(keep_address_changed),
 	T(keep_lost),
 	T(keep_checks_again),

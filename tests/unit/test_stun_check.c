@@ -30,8 +30,8 @@ static uint16_t free_port(int *holder)
 
 /* Runs the check and the scripted server in one loop; external_port is where
  * the server is asked to answer (the listening port itself: "mapped"). */
-static int run_check(enum stun_fake_mode mode, uint16_t listen_port, uint16_t external_port,
-		     struct stun_check_result *r)
+static int run_check_change(enum stun_fake_mode mode, uint16_t listen_port, uint16_t external_port,
+			    uint32_t change, struct stun_check_result *r)
 {
 	struct stun_fake s;
 	struct stun_check c;
@@ -41,6 +41,7 @@ static int run_check(enum stun_fake_mode mode, uint16_t listen_port, uint16_t ex
 		.server = s.addr,
 		.local = loopback("127.0.0.1", listen_port),
 		.external_port = external_port,
+		.change = change,
 		.deadline = clock_now_us() + 1500 * 1000,
 	};
 	int rc = stun_check_start(&c, &o, r);
@@ -52,6 +53,12 @@ static int run_check(enum stun_fake_mode mode, uint16_t listen_port, uint16_t ex
 	}
 	stun_fake_close(&s);
 	return rc;
+}
+
+static int run_check(enum stun_fake_mode mode, uint16_t listen_port, uint16_t external_port,
+		     struct stun_check_result *r)
+{
+	return run_check_change(mode, listen_port, external_port, 0, r);
 }
 
 static void check_reachable_through_mapping(void)
@@ -66,6 +73,19 @@ static void check_reachable_through_mapping(void)
 	CHECK_EQ_STR(endpoint_format_ip(&r.from, ip), "127.0.0.2");
 	CHECK(strstr(r.reason, "which had not seen this host") != NULL);
 	CHECK(clock_now_us() - start < 500 * 1000); /* decided by the answer, not a timer */
+}
+
+/* A later check asks for the alternate port alone: the answer comes from
+ * the primary address, another port, and still proves the mapping. */
+static void check_changes_port_only(void)
+{
+	struct stun_check_result r;
+	char from[ENDPOINT_STRLEN];
+	uint16_t port = free_port(NULL);
+	CHECK_EQ_INT(run_check_change(STUN_FAKE_RFC5780, port, port, STUN_CHANGE_PORT, &r), 0);
+	CHECK_EQ_INT(r.reachable, NAT_TRI_YES);
+	CHECK(strncmp(endpoint_format(&r.from, from), "127.0.0.1:", 10) == 0);
+	CHECK(strstr(r.reason, "which had not seen this host") != NULL);
 }
 
 /* The answer goes to a port where nothing forwards it to us: unreachable. */
@@ -209,6 +229,7 @@ static void path_silent_server(void)
 
 const struct test_case stun_check_cases[] = {
 	T(check_reachable_through_mapping),
+	T(check_changes_port_only),
 	T(check_unreachable_when_answer_lost),
 	T(check_unknown_without_rfc5780),
 	T(check_silent_server_is_unknown),

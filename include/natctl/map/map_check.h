@@ -18,6 +18,10 @@
 struct map_check_options {
 	struct endpoint server; /* an RFC 5780 STUN server, resolved; unset: none */
 	const char *no_server;  /* why there is none, when unset */
+	/* The how-manyth check of this run (--keep checks again): each asks
+	 * another of the server's addresses to answer, so that none meets the
+	 * NAT's memory of an earlier answer. */
+	unsigned round;
 	int64_t deadline;
 	const struct trace *trace;
 };

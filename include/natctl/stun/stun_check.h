@@ -16,6 +16,11 @@ struct stun_check_options {
 	struct endpoint server; /* an RFC 5780 server (its primary address) */
 	struct endpoint local;  /* this host's address, port = the internal port to listen on */
 	uint16_t external_port; /* the mapping's external port: the RESPONSE-PORT */
+	/* CHANGE-REQUEST flags, which of the server's addresses answers; 0:
+	 * change IP and port. A NAT remembers an earlier check's answer (its
+	 * connection tracking, ~30 s for UDP), so a later check of the same
+	 * port asks for another address. */
+	uint32_t change;
 	int64_t deadline;
 	const struct trace *trace;
 };
