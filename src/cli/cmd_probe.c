@@ -54,7 +54,7 @@ void usage_probe(FILE *f)
 	      "                        servers of 'natctl stun', see 'natctl help stun')\n"
 	      "  --test-mapping        make a short-lived UDP mapping with every protocol\n"
 	      "                        that answered, report whether it was accepted, check\n"
-	      "                        it from outside (as map --check), delete it\n"
+	      "                        it from outside by STUN, delete it\n"
 	      "  -i, --interface IF    use interface IF and its default gateway\n"
 	      "  --gateway ADDRESS     the gateway to ask, instead of the default route's\n",
 	      f);
