@@ -254,7 +254,7 @@ static void decide_silence(struct stun_check *c)
 	endpoint_format(&c->opt->server, srv);
 	if (!c->plain.answered) {
 		set_reason(c, "no response from %s: the check could not be made", srv);
-	} else if (q->sends >= 2 && clock_now_us() - q->last_us >= c->rto_us) {
+	} else if (q->sends >= CHECK_SILENT_SENDS && clock_now_us() - q->last_us >= c->rto_us) {
 		c->r->reachable = NAT_TRI_NO;
 		set_reason(c,
 			   "the answer %s sent to external port %u never came in (asked %u times)",
