@@ -14,9 +14,9 @@ _natctl_global_argopts=(-t --timeout --color)
 
 # Each command's own options, and those of them that take a value.
 _natctl_map_opts=(--via --lifetime --keep --any --description --internal -i --interface
-	--gateway --delete --force --list --external)
-_natctl_map_argopts=(--via --lifetime --description --internal -i --interface --gateway)
-_natctl_stun_opts=(--address-only --tcp --local-port)
+	--gateway --delete --force --list --external --check --stun)
+_natctl_map_argopts=(--via --lifetime --description --internal -i --interface --gateway --stun)
+_natctl_stun_opts=(--address-only --tcp --local-port --path)
 _natctl_stun_argopts=(--local-port)
 _natctl_probe_opts=(--stun --test-mapping -i --interface --gateway)
 _natctl_probe_argopts=(--stun -i --interface --gateway)

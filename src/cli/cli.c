@@ -59,10 +59,14 @@ void print_version(FILE *f)
  * error_code tokens that give it, from the failure table. */
 static void print_exit_statuses(FILE *f)
 {
+	int highest = 0;
+	for (int c = 1; c < FAILURE_COUNT; c++)
+		if (failure_documented((enum failure)c) && failure_exit((enum failure)c) > highest)
+			highest = failure_exit((enum failure)c);
 	fputs("\nExit status (and the JSON error_code; natctl(1) says what each means):\n"
 	      "  0  success\n",
 	      f);
-	for (int status = 1; status <= 4; status++) {
+	for (int status = 1; status <= highest; status++) {
 		const char *sep = "";
 		fprintf(f, "  %d  ", status);
 		for (int c = 1; c < FAILURE_COUNT; c++) {

@@ -10,6 +10,8 @@
 #include "natctl/cli/cli.h"
 #include "natctl/base/clock.h"
 #include "natctl/cli/output_map.h"
+#include "natctl/cli/stun_servers.h"
+#include "natctl/map/map_check.h"
 #include "natctl/map/map_keep.h"
 #include "natctl/map/portmap.h"
 #include "natctl/net/sigwatch.h"
@@ -46,7 +48,12 @@ void usage_map(FILE *f)
 	      "      --delete           remove the mapping (only one to this host)\n"
 	      "      --force            with --delete: remove it whatever host it points at\n"
 	      "      --list             list the gateway's mappings (UPnP only)\n"
-	      "      --external         print the gateway's external address by each method\n",
+	      "      --external         print the gateway's external address by each method\n"
+	      "      --check            prove the new mapping reachable from outside: an\n"
+	      "                         RFC 5780 STUN server answers through it (TCP, or a\n"
+	      "                         UDP port in use: through a companion UDP mapping)\n"
+	      "      --stun SERVER      the STUN server of --check, HOST[:PORT] (default\n"
+	      "                         stun.voipgate.com:3478, the RFC 5780 one of 'stun')\n",
 	      f);
 	print_global_options(f);
 	print_examples(f, examples);
@@ -64,6 +71,8 @@ enum map_opt {
 	OPT_FORCE,
 	OPT_LIST,
 	OPT_EXTERNAL,
+	OPT_CHECK,
+	OPT_STUN,
 };
 
 static const struct option map_long_options[] = {
@@ -79,12 +88,16 @@ static const struct option map_long_options[] = {
 	{"force", no_argument, NULL, OPT_FORCE},
 	{"list", no_argument, NULL, OPT_LIST},
 	{"external", no_argument, NULL, OPT_EXTERNAL},
+	{"check", no_argument, NULL, OPT_CHECK},
+	{"stun", required_argument, NULL, OPT_STUN},
 	{NULL, 0, NULL, 0},
 };
 
 struct map_cli {
 	struct map_params p;
-	bool keep, lifetime_given, delete_given, list_given, external_given;
+	bool keep, lifetime_given, delete_given, list_given, external_given, check;
+	const char *stun; /* --stun, or NULL: the default server */
+	struct map_check_options copt;
 	char ifname[IF_NAMESIZE];
 	struct global_opts *g; /* where option errors go */
 };
@@ -171,6 +184,8 @@ static void on_map_option(void *ctx, struct global_opts *g, int opt, const char 
 	case OPT_FORCE: m->p.force = true; break;
 	case OPT_LIST: m->list_given = true; break;
 	case OPT_EXTERNAL: m->external_given = true; break;
+	case OPT_CHECK: m->check = true; break;
+	case OPT_STUN: m->stun = arg; break;
 	case 'i': parse_interface(g, arg, m); break;
 	default: break;
 	}
@@ -235,6 +250,10 @@ static void check_combination(struct map_cli *m, struct global_opts *g, int oper
 		bad = "--list needs UPnP: NAT-PMP and PCP have no way to list mappings";
 	else if ((m->list_given || m->external_given) && operands > 0)
 		bad = "--list and --external take no PORT";
+	else if (m->check && (m->delete_given || m->list_given || m->external_given))
+		bad = "--check goes with a new mapping";
+	else if (m->stun && !m->check)
+		bad = "--stun goes with --check";
 	if (bad)
 		cli_usage(g, "%s", bad);
 }
@@ -278,6 +297,8 @@ static int render_not_run(const struct map_cli *m, const struct output *o, enum 
 	r.external.port = m->p.external_port;
 	r.failure = failure;
 	snprintf(r.error, sizeof(r.error), "%s", error);
+	if (m->check)
+		map_check_not_run(&r, &m->copt, "nothing was mapped");
 	return render_failure(m, o, &r);
 }
 
@@ -300,8 +321,22 @@ static int do_external(struct portmap *pm, const struct global_opts *g, const st
 	return failure_exit(r->failure);
 }
 
-static int do_keep(struct portmap *pm, const struct global_opts *g, const struct output *o,
-		   struct map_result *r)
+/* The mapping just made, checked if --check asked; nothing made, why not. */
+static void check_mapping(struct portmap *pm, const struct map_cli *m, int64_t deadline,
+			  struct map_result *r)
+{
+	struct map_check_options o = m->copt;
+	o.deadline = deadline;
+	if (!m->check)
+		return;
+	if (r->ok)
+		map_check(pm, &o, r);
+	else
+		map_check_not_run(r, &o, "nothing was mapped");
+}
+
+static int do_keep(struct portmap *pm, const struct map_cli *m, const struct global_opts *g,
+		   const struct output *o, struct map_result *r)
 {
 	struct sigwatch sw;
 	bool wake = false;
@@ -312,31 +347,55 @@ static int do_keep(struct portmap *pm, const struct global_opts *g, const struct
 		emit_keep_event((void *)o, MAP_EVENT_FAILED, r);
 		return failure_exit(r->failure);
 	}
-	if (portmap_run(pm, g->deadline_us, r) < 0) {
+	rc = portmap_run(pm, g->deadline_us, r);
+	check_mapping(pm, m, g->deadline_us, r);
+	if (rc < 0) {
 		emit_keep_event((void *)o, MAP_EVENT_FAILED, r);
 	} else {
+		/* Proven unreachable, it is still held: the event says so, and
+		 * the run's status is how it ends (natctl(1) --keep). */
 		emit_keep_event((void *)o, MAP_EVENT_MAPPED, r);
-		if (map_keep(pm, r, g->timeout_us, &sw, &wake, emit_keep_event, (void *)o) < 0)
+		if (map_keep(pm, r, g->timeout_us, &sw, &wake, m->check ? &m->copt : NULL,
+			     emit_keep_event, (void *)o) < 0)
 			emit_keep_event((void *)o, MAP_EVENT_FAILED, r);
 	}
 	sigwatch_close(&sw);
 	return failure_exit(r->failure);
 }
 
-static int do_once(struct portmap *pm, const struct global_opts *g, const struct output *o,
-		   struct map_result *r, enum map_event e)
+static int do_once(struct portmap *pm, const struct map_cli *m, const struct global_opts *g,
+		   const struct output *o, struct map_result *r, enum map_event e)
 {
 	portmap_run(pm, g->deadline_us, r);
+	check_mapping(pm, m, g->deadline_us, r);
 	render_map_result(o, e, r);
 	return failure_exit(r->failure);
+}
+
+/* --check's server, resolved under the deadline before anything is mapped:
+ * a name that does not resolve fails the command with no side effect. */
+static enum failure resolve_check_server(struct map_cli *m, const struct global_opts *g,
+					 struct stun_servers *servers)
+{
+	const char *name = m->stun ? m->stun : stun_default_servers[0];
+	struct global_opts v4 = *g;
+	v4.family = AF_INET; /* the mapping is IPv4's */
+	enum failure f = stun_servers_resolve(&name, 1, &v4, servers);
+	m->copt.server = servers->ep[0];
+	m->copt.trace = &g->trace;
+	return f;
 }
 
 static int run_map(struct map_cli *m, const struct global_opts *g)
 {
 	struct output o = cli_output(g);
+	struct stun_servers servers;
 	struct portmap *pm;
 	struct map_result r;
 	int status;
+	enum failure f = m->check ? resolve_check_server(m, g, &servers) : FAILURE_NONE;
+	if (f != FAILURE_NONE)
+		return render_not_run(m, &o, f, servers.error);
 	if (portmap_open(&pm, &m->p, &g->trace, &r) < 0)
 		status = render_not_run(m, &o, r.failure, r.error);
 	else if (m->list_given)
@@ -344,12 +403,22 @@ static int run_map(struct map_cli *m, const struct global_opts *g)
 	else if (m->external_given)
 		status = do_external(pm, g, &o, &r);
 	else if (m->keep)
-		status = do_keep(pm, g, &o, &r);
+		status = do_keep(pm, m, g, &o, &r);
 	else
-		status = do_once(pm, g, &o, &r,
+		status = do_once(pm, m, g, &o, &r,
 				 m->delete_given ? MAP_EVENT_DELETED : MAP_EVENT_MAPPED);
 	portmap_close(pm);
 	return status;
+}
+
+/* A malformed --stun is a usage error before anything is asked. */
+static void check_stun_operand(const struct map_cli *m, struct global_opts *g)
+{
+	struct stun_servers servers;
+	struct global_opts v4 = *g;
+	v4.family = AF_INET;
+	if (m->stun && stun_servers_check(&m->stun, 1, &v4, &servers) == FAILURE_USAGE)
+		cli_usage(g, "%s", servers.error);
 }
 
 int cmd_map(int argc, char **argv, struct global_opts *g)
@@ -371,6 +440,7 @@ int cmd_map(int argc, char **argv, struct global_opts *g)
 		return EXIT_OK;
 	int operands = argc - first;
 	check_combination(&m, g, operands);
+	check_stun_operand(&m, g);
 	if (!m.list_given && !m.external_given && !g->usage_error[0])
 		parse_operands(g, operands, argv + first, &m.p);
 	m.p.op = m.delete_given     ? MAP_OP_DELETE

@@ -7,21 +7,25 @@
 #include "natctl/cli/cli.h"
 #include "natctl/cli/output.h"
 #include "natctl/cli/stun_servers.h"
+#include "natctl/base/clock.h"
 #include "natctl/stun/nat_behavior.h"
+#include "natctl/stun/stun_path.h"
 #include "natctl/stun/stun_public.h"
 
 struct stun_opts {
 	bool address_only;
 	bool tcp;
+	bool path;
 	uint16_t local_port; /* 0: any */
 };
 
-enum { OPT_ADDRESS_ONLY = 0x100, OPT_TCP, OPT_LOCAL_PORT };
+enum { OPT_ADDRESS_ONLY = 0x100, OPT_TCP, OPT_LOCAL_PORT, OPT_PATH };
 
 static const struct option stun_long_options[] = {
 	{"address-only", no_argument, NULL, OPT_ADDRESS_ONLY},
 	{"tcp", no_argument, NULL, OPT_TCP},
 	{"local-port", required_argument, NULL, OPT_LOCAL_PORT},
+	{"path", no_argument, NULL, OPT_PATH},
 	{NULL, 0, NULL, 0},
 };
 
@@ -32,6 +36,8 @@ static void stun_option(void *ctx, struct global_opts *g, int opt, const char *a
 		o->address_only = true;
 	else if (opt == OPT_TCP)
 		o->tcp = true;
+	else if (opt == OPT_PATH)
+		o->path = true;
 	else if (opt == OPT_LOCAL_PORT && parse_port(arg, &o->local_port) < 0)
 		cli_usage(g, "invalid --local-port '%s': expected a port from 1 to 65535", arg);
 }
@@ -45,6 +51,7 @@ void usage_stun(FILE *f)
 		NULL,
 	};
 	fputs("usage: natctl stun [--address-only | --tcp] [--local-port PORT] [SERVER[:PORT]]...\n"
+	      "       natctl stun --path [SERVER[:PORT]]\n"
 	      "\n"
 	      "Tells this host's public address and how its NAT behaves (RFC 5780):\n"
 	      "mapping, filtering, hairpinning, port preservation and the RFC 3489 name.\n"
@@ -59,7 +66,9 @@ void usage_stun(FILE *f)
 	      "Options:\n"
 	      "  --address-only       only the public address: the first UDP answer wins\n"
 	      "  --tcp                only the public address, over TCP to the first server\n"
-	      "  --local-port PORT    send from this local UDP port (the main socket)\n",
+	      "  --local-port PORT    send from this local UDP port (the main socket)\n"
+	      "  --path               the hops toward the first server (TTL 1, 2, ...; no\n"
+	      "                       privileges) and the NAT layers they show\n",
 	      f);
 	print_global_options(f);
 	print_examples(f, examples);
@@ -70,7 +79,15 @@ static int render_not_run(const struct stun_opts *so, const struct global_opts *
 			  enum failure failure, const char *error)
 {
 	struct output o = cli_output(g);
-	if (so->address_only || so->tcp) {
+	if (so->path) {
+		struct path_report r;
+		memset(&r, 0, sizeof(r));
+		r.nat_layers = -1;
+		snprintf(r.why, sizeof(r.why), "the path was not traced");
+		r.failure = failure;
+		snprintf(r.error, sizeof(r.error), "%s", error);
+		render_stun_path(&o, &r);
+	} else if (so->address_only || so->tcp) {
 		struct stun_public_result r = {.outcome = STUN_PUBLIC_NO_ANSWER,
 					       .tcp = so->tcp,
 					       .failure = failure};
@@ -140,9 +157,31 @@ static int run_discovery(const struct stun_opts *so, const struct stun_servers *
 	return failure_exit(r.failure);
 }
 
+/* --path: the hops toward the first server, then what they show. */
+static int run_path(const struct stun_opts *so, const struct stun_servers *s,
+		    const struct global_opts *g)
+{
+	struct stun_path_options opt = {
+		.server = s->ep[0],
+		.deadline = g->deadline_us,
+		.trace = &g->trace,
+	};
+	struct path_report r;
+	memset(&r, 0, sizeof(r));
+	int rc = stun_path_run(&opt, &r.path);
+	if (rc < 0)
+		return socket_failure(so, g, rc);
+	path_report_fill(&r, clock_now_us() - g->start_us);
+	struct output o = cli_output(g);
+	render_stun_path(&o, &r);
+	return failure_exit(r.failure);
+}
+
 static void check_options(const struct stun_opts *so, struct global_opts *g)
 {
-	if (so->tcp && so->address_only)
+	if (so->path && (so->tcp || so->address_only || so->local_port))
+		cli_usage(g, "--path goes alone: not with --address-only, --tcp or --local-port");
+	else if (so->tcp && so->address_only)
 		cli_usage(g, "--tcp and --address-only cannot be combined (--tcp is address-only)");
 	else if (so->tcp && so->local_port)
 		cli_usage(g, "--local-port is for UDP: --tcp does not use it");
@@ -150,7 +189,7 @@ static void check_options(const struct stun_opts *so, struct global_opts *g)
 
 int cmd_stun(int argc, char **argv, struct global_opts *g)
 {
-	struct stun_opts so = {false, false, 0};
+	struct stun_opts so = {false, false, false, 0};
 	struct cli_spec spec = {.command = "stun",
 				.shortopts = "",
 				.longopts = stun_long_options,
@@ -172,6 +211,8 @@ int cmd_stun(int argc, char **argv, struct global_opts *g)
 		struct output o = cli_output(g);
 		output_warning(&o, "stun", servers.error); /* another server resolved */
 	}
+	if (so.path)
+		return run_path(&so, &servers, g);
 	if (so.address_only || so.tcp)
 		return run_address_only(&so, &servers, g);
 	return run_discovery(&so, &servers, g);

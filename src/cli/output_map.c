@@ -52,10 +52,40 @@ static void json_outcome(struct json_writer *w, const struct map_result *r)
 	json_failure(w, r->error, r->failure);
 }
 
+void json_map_check(struct json_writer *w, const char *key, const struct map_check *c)
+{
+	if (!c->asked) {
+		json_null(w, key);
+		return;
+	}
+	json_begin_object(w, key);
+	json_tri(w, "reachable", c->reachable);
+	json_string(w, "method", MAP_CHECK_METHOD);
+	json_endpoint(w, "server", &c->server);
+	json_endpoint(w, "port_checked", &c->port_checked);
+	json_bool(w, "companion", c->companion);
+	json_string(w, "reason", c->reason[0] ? c->reason : NULL);
+	json_end_object(w);
+}
+
+const char *map_check_word(const struct map_check *c)
+{
+	return c->reachable == NAT_TRI_YES  ? "reachable"
+	       : c->reachable == NAT_TRI_NO ? "unreachable"
+					    : "unknown";
+}
+
+/* A mapping proven unreachable is the one failure with a mapping made: its
+ * document is the mapping's, with the error. */
+static bool mapping_failed(const struct map_result *r)
+{
+	return r->failure != FAILURE_NONE && r->failure != FAILURE_UNREACHABLE;
+}
+
 /* The keys of a mapping, success or not; lifetime and method are null on failure. */
 static void json_mapping(struct json_writer *w, const char *event, const struct map_result *r)
 {
-	bool failed = r->failure != FAILURE_NONE;
+	bool failed = mapping_failed(r);
 	json_string(w, "event", event);
 	/* A renewal that failed still names the method that holds the mapping. */
 	json_string(w, "method", r->method != MAP_NONE ? map_method_name(r->method) : NULL);
@@ -69,6 +99,7 @@ static void json_mapping(struct json_writer *w, const char *event, const struct 
 		json_null(w, "lifetime");
 	json_string(w, "description", r->description[0] ? r->description : NULL);
 	json_methods(w, "deleted_by", failed ? 0 : r->deleted_by);
+	json_map_check(w, "check", &r->check);
 	json_outcome(w, r);
 }
 
@@ -134,6 +165,17 @@ static void event_text(FILE *f, enum map_event e, const struct map_result *r)
 	lifetime_text(r->lifetime, life, sizeof(life));
 	fprintf(f, "%s %s %s -> %s via %s (gateway %s), %s\n", map_event_name(e), proto, ext, in,
 		map_method_name(r->method), gw, life);
+	if (r->check.asked)
+		fprintf(f, "check: %s: %s\n", map_check_word(&r->check), r->check.reason);
+}
+
+/* Whether stdout gets the result: a mapping proven unreachable is printed
+ * as a mapping, in JSON also under -q (as every failure is). */
+static bool wants_result(const struct output *o, const struct map_result *r)
+{
+	if (r->failure == FAILURE_UNREACHABLE)
+		return o->json || !o->quiet;
+	return output_wants_result(o, r->failure != FAILURE_NONE);
 }
 
 /* In text, warnings go to o->err; JSON carries them in "warnings". */
@@ -145,10 +187,10 @@ static void text_warnings(const struct output *o, const struct map_result *r)
 
 void render_map_result(const struct output *o, enum map_event e, const struct map_result *r)
 {
-	bool failed = r->failure != FAILURE_NONE;
-	if (failed)
+	bool failed = mapping_failed(r);
+	if (r->failure != FAILURE_NONE)
 		output_error(o, "map", r->error[0] ? r->error : "failed");
-	if (output_wants_result(o, failed)) {
+	if (wants_result(o, r)) {
 		if (o->json)
 			mapping_json(o->f, failed ? "failed" : map_event_name(e), r, NULL);
 		else
@@ -180,14 +222,17 @@ void render_map_keep_event(const struct output *o, enum map_event e, const struc
 {
 	char time[32], line[sizeof(r->error) + 64];
 	bool failure = is_failure_event(e);
-	if (failure) {
+	bool unreachable = !failure && r->failure == FAILURE_UNREACHABLE;
+	if (failure || unreachable) {
 		snprintf(line, sizeof(line), "%s%s", event_error_prefix(e),
 			 r->error[0] ? r->error : "failed");
 		output_error(o, "map", line);
 	}
-	/* The stream goes on past a failed renewal: text says it on both
-	 * streams; only the end of the run ("failed") leaves stdout alone. */
-	bool show = o->json ? !o->quiet || failure : !o->quiet && e != MAP_EVENT_FAILED;
+	/* The stream goes on past a failed renewal or a mapping proven
+	 * unreachable: text says it on both streams; only the end of the run
+	 * ("failed") leaves stdout alone. */
+	bool show =
+		o->json ? !o->quiet || failure || unreachable : !o->quiet && e != MAP_EVENT_FAILED;
 	if (show) {
 		output_rfc3339_ms(unix_ms, time);
 		if (o->json)

@@ -4,8 +4,11 @@
 
 #include "natctl/base/clock.h"
 #include "natctl/cli/output.h"
+#include "natctl/cli/output_map.h"
 #include "natctl/probe/probe.h"
 
+/* {tested, accepted, error, reachable, check}: reachable is the check's
+ * verdict, null when it was not checked or could not tell. */
 static void json_mapping_test(struct json_writer *w, const struct probe_facts *f,
 			      const struct pm_facts *m)
 {
@@ -13,7 +16,30 @@ static void json_mapping_test(struct json_writer *w, const struct probe_facts *f
 	json_bool(w, "tested", f->tested_mapping && m->available);
 	json_tri(w, "accepted", m->mapping_ok);
 	json_string(w, "error", m->refusal[0] ? m->refusal : NULL);
+	json_tri(w, "reachable", m->check.asked ? m->check.reachable : NAT_TRI_UNKNOWN);
+	json_map_check(w, "check", &m->check);
 	json_end_object(w);
+}
+
+/* [{ttl, address, class}]: the hops before the STUN server, null when the
+ * path was not probed; a silent hop has a null address and class. */
+static void json_path(struct json_writer *w, const struct probe_facts *f)
+{
+	char ip[IP_STRLEN];
+	if (!f->path) {
+		json_null(w, "path");
+		return;
+	}
+	json_begin_array(w, "path");
+	for (size_t i = 0; i < f->path->n_hops; i++) {
+		const struct path_hop *h = &f->path->hops[i];
+		json_begin_object(w, NULL);
+		json_uint(w, "ttl", h->ttl);
+		json_string(w, "address", h->answered ? endpoint_format_ip(&h->address, ip) : NULL);
+		json_string(w, "class", h->answered ? addr_class_name(h->class) : NULL);
+		json_end_object(w);
+	}
+	json_end_array(w);
 }
 
 /* The methods in the order people read them: the oldest and commonest first. */
@@ -88,6 +114,11 @@ static void json_probe(FILE *out, const struct probe_result *r)
 	FOR_EACH_METHOD_SHOWN(m)
 	json_method(&w, r, (enum map_method)m);
 	json_nat_report(&w, "stun", &r->stun);
+	json_path(&w, f);
+	if (r->diag.nat_layers >= 0)
+		json_int(&w, "nat_layers", r->diag.nat_layers);
+	else
+		json_null(&w, "nat_layers");
 	json_diagnosis(&w, &r->diag);
 	json_ms(&w, "elapsed_ms", r->elapsed_us);
 	json_failure(&w, r->error, r->failure);
@@ -123,7 +154,10 @@ static void text_method(FILE *out, const struct paint *p, const char *name,
 		fprintf(out, ", %s", extra);
 	if (endpoint_is_set(&m->external))
 		fprintf(out, ", WAN %s", endpoint_format_ip(&m->external, ip));
-	if (m->mapping_ok == NAT_TRI_YES)
+	if (m->mapping_ok == NAT_TRI_YES && m->check.asked && m->check.reachable != NAT_TRI_UNKNOWN)
+		fprintf(out, ", test mapping accepted, %s from outside",
+			m->check.reachable == NAT_TRI_YES ? "reachable" : "not reachable");
+	else if (m->mapping_ok == NAT_TRI_YES)
 		fprintf(out, ", test mapping accepted");
 	else if (m->mapping_ok == NAT_TRI_NO)
 		fprintf(out, ", test mapping refused%s%s", m->refusal[0] ? ": " : "", m->refusal);
@@ -154,6 +188,31 @@ static void text_stun(FILE *out, const struct probe_result *r)
 	}
 	fprintf(out, "%s, public %s\n", nat_classic_text(&r->stun),
 		endpoint_format(&r->stun.mapped, pub));
+}
+
+/* "192.168.77.1 private, 100.64.0.1 cgnat: 2 NAT layers": the hops, a silent one "*". */
+static void text_path(FILE *out, const struct probe_result *r)
+{
+	const struct path_result *p = r->facts.path;
+	char ip[IP_STRLEN];
+	fprintf(out, "  %-9s ", "path");
+	if (!p) {
+		fputs("not traced\n", out);
+		return;
+	}
+	for (size_t i = 0; i < p->n_hops; i++) {
+		const struct path_hop *h = &p->hops[i];
+		if (h->answered)
+			fprintf(out, "%s%s %s", i ? ", " : "", endpoint_format_ip(&h->address, ip),
+				addr_class_name(h->class));
+		else
+			fprintf(out, "%s*", i ? ", " : "");
+	}
+	if (r->diag.nat_layers >= 0)
+		fprintf(out, "%s%d NAT layer%s\n", p->n_hops ? ": " : "", r->diag.nat_layers,
+			r->diag.nat_layers == 1 ? "" : "s");
+	else
+		fprintf(out, "%sNAT layers unknown\n", p->n_hops ? ": " : "");
 }
 
 /* "yes (carrier-grade NAT)", "no", "unknown": never "no" without evidence. */
@@ -188,6 +247,7 @@ static void text_probe(FILE *out, const struct probe_result *r, bool color, bool
 		text_method(out, &p, map_method_title((enum map_method)m), &f->methods[m], extra);
 	}
 	text_stun(out, r);
+	text_path(out, r);
 	text_double_nat(out, d);
 	for (size_t i = 0; i < d->n_advice; i++)
 		fprintf(out, "%s- %s\n", i == 0 ? "advice:\n  " : "  ", d->advice[i]);

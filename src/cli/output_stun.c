@@ -4,6 +4,7 @@
 
 #include "natctl/base/clock.h"
 #include "natctl/cli/output.h"
+#include "natctl/stun/path_types.h"
 #include "natctl/stun/stun.h"
 
 /* "udp", "tcp": how the address was learnt; null when it was not. */
@@ -211,4 +212,78 @@ void render_nat_report(const struct output *o, const struct nat_report *r)
 		nat_report_json(o->f, r);
 	else
 		nat_report_text(o->f, r, o->verbose);
+}
+
+/* ---- --path ---- */
+
+static void path_json(FILE *f, const struct path_report *r)
+{
+	const struct path_result *p = &r->path;
+	struct json_writer w;
+	char ip[IP_STRLEN];
+	json_document_begin(&w, f);
+	json_endpoint(&w, "server", &p->server);
+	json_endpoint(&w, "local", p->reached ? &p->local : NULL);
+	json_endpoint(&w, "public", p->reached ? &p->mapped : NULL);
+	if (p->reached)
+		json_uint(&w, "reached_ttl", p->reached_ttl);
+	else
+		json_null(&w, "reached_ttl");
+	json_begin_array(&w, "path");
+	for (size_t i = 0; i < p->n_hops; i++) {
+		const struct path_hop *h = &p->hops[i];
+		json_begin_object(&w, NULL);
+		json_uint(&w, "ttl", h->ttl);
+		json_string(&w, "address",
+			    h->answered ? endpoint_format_ip(&h->address, ip) : NULL);
+		json_string(&w, "class", h->answered ? addr_class_name(h->class) : NULL);
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+	if (r->nat_layers >= 0)
+		json_int(&w, "nat_layers", r->nat_layers);
+	else
+		json_null(&w, "nat_layers");
+	json_begin_array(&w, "reasons");
+	if (r->nat_layers < 0 && r->why[0])
+		json_string(&w, NULL, r->why);
+	json_end_array(&w);
+	json_failure(&w, r->error, r->failure);
+	json_end_object(&w);
+	json_finish(&w);
+}
+
+/* One line per hop ("2  100.64.0.1  cgnat", a silent one "*"), the server,
+ * then the NAT layers. */
+static void path_text(FILE *f, const struct path_report *r)
+{
+	const struct path_result *p = &r->path;
+	char ip[IP_STRLEN], srv[ENDPOINT_STRLEN], pub[ENDPOINT_STRLEN];
+	for (size_t i = 0; i < p->n_hops; i++) {
+		const struct path_hop *h = &p->hops[i];
+		if (h->answered)
+			fprintf(f, "%2u  %s  %s\n", h->ttl, endpoint_format_ip(&h->address, ip),
+				addr_class_name(h->class));
+		else
+			fprintf(f, "%2u  *  silent\n", h->ttl);
+	}
+	fprintf(f, "%2u  %s  the STUN server: public %s\n", p->reached_ttl,
+		endpoint_format(&p->server, srv), endpoint_format(&p->mapped, pub));
+	if (r->nat_layers >= 0)
+		fprintf(f, "%s\n", r->why);
+	else
+		fprintf(f, "NAT layers unknown: %s\n", r->why);
+}
+
+void render_stun_path(const struct output *o, const struct path_report *r)
+{
+	bool failed = r->failure != FAILURE_NONE;
+	if (failed)
+		output_error(o, "stun", r->error);
+	if (!output_wants_result(o, failed))
+		return;
+	if (o->json)
+		path_json(o->f, r);
+	else
+		path_text(o->f, r);
 }

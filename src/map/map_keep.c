@@ -71,8 +71,21 @@ static void wait_for(struct keeper *k, int64_t until)
 	loop_run(clients, 1 + k->n_watch, until);
 }
 
+/* --check: a mapping made again (remapped, or to another external port) is
+ * checked again, within the renewal's own deadline. */
+static void check_again(struct portmap *pm, const struct map_check_options *check, enum map_event e,
+			int64_t deadline, unsigned *round, struct map_result *held)
+{
+	if (!check || (e != MAP_EVENT_REMAPPED && e != MAP_EVENT_ADDRESS_CHANGED))
+		return;
+	struct map_check_options o = *check;
+	o.deadline = deadline;
+	o.round = ++*round; /* the first check was the mapping's own */
+	map_check(pm, &o, held);
+}
+
 int map_keep(struct portmap *pm, struct map_result *r, int64_t timeout_us, struct sigwatch *sw,
-	     bool *wake, map_event_fn emit, void *ctx)
+	     bool *wake, const struct map_check_options *check, map_event_fn emit, void *ctx)
 {
 	struct keeper k = {.sw = sw, .wake = wake};
 	portmap_on_restart(pm, on_restart, &k);
@@ -81,6 +94,7 @@ int map_keep(struct portmap *pm, struct map_result *r, int64_t timeout_us, struc
 	int64_t next = renew_time(r, granted_at);
 	struct map_result held = *r;
 	bool lost = false; /* its lifetime ran out unrenewed */
+	unsigned round = check ? check->round : 0;
 	for (;;) {
 		*wake = false;
 		k.restarted = false;
@@ -98,6 +112,7 @@ int map_keep(struct portmap *pm, struct map_result *r, int64_t timeout_us, struc
 			granted_at = clock_now_us();
 			next = renew_time(&held, granted_at);
 			lost = false;
+			check_again(pm, check, e, now + timeout_us, &round, &held);
 			emit(ctx, e, &held);
 		} else {
 			fresh.method = held.method;

@@ -349,9 +349,13 @@ int portmap_renew(struct portmap *pm, int64_t deadline, struct map_result *r)
 	return direct(pm, deadline, r, MAP_OP_ADD);
 }
 
+/* A mapping made beside the one asked for (probe's test mappings, --check's
+ * companion) leaves the parameters of that one as they were: --keep renews
+ * it with them. */
 int portmap_add_via(struct portmap *pm, enum map_method m, const struct map_params *what,
 		    int64_t deadline, struct map_result *r)
 {
+	struct map_params asked = pm->p;
 	pm->p.op = MAP_OP_ADD;
 	pm->p.protocol = what->protocol;
 	pm->p.internal_port = what->internal_port;
@@ -360,14 +364,21 @@ int portmap_add_via(struct portmap *pm, enum map_method m, const struct map_para
 	memset(r, 0, sizeof(*r));
 	r->method = m;
 	r->external.port = what->external_port;
-	return direct(pm, deadline, r, MAP_OP_ADD);
+	int rc = direct(pm, deadline, r, MAP_OP_ADD);
+	pm->p = asked;
+	return rc;
 }
 
+/* Deletes the mapping r describes, whichever it is, with the same care. */
 int portmap_unmap(struct portmap *pm, int64_t deadline, struct map_result *r)
 {
+	struct map_params asked = pm->p;
+	pm->p.protocol = r->protocol;
+	pm->p.internal_port = r->internal.port;
 	pm->p.external_port = r->external.port;
 	struct map_result keep = *r;
 	int rc = direct(pm, deadline, r, MAP_OP_DELETE);
+	pm->p = asked;
 	if (rc == 0) {
 		r->external = keep.external;
 		r->internal = keep.internal;

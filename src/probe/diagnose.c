@@ -112,10 +112,80 @@ static void find_double_nat(const struct probe_facts *f, struct diagnosis *d)
 	}
 }
 
+/* Addresses the internet routes (TEST-NET ranges count: the test network uses them). */
+static bool is_public(enum addr_class c)
+{
+	return c == ADDR_CLASS_GLOBAL || c == ADDR_CLASS_DOCUMENTATION;
+}
+
+/* The first hop behind the gateway of class want, before any public hop; NULL if none. */
+static const struct path_hop *hop_behind_gateway(const struct path_result *p, enum addr_class want)
+{
+	for (size_t i = 1; i < p->n_hops; i++) {
+		const struct path_hop *h = &p->hops[i];
+		if (!h->answered || is_public(h->class))
+			break;
+		if (h->class == want)
+			return h;
+	}
+	return NULL;
+}
+
+/* How many NAT layers the path toward the STUN server shows (-1: it cannot tell). */
+static void count_layers(const struct probe_facts *f, struct diagnosis *d)
+{
+	char why[DIAG_TEXT_MAX];
+	bool cgnat;
+	d->nat_layers = -1;
+	if (!f->path) {
+		reason(d,
+		       "NAT layers: unknown: the path was not traced (no STUN server to trace it to)");
+		return;
+	}
+	d->nat_layers = path_nat_layers(f->path, &cgnat, why, sizeof(why));
+	if (d->nat_layers < 0)
+		reason(d, "NAT layers: unknown: %s", why);
+}
+
+/*
+ * The path's evidence, for what the addresses did not show: a hop in
+ * 100.64.0.0/10 between the router and the internet is carrier-grade NAT, a
+ * private one another NAT. A router that learnt the public address by STUN
+ * (miniupnpd's ext_perform_stun) hides both from the address comparison.
+ */
+static void path_double_nat(const struct probe_facts *f, struct diagnosis *d)
+{
+	char ip[IP_STRLEN];
+	if (d->nat_layers < 2)
+		return;
+	const struct path_hop *cg = hop_behind_gateway(f->path, ADDR_CLASS_CGNAT);
+	const struct path_hop *h = cg ? cg : hop_behind_gateway(f->path, ADDR_CLASS_PRIVATE);
+	if (!h || (cg ? d->cgnat : d->double_nat) == NAT_TRI_YES)
+		return;
+	d->double_nat = NAT_TRI_YES;
+	if (cg) {
+		d->cgnat = NAT_TRI_YES;
+		advise(d,
+		       "The path to the internet passes %s (hop %u), carrier-grade NAT space "
+		       "(100.64.0.0/10), after your router: a port forward on your router will not be "
+		       "reachable from the internet; ask your ISP for a public IPv4 address, or use "
+		       "IPv6 or a relay.",
+		       endpoint_format_ip(&h->address, ip), h->ttl);
+	} else {
+		advise(d,
+		       "The path to the internet passes %s (hop %u), a private address, after your "
+		       "router: another NAT is in front of it, so a port forward will not be reachable "
+		       "from the internet; forward the port on the outer router too, or put this "
+		       "router in bridge mode.",
+		       endpoint_format_ip(&h->address, ip), h->ttl);
+	}
+}
+
 /*
  * No double NAT only on evidence: STUN saw this host's own address (no NAT
- * at all), or the gateway's public WAN address is the one the internet sees.
- * Anything less leaves it unknown, and says why.
+ * at all), or the gateway's public WAN address is the one the internet sees,
+ * or the path shows one NAT layer. Anything less leaves it unknown, and
+ * says why.
  */
 static void rule_out_double_nat(const struct probe_facts *f, struct diagnosis *d)
 {
@@ -124,7 +194,8 @@ static void rule_out_double_nat(const struct probe_facts *f, struct diagnosis *d
 	char e[IP_STRLEN], p[IP_STRLEN];
 	if (d->double_nat == NAT_TRI_YES)
 		return;
-	if ((pub && f->stun->nat == NAT_TRI_NO) || (ext && pub && endpoint_same_ip(ext, pub))) {
+	if ((pub && f->stun->nat == NAT_TRI_NO) || (ext && pub && endpoint_same_ip(ext, pub)) ||
+	    (pub && d->nat_layers == 1)) {
 		d->double_nat = d->cgnat = NAT_TRI_NO;
 		return;
 	}
@@ -161,9 +232,55 @@ static void find_methods(const struct probe_facts *f, struct diagnosis *d)
 			d->methods |= MAP_BIT(i);
 }
 
-/* Can a mapped port be reached: no if the mappings open only an inner NAT or
- * were all refused; yes only if a method is there and double NAT is ruled out. */
-static void judge_inbound(const struct probe_facts *f, struct diagnosis *d)
+/* A test mapping proven unreachable: who drops it, as far as the addresses tell. */
+static void advise_unreachable(const struct pm_facts *m, enum map_method meth, struct diagnosis *d)
+{
+	char ext[IP_STRLEN], pub[IP_STRLEN];
+	const struct endpoint *seen = &m->check.port_checked;
+	if (endpoint_is_set(&m->external) && endpoint_is_set(seen) &&
+	    !endpoint_same_ip(&m->external, seen))
+		advise(d,
+		       "%s accepted a test mapping, but it was not reachable from outside: the NAT in "
+		       "front of your router (the internet sees %s, the router says %s) has no "
+		       "mapping for it; forward the port there too, or ask your ISP for a public "
+		       "address.",
+		       map_method_title(meth), endpoint_format_ip(seen, pub),
+		       endpoint_format_ip(&m->external, ext));
+	else
+		advise(d,
+		       "%s accepted a test mapping, but it was not reachable from outside: something "
+		       "between the internet and this host drops it (a firewall on this host or on "
+		       "the router, or a NAT in front of the router).",
+		       map_method_title(meth));
+}
+
+/* The method's test mapping was checked from outside, and found v. */
+static bool checked(const struct pm_facts *m, enum nat_tri v)
+{
+	return m->available && m->check.asked && m->check.reachable == v;
+}
+
+/* Test mappings checked from outside: proof, which beats every inference. */
+static bool inbound_from_checks(const struct probe_facts *f, struct diagnosis *d)
+{
+	bool yes = false, no = false;
+	for (int i = 0; i < MAP_N_METHODS; i++) {
+		yes = yes || checked(method_facts(f, i), NAT_TRI_YES);
+		no = no || checked(method_facts(f, i), NAT_TRI_NO);
+	}
+	if (!yes && !no)
+		return false;
+	d->inbound_ok = yes ? NAT_TRI_YES : NAT_TRI_NO;
+	d->inbound_proven = true;
+	for (int i = 0; i < MAP_N_METHODS && !yes; i++)
+		if (checked(method_facts(f, i), NAT_TRI_NO))
+			advise_unreachable(method_facts(f, i), (enum map_method)i, d);
+	return true;
+}
+
+/* Without a check: no if the mappings open only an inner NAT or were all
+ * refused; yes only if a method is there and double NAT is ruled out. */
+static void infer_inbound(const struct probe_facts *f, struct diagnosis *d)
 {
 	bool refused_all = f->tested_mapping && !any_mapping(f, NAT_TRI_YES);
 	if (d->double_nat == NAT_TRI_YES || (d->methods && refused_all))
@@ -176,6 +293,14 @@ static void judge_inbound(const struct probe_facts *f, struct diagnosis *d)
 		       "not be ruled out");
 	else
 		reason(d, "inbound: unknown: the gateway answered no port-mapping protocol");
+}
+
+/* Can a mapped port be reached: as a checked test mapping proved, else as
+ * the evidence suggests; and advice on the mapping protocols. */
+static void judge_inbound(const struct probe_facts *f, struct diagnosis *d)
+{
+	if (!inbound_from_checks(f, d))
+		infer_inbound(f, d);
 	if (!d->methods && d->double_nat != NAT_TRI_YES && f->stun && f->stun->nat == NAT_TRI_YES)
 		advise(d, "The gateway speaks no port-mapping protocol (UPnP IGD, NAT-PMP, PCP): "
 			  "enable UPnP or NAT-PMP on the router, or forward the port by hand.");
@@ -234,7 +359,11 @@ static void write_verdict(struct diagnosis *d)
 				 map_method_title((enum map_method)i));
 	}
 	const char *inbound =
-		d->cgnat == NAT_TRI_YES ? "carrier-grade NAT: inbound connections cannot be opened"
+		d->inbound_proven && d->inbound_ok == NAT_TRI_YES
+			? "inbound connections to a mapped port work (a test mapping was reached "
+			  "from outside)"
+		: d->cgnat == NAT_TRI_YES
+			? "carrier-grade NAT: inbound connections cannot be opened"
 		: d->double_nat == NAT_TRI_YES
 			? "double NAT: a port mapping opens only the inner router"
 			: tri_word(d->inbound_ok, "inbound connections to a mapped port can work",
@@ -249,12 +378,15 @@ void diagnose(const struct probe_facts *f, struct diagnosis *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->double_nat = d->cgnat = d->inbound_ok = d->p2p_likely = NAT_TRI_UNKNOWN;
+	d->nat_layers = -1;
 	if (!f->have_route) { /* no verdict, and no advice on no evidence */
 		reason(d, "everything: unknown: the probe could not run, so nothing was asked");
 		return;
 	}
 	find_methods(f, d);
+	count_layers(f, d);
 	find_double_nat(f, d);
+	path_double_nat(f, d);
 	rule_out_double_nat(f, d);
 	judge_cgnat(d);
 	judge_inbound(f, d);

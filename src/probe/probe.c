@@ -13,8 +13,10 @@
 #include "natctl/net/gateway.h"
 #include "natctl/net/loop.h"
 #include "natctl/net/net.h"
+#include "natctl/map/map_check.h"
 #include "natctl/map/portmap.h"
 #include "natctl/stun/nat_behavior.h"
+#include "natctl/stun/stun_path.h"
 
 /* A test mapping lives this long if, against every effort, it is not deleted. */
 #define PROBE_TEST_LIFETIME 60
@@ -78,10 +80,29 @@ static void record_refusal(struct pm_facts *m, const struct map_result *res, enu
 		text_copy(m->refusal, sizeof(m->refusal), res->error);
 }
 
-/* --test-mapping: one short-lived UDP mapping per method that answered, then
- * deleted again, even if that runs a little past the deadline. */
+/* The test mappings are checked from outside by the discovery's own server,
+ * when it has an alternate address (RFC 5780): the answer must come from an
+ * address that never saw this host. */
+static struct map_check_options check_options(const struct probe_result *r,
+					      const struct probe_options *o)
+{
+	struct map_check_options c = {.deadline = o->deadline, .trace = o->trace};
+	if (endpoint_is_set(&r->stun.other))
+		c.server = r->stun.server;
+	else if (r->stun.udp_answered)
+		c.no_server = "the STUN server has no alternate address (RFC 5780 OTHER-ADDRESS), "
+			      "which the check needs";
+	else
+		c.no_server = "no STUN server answered";
+	return c;
+}
+
+/* --test-mapping: one short-lived UDP mapping per method that answered,
+ * checked from outside while it exists, then deleted again, even if that
+ * runs a little past the deadline. */
 static void test_mappings(struct probe_result *r, struct portmap *pm, const struct probe_options *o)
 {
+	const struct map_check_options copt = check_options(r, o);
 	uint16_t port;
 	random_bytes(&port, sizeof(port));
 	port = (uint16_t)(49152 + port % 16384); /* RFC 6335 dynamic range */
@@ -108,6 +129,8 @@ static void test_mappings(struct probe_result *r, struct portmap *pm, const stru
 			m->external = res.external; /* PCP tells it only in a mapping */
 			m->external.port = 0;
 		}
+		map_check(pm, &copt, &res);
+		m->check = res.check;
 		int64_t until = clock_now_us() + PROBE_CLEANUP_US;
 		if (portmap_unmap(pm, until > o->deadline ? until : o->deadline, &res) != 0)
 			trace_log(o->trace,
@@ -116,7 +139,78 @@ static void test_mappings(struct probe_result *r, struct portmap *pm, const stru
 	}
 }
 
-/* The gateway protocols and STUN, at once in one poll loop; true if STUN ran. */
+/* The path toward the first STUN server, a client of the same loop; false
+ * if it could not start (no server, no socket). */
+static bool path_start(struct stun_path *sp, struct stun_path_options *po, struct probe_result *r,
+		       const struct probe_options *o)
+{
+	if (o->n_stun == 0)
+		return false;
+	*po = (struct stun_path_options){.server = o->stun_servers[0],
+					 .deadline = o->deadline,
+					 .trace = o->trace};
+	return stun_path_start(sp, po, &r->path) == 0;
+}
+
+/*
+ * The path probe rides along with the other clients: it is done when it is,
+ * or when they all are, so that it never makes the probe slower than its
+ * slowest component (a hop still silent then counts as silent).
+ */
+struct rider {
+	struct loop_client path;
+	const struct loop_client *others;
+	size_t n_others;
+};
+
+static size_t rider_fds(void *self, int *out, size_t max)
+{
+	struct rider *rd = self;
+	return rd->path.fds(rd->path.self, out, max);
+}
+
+static int64_t rider_next(void *self)
+{
+	struct rider *rd = self;
+	return rd->path.next_wakeup(rd->path.self);
+}
+
+static void rider_readable(void *self, int fd, int64_t now)
+{
+	struct rider *rd = self;
+	rd->path.on_readable(rd->path.self, fd, now);
+}
+
+static void rider_tick(void *self, int64_t now)
+{
+	struct rider *rd = self;
+	rd->path.on_tick(rd->path.self, now);
+}
+
+static bool rider_done(void *self)
+{
+	struct rider *rd = self;
+	if (rd->path.done(rd->path.self))
+		return true;
+	for (size_t i = 0; i < rd->n_others; i++)
+		if (!rd->others[i].done(rd->others[i].self))
+			return false;
+	return true;
+}
+
+static struct loop_client rider_loop(struct rider *rd)
+{
+	return (struct loop_client){
+		.self = rd,
+		.fds = rider_fds,
+		.next_wakeup = rider_next,
+		.on_readable = rider_readable,
+		.on_tick = rider_tick,
+		.done = rider_done,
+	};
+}
+
+/* The gateway protocols, STUN and the path, at once in one poll loop; true if STUN ran. */
 static bool discover(struct probe_result *r, struct portmap *pm, const struct probe_options *o)
 {
 	struct nat_options nopt = {
@@ -127,18 +221,30 @@ static bool discover(struct probe_result *r, struct portmap *pm, const struct pr
 		.trace = o->trace,
 	};
 	struct nat_discovery nd;
+	struct stun_path sp;
+	struct stun_path_options popt;
+	struct rider rd;
 	struct map_result mres;
 	struct map_external x;
-	struct loop_client lc[PORTMAP_LOOPS + 2];
+	struct loop_client lc[PORTMAP_LOOPS + 3];
 	bool stun = o->n_stun > 0 && nat_discovery_start(&nd, &nopt, &r->stun) == 0;
+	bool path = path_start(&sp, &popt, r, o);
 	portmap_external_start(pm, o->deadline, &mres);
 	size_t n = portmap_loops(pm, lc);
 	if (stun)
 		n += nat_discovery_loops(&nd, lc + n);
+	if (path) {
+		rd = (struct rider){.path = stun_path_loop(&sp), .others = lc, .n_others = n};
+		lc[n++] = rider_loop(&rd);
+	}
 	loop_run(lc, n, o->deadline);
 	portmap_external_finish(pm, &x);
 	if (stun)
 		nat_discovery_finish(&nd);
+	if (path) {
+		stun_path_finish(&sp);
+		r->facts.path = &r->path;
+	}
 	fill_methods(r, pm, &x, &mres);
 	r->gateway_failure = mres.failure;
 	return stun;

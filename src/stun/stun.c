@@ -445,15 +445,28 @@ int stun_finish(struct buf *b, bool fingerprint)
 	return b->err ? STUN_ERR_NOSPACE : (int)b->pos;
 }
 
-int stun_build_binding_request(uint8_t *out, size_t cap, const uint8_t tid[STUN_TID_LEN],
-			       uint32_t change_flags, const char *software)
+int stun_build_binding_request_to(uint8_t *out, size_t cap, const uint8_t tid[STUN_TID_LEN],
+				  uint32_t change_flags, uint16_t response_port,
+				  const char *software)
 {
 	struct buf b;
 	buf_init(&b, out, cap);
 	stun_begin(&b, STUN_METHOD_BINDING, STUN_CLASS_REQUEST, tid);
 	if (change_flags)
 		stun_put_u32_attr(&b, STUN_ATTR_CHANGE_REQUEST, change_flags);
+	if (response_port) {
+		/* RFC 5780 §7.5: "a 16-bit unsigned integer in network byte order
+		 * followed by 2 bytes of padding". */
+		uint8_t value[4] = {(uint8_t)(response_port >> 8), (uint8_t)response_port, 0, 0};
+		stun_put_attr(&b, STUN_ATTR_RESPONSE_PORT, value, sizeof(value));
+	}
 	if (software)
 		stun_put_attr(&b, STUN_ATTR_SOFTWARE, software, strlen(software));
 	return stun_finish(&b, true);
+}
+
+int stun_build_binding_request(uint8_t *out, size_t cap, const uint8_t tid[STUN_TID_LEN],
+			       uint32_t change_flags, const char *software)
+{
+	return stun_build_binding_request_to(out, cap, tid, change_flags, 0, software);
 }

@@ -136,7 +136,7 @@ offers 'natctl map --via=u' upnp
 offers 'natctl map --vi p' pcp
 includes 'natctl probe --' --test-mapping --stun --interface --gateway "${GLOBAL_LONG[@]}"
 excludes 'natctl probe --' --via --address-only
-includes 'natctl -j stun --' --address-only --tcp --local-port "${GLOBAL_LONG[@]}"
+includes 'natctl -j stun --' --address-only --tcp --local-port --path "${GLOBAL_LONG[@]}"
 includes 'natctl stun -' -j -q -t -v -4 -6 -h -V
 offers 'natctl --color ' auto always never
 offers 'natctl probe --color=n' never
@@ -167,6 +167,9 @@ offers 'natctl map --internal '
 offers 'natctl map --gateway '
 offers 'natctl probe --gateway '
 excludes 'natctl probe --stun ' --test-mapping map tcp
+includes 'natctl map --' --check --stun
+excludes 'natctl map --check --stun ' --check --keep tcp
+offers 'natctl map --check --stun 192.0.2.1 8080 ' tcp udp
 
 # --- Against the binary's own --help ---------------------------------------
 main_help=$("$NATCTL_BIN" --help 2>&1 | sed '/^Examples:/,$d')

@@ -16,8 +16,10 @@ Runs in the router namespace of a lab without miniupnpd, on 192.168.77.1:
 
 On SIGUSR1 the quirks gateway "restarts": its epoch starts again from 0
 and it multicasts a NAT-PMP address announcement (RFC 6886 section 3.2.1).
+It forwards nothing: a test that wants a mapping to work adds the DNAT rule.
 
-usage: fake_gateway.py quirks|hostile
+usage: fake_gateway.py quirks|hostile [EXTERNAL]   (EXTERNAL: the address it
+       reports, default 100.64.0.2)
 """
 import os
 import select
@@ -209,9 +211,12 @@ def announce_restart(pmp):
 
 
 def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in ("quirks", "hostile"):
+    global EXTERNAL
+    if len(sys.argv) not in (2, 3) or sys.argv[1] not in ("quirks", "hostile"):
         sys.exit(__doc__)
     mode = sys.argv[1]
+    if len(sys.argv) == 3:
+        EXTERNAL = sys.argv[2]
     ssdp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     ssdp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ssdp.bind(("0.0.0.0", 1900))

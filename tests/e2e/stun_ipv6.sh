@@ -34,6 +34,11 @@ natctl_in client -6 --json stun --address-only 2001:db8:2::11
 check_json "bare IPv6 literal, default port" "$OUT" '"\(.server.address) \(.server.port)"' '2001:db8:2::11 3478'
 check_json "bare IPv6 literal: public address" "$OUT" .public.address 2001:db8:1::10
 
+natctl_in client -6 --json stun --path '[2001:db8:2::10]:3478'
+check_eq "-6 stun --path exits 0" "$RC" 0
+check_json "-6 path: the server's router is the server's host, TTL 1 reaches it" "$OUT" \
+	'"\(.reached_ttl) \(.path | length) \(.nat_layers)"' "1 0 0"
+
 natctl_in client -4 stun 2001:db8:2::10
 check_eq "-4 with an IPv6 server is a usage error" "$RC" 2
 

@@ -20,7 +20,7 @@ import jsonschema
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "man", "schema")
 GLOBAL_WITH_VALUE = {"-t", "--timeout", "--color"}
 COMMAND_WITH_VALUE = {"map": {"--via", "--lifetime", "--description", "--internal", "-i",
-                              "--interface", "--gateway"},
+                              "--interface", "--gateway", "--stun"},
                       "probe": {"--stun", "-i", "--interface", "--gateway"},
                       "stun": {"--local-port"}}
 
@@ -84,6 +84,8 @@ def schema_for(args):
     if flags & {"-h", "--help", "-V", "--version"} or not flags & {"-j", "--json"}:
         return ""
     if command == "stun":
+        if "--path" in flags:
+            return "stun-path"
         return "stun-address" if flags & {"--address-only", "--tcp"} else "stun"
     if command == "map":
         for flag, name in (("--list", "map-list"), ("--external", "map-external"),

@@ -16,6 +16,7 @@ declare -A used=()
 schema_of() {
 	case $1 in
 	stun_public_* | stun_public) echo stun-address ;;
+	stun_path_*) echo stun-path ;;
 	stun_usage | nat_report_*) echo stun ;;
 	map_keep_* | map_renew* | map_remapped) echo map-event ;;
 	map_list*) echo map-list ;;

@@ -227,6 +227,118 @@ static void diagnose_local_cgnat(void)
 	CHECK(advice_has(&d, "100.64.12.5"));
 }
 
+/* The path toward the STUN server: hops (NULL: silent) from 192.168.77.10, the server reached after them. */
+static struct path_result path_of(const char *const *hops, size_t n, const char *pub)
+{
+	struct path_result p;
+	memset(&p, 0, sizeof(p));
+	p.reached = true;
+	p.reached_ttl = (unsigned)n + 1;
+	p.local = ip("192.168.77.10");
+	p.mapped = ip(pub);
+	for (size_t i = 0; i < n; i++) {
+		p.hops[i].ttl = (unsigned)i + 1;
+		p.hops[i].answered = hops[i] != NULL;
+		if (hops[i]) {
+			p.hops[i].address = ip(hops[i]);
+			p.hops[i].class = addr_classify(&p.hops[i].address);
+		}
+	}
+	p.n_hops = n;
+	return p;
+}
+
+/* miniupnpd behind a CGNAT learnt the public address by STUN: the addresses
+ * agree, yet the path shows the 100.64/10 hop. No mapping needed. */
+static void diagnose_cgnat_hidden_by_stun(void)
+{
+	static const char *const hops[] = {"192.168.77.1", "100.64.0.1"};
+	struct nat_report stun;
+	struct diagnosis d;
+	struct probe_facts f =
+		home(&stun, "203.0.113.2", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
+	struct path_result p = path_of(hops, 2, "203.0.113.2");
+	f.path = &p;
+	diagnose(&f, &d);
+	CHECK_EQ_INT(d.nat_layers, 2);
+	CHECK_EQ_INT(d.double_nat, NAT_TRI_YES);
+	CHECK_EQ_INT(d.cgnat, NAT_TRI_YES);
+	CHECK_EQ_INT(d.inbound_ok, NAT_TRI_NO);
+	CHECK(advice_has(&d, "The path to the internet passes 100.64.0.1 (hop 2), carrier-grade "
+			     "NAT space (100.64.0.0/10), after your router"));
+	CHECK(strstr(d.verdict, "carrier-grade NAT") != NULL);
+	f.path = NULL; /* without the path: the old, wrong "no" */
+	diagnose(&f, &d);
+	CHECK_EQ_INT(d.cgnat, NAT_TRI_NO);
+	CHECK(reason_has(&d, "NAT layers: unknown: the path was not traced"));
+}
+
+/* A private hop after the router: a second NAT, of unknown kind. */
+static void diagnose_second_nat_on_path(void)
+{
+	static const char *const hops[] = {"192.168.77.1", "192.168.1.1", "198.51.100.1"};
+	struct nat_report stun;
+	struct diagnosis d;
+	struct probe_facts f = home(&stun, NULL, "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
+	struct path_result p = path_of(hops, 3, "203.0.113.2");
+	f.path = &p;
+	diagnose(&f, &d);
+	CHECK_EQ_INT(d.nat_layers, 2);
+	CHECK_EQ_INT(d.double_nat, NAT_TRI_YES);
+	CHECK_EQ_INT(d.cgnat, NAT_TRI_UNKNOWN);
+	CHECK(advice_has(&d, "passes 192.168.1.1 (hop 2), a private address"));
+}
+
+/* One layer on the path decides "no double NAT" where no WAN address could. */
+static void diagnose_path_rules_out_double_nat(void)
+{
+	static const char *const hops[] = {"192.168.77.1", "203.0.113.1"};
+	static const char *const silent[] = {"192.168.77.1", NULL};
+	struct nat_report stun;
+	struct diagnosis d;
+	struct probe_facts f = home(&stun, NULL, "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
+	struct path_result p = path_of(hops, 2, "203.0.113.2");
+	f.path = &p;
+	diagnose(&f, &d);
+	CHECK_EQ_INT(d.nat_layers, 1);
+	CHECK_EQ_INT(d.double_nat, NAT_TRI_NO);
+	CHECK_EQ_INT(d.cgnat, NAT_TRI_NO);
+	p = path_of(silent, 2, "203.0.113.2"); /* a silent hop: the path cannot tell */
+	diagnose(&f, &d);
+	CHECK_EQ_INT(d.nat_layers, -1);
+	CHECK_EQ_INT(d.double_nat, NAT_TRI_UNKNOWN);
+	CHECK(reason_has(&d, "NAT layers: unknown: hop 2 stayed silent"));
+}
+
+/* A test mapping checked from outside proves inbound, whatever was inferred. */
+static void diagnose_checked_test_mapping(void)
+{
+	struct nat_report stun;
+	struct diagnosis d;
+	struct probe_facts f =
+		home(&stun, "100.64.0.2", "203.0.113.2", NAT_CLASSIC_PORT_RESTRICTED_CONE);
+	struct pm_facts *m = &f.methods[MAP_UPNP];
+	f.tested_mapping = true;
+	m->mapping_ok = NAT_TRI_YES;
+	m->check = (struct map_check){.asked = true, .reachable = NAT_TRI_NO};
+	m->check.port_checked = ip("203.0.113.2");
+	diagnose(&f, &d);
+	CHECK_EQ_INT(d.inbound_ok, NAT_TRI_NO);
+	CHECK(d.inbound_proven);
+	CHECK(advice_has(&d, "UPnP accepted a test mapping, but it was not reachable from outside: "
+			     "the NAT in front of your router (the internet sees 203.0.113.2, the "
+			     "router says 100.64.0.2)"));
+	m->check.reachable = NAT_TRI_YES; /* the outer NAT forwards after all (a DMZ) */
+	diagnose(&f, &d);
+	CHECK_EQ_INT(d.inbound_ok, NAT_TRI_YES);
+	CHECK(strstr(d.verdict, "inbound connections to a mapped port work (a test mapping was "
+				"reached from outside)") != NULL);
+	m->check.reachable = NAT_TRI_UNKNOWN; /* no answer either way: inferred again */
+	diagnose(&f, &d);
+	CHECK_EQ_INT(d.inbound_ok, NAT_TRI_NO);
+	CHECK(!d.inbound_proven);
+}
+
 const struct test_case diagnose_cases[] = {
 	T(diagnose_plain_home_router),
 	T(diagnose_cgnat_wan_address),
@@ -237,6 +349,10 @@ const struct test_case diagnose_cases[] = {
 	T(diagnose_udp_blocked_and_no_route),
 	T(diagnose_local_cgnat),
 	T(diagnose_stun_silent_is_unknown),
+	T(diagnose_cgnat_hidden_by_stun),
+	T(diagnose_second_nat_on_path),
+	T(diagnose_path_rules_out_double_nat),
+	T(diagnose_checked_test_mapping),
 	T(diagnose_nothing_answered),
 	T(diagnose_no_nat),
 	{NULL, NULL},

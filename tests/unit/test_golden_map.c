@@ -297,6 +297,101 @@ static void golden_map_deleted_upnp(void)
 	event_goldens("map_deleted_upnp", MAP_EVENT_DELETED, &r);
 }
 
+/* ---- --check ---- */
+
+static void failure_golden(const char *name, bool json, const struct map_result *r);
+
+#define CHECK_REACHED(port)                                                                \
+	"the answer to external port " port " came in from 198.51.100.11:3479, which had " \
+	"not seen this host"
+
+/* What map_check leaves: the server asked, the public address it saw and the port. */
+static void with_check(struct map_result *r, enum nat_tri reachable, uint16_t port,
+		       const char *reason)
+{
+	r->check = (struct map_check){.asked = true, .reachable = reachable};
+	r->check.server = golden_ep("198.51.100.10", 3478);
+	r->check.port_checked = golden_ep("203.0.113.2", port);
+	snprintf(r->check.reason, sizeof(r->check.reason), "%s", reason);
+}
+
+static void golden_map_check_reachable(void)
+{
+	struct map_result r;
+	map_base(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
+	with_check(&r, NAT_TRI_YES, 51820, CHECK_REACHED("51820"));
+	event_goldens("map_check_reachable", MAP_EVENT_MAPPED, &r);
+}
+
+/* Mapped on the inner router, proven unreachable: exit 5's document, the
+ * mapping and its check on stdout, the error (naming the outer NAT) on
+ * stderr; under -q, JSON still prints it, text only the error. */
+static void golden_map_check_unreachable(void)
+{
+	struct map_result r;
+	struct golden g;
+	map_base(&r, MAP_NATPMP, IPPROTO_UDP, 40000, 7200);
+	r.external = golden_ep("100.64.0.2", 40000);
+	add_warning(&r, "the gateway's external address 100.64.0.2 is carrier-grade NAT space (RFC "
+			"6598, 100.64.0.0/10): the mapping only opens the inner NAT (double NAT)");
+	with_check(&r, NAT_TRI_NO, 40000,
+		   "the answer 198.51.100.10:3478 sent to external port 40000 never came in "
+		   "(asked 3 times)");
+	snprintf(r.error, sizeof(r.error),
+		 "mapped, but unreachable from outside: %s; the gateway's external address "
+		 "100.64.0.2 is not the public address 203.0.113.2: the NAT in front of the "
+		 "gateway has no mapping for the port (forward it there too, or ask the ISP for "
+		 "a public address)",
+		 r.check.reason);
+	r.failure = FAILURE_UNREACHABLE;
+	event_goldens("map_check_unreachable", MAP_EVENT_MAPPED, &r);
+	for (int json = 0; json <= 1; json++) {
+		golden_begin(&g, json, false);
+		g.out.quiet = true;
+		render_map_result(&g.out, MAP_EVENT_MAPPED, &r);
+		GOLDEN_END(&g, json ? "map_check_unreachable_quiet.json"
+				    : "map_check_unreachable_quiet.txt");
+	}
+	snprintf(r.check.reason, sizeof(r.check.reason),
+		 "the answer 198.51.100.10:3478 sent to external port 40000 never came in (asked "
+		 "3 times)");
+	keep_goldens("map_keep_check_unreachable", MAP_EVENT_REMAPPED, &r);
+}
+
+/* TCP: a companion UDP mapping was checked, and the reason says what that proves. */
+static void golden_map_check_tcp_companion(void)
+{
+	struct map_result r;
+	map_base(&r, MAP_UPNP, IPPROTO_TCP, 8080, 7200);
+	snprintf(r.description, sizeof(r.description), "natctl");
+	with_check(&r, NAT_TRI_YES, 40123,
+		   CHECK_REACHED("40123") "; checked through a companion UDP mapping of port "
+					  "40123, deleted after, because TCP cannot be proven "
+					  "without a helper outside: this shows that every NAT "
+					  "layer lets inbound UDP through to this host, not that "
+					  "tcp port 8080 itself is reachable");
+	r.check.companion = true;
+	event_goldens("map_check_tcp_companion", MAP_EVENT_MAPPED, &r);
+}
+
+/* --internal: nothing to listen on from here; and a mapping that failed. */
+static void golden_map_check_not_checked(void)
+{
+	struct map_result r;
+	map_base(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
+	r.internal = golden_ep("192.168.77.11", 51820);
+	with_check(&r, NAT_TRI_UNKNOWN, 0,
+		   "the mapping points at another host (192.168.77.11): only that host can listen "
+		   "for the answer");
+	r.check.port_checked = (struct endpoint){0};
+	event_goldens("map_check_other_host", MAP_EVENT_MAPPED, &r);
+	failed_base(&r, IPPROTO_UDP, 51820);
+	no_answer_all(&r);
+	with_check(&r, NAT_TRI_UNKNOWN, 0, "not checked: nothing was mapped");
+	r.check.port_checked = (struct endpoint){0};
+	failure_golden("map_check_failed.json", true, &r);
+}
+
 /* ---- failures: "failed", whatever was asked; text prints nothing on stdout ---- */
 
 static void failure_golden(const char *name, bool json, const struct map_result *r)
@@ -584,6 +679,10 @@ const struct test_case golden_map_cases[] = {
 	T(golden_map_failure_no_route),
 	T(golden_map_failure_no_text),
 	T(golden_map_list),
+	T(golden_map_check_reachable),
+	T(golden_map_check_unreachable),
+	T(golden_map_check_tcp_companion),
+	T(golden_map_check_not_checked),
 	T(golden_map_list_truncated),
 	T(golden_map_list_empty),
 	T(golden_map_list_failed),

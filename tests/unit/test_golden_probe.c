@@ -26,6 +26,8 @@ static void probe_goldens(const char *base, const struct probe_result *r, enum f
 		static struct probe_result with; /* large: not on the stack */
 		with = *r;
 		with.facts.stun = &with.stun;
+		if (r->facts.path)
+			with.facts.path = &with.path;
 		if (with.stun.n_servers) /* as probe_run states STUN's wait */
 			nat_report_set_error(&with.stun, with.elapsed_us);
 		diagnose(&with.facts, &with.diag);
@@ -127,6 +129,44 @@ static void stun_udp_blocked(struct probe_result *r)
 		      s->mapped, 41500);
 }
 
+/* The path toward 198.51.100.10: these hops (NULL: silent), then the
+ * server answered (reached) or not; the server saw pub. */
+static void path_traced(struct probe_result *r, const char *const *hops, size_t n, bool reached,
+			const char *pub)
+{
+	struct path_result *p = &r->path;
+	memset(p, 0, sizeof(*p));
+	p->server = golden_ep("198.51.100.10", 3478);
+	p->local = golden_ep("192.168.77.10", 0);
+	p->reached = reached;
+	p->reached_ttl = reached ? (unsigned)n + 1 : 0;
+	if (pub)
+		p->mapped = golden_ep(pub, 40000);
+	for (size_t i = 0; i < n; i++) {
+		p->hops[i].ttl = (unsigned)i + 1;
+		p->hops[i].answered = hops[i] != NULL;
+		if (hops[i]) {
+			p->hops[i].address = golden_ep(hops[i], 0);
+			p->hops[i].class = addr_classify(&p->hops[i].address);
+		}
+	}
+	p->n_hops = n;
+	r->facts.path = p;
+}
+
+/* A test mapping checked from 198.51.100.10, and what came of it. */
+static void set_checked(struct pm_facts *m, enum nat_tri reachable, uint16_t port,
+			const char *reason)
+{
+	m->check = (struct map_check){.asked = true, .reachable = reachable};
+	m->check.server = golden_ep("198.51.100.10", 3478);
+	m->check.port_checked = golden_ep("203.0.113.2", port);
+	snprintf(m->check.reason, sizeof(m->check.reason), "%s", reason);
+}
+
+static const char *const one_router[] = {"192.168.77.1"};
+static const char *const behind_cgnat[] = {"192.168.77.1", "100.64.0.1"};
+
 /* A home router: UPnP IGD v2 and NAT-PMP report the public address STUN sees. */
 static void golden_probe_home(void)
 {
@@ -141,6 +181,7 @@ static void golden_probe_home(void)
 	set_absent(&r.facts.methods[MAP_PCP],
 		   "192.168.77.1:5351: port unreachable (no PCP server)");
 	stun_answered(&r, "203.0.113.2", 61344, NAT_CLASSIC_PORT_RESTRICTED_CONE);
+	path_traced(&r, one_router, 1, true, "203.0.113.2");
 	probe_goldens("probe_home", &r, FAILURE_NONE, NULL);
 }
 
@@ -158,7 +199,14 @@ static void golden_probe_test_mapping(void)
 		    "NOT_AUTHORIZED: the gateway refuses mappings (NAT-PMP disabled or forbidden)");
 	set_method(&r.facts.methods[MAP_PCP], "203.0.113.2");
 	r.facts.methods[MAP_PCP].mapping_ok = NAT_TRI_YES;
+	set_checked(&r.facts.methods[MAP_UPNP], NAT_TRI_YES, 52001,
+		    "the answer to external port 52001 came in from 198.51.100.11:3479, which had "
+		    "not seen this host");
+	set_checked(&r.facts.methods[MAP_PCP], NAT_TRI_YES, 52001,
+		    "the answer to external port 52001 came in from 198.51.100.11:3479, which had "
+		    "not seen this host");
 	stun_answered(&r, "203.0.113.2", 61344, NAT_CLASSIC_FULL_CONE);
+	path_traced(&r, one_router, 1, true, "203.0.113.2");
 	probe_goldens("probe_test_mapping", &r, FAILURE_NONE, NULL);
 }
 
@@ -178,8 +226,29 @@ static void golden_probe_cgnat(void)
 		    "the gateway's own WAN address is private or carrier-grade NAT");
 	r.facts.methods[MAP_PCP].refused_double_nat = true;
 	set_absent(&r.facts.methods[MAP_NATPMP], "no answer from 192.168.77.1:5351");
+	set_checked(&r.facts.methods[MAP_UPNP], NAT_TRI_NO, 52001,
+		    "the answer 198.51.100.10:3478 sent to external port 52001 never came in "
+		    "(asked 3 times)");
+	r.facts.methods[MAP_UPNP].check.port_checked = golden_ep("203.0.113.77", 52001);
 	stun_answered(&r, "203.0.113.77", 1027, NAT_CLASSIC_SYMMETRIC);
+	path_traced(&r, behind_cgnat, 2, true, "203.0.113.77");
 	probe_goldens("probe_cgnat", &r, FAILURE_NONE, NULL);
+}
+
+/* miniupnpd behind a carrier-grade NAT learnt the public address by STUN, so
+ * the addresses agree; the path shows the CGNAT, with no mapping made. */
+static void golden_probe_cgnat_path(void)
+{
+	struct probe_result r;
+	probe_base(&r);
+	set_method(&r.facts.methods[MAP_UPNP], "203.0.113.2");
+	r.info[MAP_UPNP].igd_version = 2;
+	r.info[MAP_UPNP].connected = NAT_TRI_YES;
+	set_method(&r.facts.methods[MAP_NATPMP], "203.0.113.2");
+	set_method(&r.facts.methods[MAP_PCP], NULL);
+	stun_answered(&r, "203.0.113.2", 61344, NAT_CLASSIC_PORT_RESTRICTED_CONE);
+	path_traced(&r, behind_cgnat, 2, true, "203.0.113.2");
+	probe_goldens("probe_cgnat_path", &r, FAILURE_NONE, NULL);
 }
 
 /* A router behind another router (WAN 192.168.1.20); STUN ran and nothing
@@ -198,6 +267,8 @@ static void golden_probe_double_nat(void)
 	set_refused(&r.facts.methods[MAP_NATPMP], "");
 	set_absent(&r.facts.methods[MAP_PCP], "192.168.77.1 speaks NAT-PMP, not PCP");
 	stun_silent(&r);
+	static const char *const two_routers[] = {"192.168.77.1", "192.168.1.1", NULL, NULL};
+	path_traced(&r, two_routers, 4, false, NULL);
 	probe_goldens("probe_double_nat", &r, FAILURE_NONE, NULL);
 }
 
@@ -211,6 +282,8 @@ static void golden_probe_stun_silent(void)
 	set_absent(&r.facts.methods[MAP_UPNP], "no IGD answered the SSDP search");
 	set_absent(&r.facts.methods[MAP_PCP], "192.168.77.1 speaks NAT-PMP, not PCP");
 	stun_silent(&r);
+	static const char *const silent[] = {"192.168.77.1", NULL, NULL};
+	path_traced(&r, silent, 3, false, NULL);
 	probe_goldens("probe_stun_silent", &r, FAILURE_NONE, NULL);
 }
 
@@ -228,6 +301,8 @@ static void golden_probe_udp_blocked(void)
 	set_absent(&r.facts.methods[MAP_NATPMP], "no answer from 192.168.77.1:5351");
 	set_absent(&r.facts.methods[MAP_PCP], "no answer from 192.168.77.1:5351");
 	stun_udp_blocked(&r);
+	static const char *const dropped[] = {"192.168.77.1", NULL, NULL, NULL};
+	path_traced(&r, dropped, 4, false, NULL);
 	probe_goldens("probe_udp_blocked", &r, FAILURE_NONE, NULL);
 }
 
@@ -261,6 +336,8 @@ static void golden_probe_nothing_answered(void)
 	set_absent(&r.facts.methods[MAP_PCP],
 		   "192.168.77.1:5351: port unreachable (no PCP server)");
 	stun_silent(&r);
+	static const char *const nothing[] = {NULL, NULL};
+	path_traced(&r, nothing, 2, false, NULL);
 	probe_goldens("probe_nothing_answered", &r, FAILURE_NO_ANSWER,
 		      "nothing answered within 1.5 s: no port-mapping protocol on the gateway, and "
 		      "no response from 198.51.100.10:3478 within 1.53 s");
@@ -286,9 +363,15 @@ static void golden_probe_no_route(void)
 }
 
 const struct test_case golden_probe_cases[] = {
-	T(golden_probe_home),        T(golden_probe_test_mapping),
-	T(golden_probe_cgnat),       T(golden_probe_double_nat),
-	T(golden_probe_stun_silent), T(golden_probe_udp_blocked),
-	T(golden_probe_no_gateway),  T(golden_probe_nothing_answered),
-	T(golden_probe_no_route),    {NULL, NULL},
+	T(golden_probe_home),
+	T(golden_probe_test_mapping),
+	T(golden_probe_cgnat),
+	T(golden_probe_double_nat),
+	T(golden_probe_stun_silent),
+	T(golden_probe_udp_blocked),
+	T(golden_probe_no_gateway),
+	T(golden_probe_nothing_answered),
+	T(golden_probe_no_route),
+	T(golden_probe_cgnat_path),
+	{NULL, NULL},
 };

@@ -5,6 +5,7 @@
 
 #include "golden.h"
 #include "natctl/cli/output.h"
+#include "natctl/stun/path_types.h"
 #include "natctl/stun/stun_public.h"
 #include "test.h"
 
@@ -422,6 +423,57 @@ static void golden_nat_report_classic_names(void)
 	GOLDEN_END(&g, "nat_report_classic_names.txt");
 }
 
+/* ---- --path ---- */
+
+/* A path from 192.168.77.10 to 198.51.100.10:3478: these hops (NULL: silent),
+ * then the server at the next TTL, or (pub NULL) never; layers and error
+ * as path_report_fill gives them after 3 s. */
+static void path_goldens(const char *base, const char *local, const char *const *hops, size_t n,
+			 const char *pub)
+{
+	struct path_report r;
+	memset(&r, 0, sizeof(r));
+	r.path.server = golden_ep("198.51.100.10", 3478);
+	r.path.reached = pub != NULL;
+	if (pub) {
+		r.path.reached_ttl = (unsigned)n + 1;
+		r.path.local = golden_ep(local, 40600);
+		r.path.mapped = golden_ep(pub, 40600);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct path_hop *h = &r.path.hops[i];
+		h->ttl = (unsigned)i + 1;
+		h->answered = hops[i] != NULL;
+		if (hops[i]) {
+			h->address = golden_ep(hops[i], 0);
+			h->class = addr_classify(&h->address);
+		}
+	}
+	r.path.n_hops = n;
+	path_report_fill(&r, 3 * 1000 * 1000);
+	for (int json = 0; json <= 1; json++) {
+		char name[128];
+		struct golden g;
+		snprintf(name, sizeof(name), "%s.%s", base, json ? "json" : "txt");
+		golden_begin(&g, json, false);
+		render_stun_path(&g.out, &r);
+		GOLDEN_END(&g, name);
+	}
+}
+
+/* Behind a router behind a carrier-grade NAT; behind one router; no NAT;
+ * a server that never answered (exit 3: the hops that did are in the JSON). */
+static void golden_stun_path(void)
+{
+	static const char *const cgnat[] = {"192.168.77.1", "100.64.0.1"};
+	static const char *const silent[] = {"192.168.77.1", NULL, NULL, NULL,
+					     NULL,           NULL, NULL, NULL};
+	path_goldens("stun_path_cgnat", "192.168.77.10", cgnat, 2, "203.0.113.2");
+	path_goldens("stun_path_one_nat", "192.168.77.10", cgnat, 1, "203.0.113.2");
+	path_goldens("stun_path_no_nat", "203.0.113.10", NULL, 0, "203.0.113.10");
+	path_goldens("stun_path_no_answer", "192.168.77.10", silent, 8, NULL);
+}
+
 const struct test_case golden_stun_cases[] = {
 	T(golden_stun_public_ok),
 	T(golden_stun_public_ipv6),
@@ -438,5 +490,6 @@ const struct test_case golden_stun_cases[] = {
 	T(golden_nat_report_no_route),
 	T(golden_stun_not_run),
 	T(golden_stun_public_tcp),
+	T(golden_stun_path),
 	{NULL, NULL},
 };

@@ -6,9 +6,12 @@
 #include <string.h>
 
 #include "natctl/base/clock.h"
+#include "natctl/map/map_check.h"
 #include "natctl/map/map_keep.h"
 #include "natctl/map/method.h"
 #include "natctl/map/portmap.h"
+#include "natctl/net/net.h"
+#include "stun_fake.h"
 #include "test.h"
 
 #include <signal.h>
@@ -37,6 +40,7 @@ struct fake_config {
 
 /* Test-only state: the cases run one at a time in one thread. */
 static struct fake_config fake_cfg[MAP_N_METHODS];
+static unsigned fake_deletes; /* DELETEs answered since the case began */
 
 struct fake {
 	const struct map_env *env;
@@ -164,10 +168,12 @@ static void fake_op_update(struct map_adapter *m, struct map_run *run)
 	} else {
 		if (c->kind == FAKE_RESTARTS)
 			map_env_epoch(f->env, f->id, &f->epoch, 10, clock_now_us());
-		if (add)
+		if (add) {
 			answer_add(f, run);
-		else
+		} else {
+			fake_deletes++;
 			map_run_done(run, f->id);
+		}
 	}
 }
 
@@ -515,12 +521,180 @@ static void controller_external_addresses(void)
 	portmap_close(pm);
 }
 
+/* A mapping made and deleted beside the one held (a --check companion, a
+ * probe test mapping) leaves that one's parameters: its renewal renews it. */
+static void controller_side_mapping_keeps_params(void)
+{
+	struct map_params p = params(MAP_OP_ADD, MAP_BIT(MAP_NATPMP));
+	const struct map_params side = {.protocol = IPPROTO_UDP,
+					.internal_port = 9999,
+					.external_port = 9999,
+					.lifetime = 60};
+	struct map_result r, s;
+	struct portmap *pm;
+	configure(FAKE_SILENT, FAKE_ANSWERS, FAKE_SILENT);
+	CHECK_EQ_INT(portmap_open_with(&pm, &p, NULL, &r, fake_table), 0);
+	CHECK_EQ_INT(portmap_run(pm, clock_now_us() + 1000 * 1000, &r), 0);
+	CHECK_EQ_INT(portmap_add_via(pm, MAP_NATPMP, &side, clock_now_us() + 1000 * 1000, &s), 0);
+	CHECK_EQ_INT(s.protocol, IPPROTO_UDP);
+	CHECK_EQ_INT(s.internal.port, 9999);
+	CHECK_EQ_INT(portmap_unmap(pm, clock_now_us() + 1000 * 1000, &s), 0);
+	CHECK_EQ_INT(s.protocol, IPPROTO_UDP);
+	CHECK_EQ_INT(s.external.port, 9999);
+	CHECK_EQ_INT(portmap_renew(pm, clock_now_us() + 1000 * 1000, &r), 0);
+	CHECK_EQ_INT(r.protocol, IPPROTO_TCP);
+	CHECK_EQ_INT(r.internal.port, 8080);
+	CHECK_EQ_INT(r.external.port, 8080);
+	CHECK_EQ_INT(portmap_unmap(pm, clock_now_us() + 1000 * 1000, &r), 0);
+	CHECK_EQ_INT(r.protocol, IPPROTO_TCP);
+	portmap_close(pm);
+}
+
+/* ---- map --check: the fake PCP maps, a scripted STUN server (a child) answers ---- */
+
+/* A UDP port of loopback that is free now; held by *holder unless it is NULL. */
+static uint16_t loopback_port(int *holder)
+{
+	struct endpoint e = stun_fake_ip("127.0.0.1", 0);
+	int fd = udp_open(AF_INET, &e);
+	socket_local(fd, &e);
+	if (holder)
+		*holder = fd;
+	else
+		close(fd);
+	return e.port;
+}
+
+/* Maps port (to internal, or this host) through the fake PCP, then checks it
+ * against a server in mode. */
+static void map_and_check_round(enum stun_fake_mode mode, int protocol, uint16_t port,
+				const char *internal, unsigned round, struct map_result *r)
+{
+	struct map_params p = params(MAP_OP_ADD, MAP_BIT(MAP_PCP));
+	struct portmap *pm;
+	struct stun_fake s;
+	p.protocol = protocol;
+	p.internal_port = p.external_port = port;
+	if (internal)
+		endpoint_parse_ip(&p.internal, internal);
+	configure(FAKE_ANSWERS, FAKE_SILENT, FAKE_SILENT);
+	fake_deletes = 0;
+	pid_t pid = stun_fake_fork(&s, mode);
+	CHECK(pid > 0);
+	CHECK_EQ_INT(portmap_open_with(&pm, &p, NULL, r, fake_table), 0);
+	CHECK_EQ_INT(portmap_run(pm, clock_now_us() + 1000 * 1000, r), 0);
+	struct map_check_options o = {.server = s.addr,
+				      .round = round,
+				      .deadline = clock_now_us() + 1500 * 1000};
+	map_check(pm, &o, r);
+	portmap_close(pm);
+	stun_fake_stop(pid);
+}
+
+static void map_and_check(enum stun_fake_mode mode, int protocol, uint16_t port,
+			  const char *internal, struct map_result *r)
+{
+	map_and_check_round(mode, protocol, port, internal, 0, r);
+}
+
+/* Each check of a run is answered from another of the server's addresses:
+ * the alternate address and port, the alternate address, the alternate port. */
+static void check_rounds_change_the_answering_address(void)
+{
+	static const char *const from[] = {"from 127.0.0.2:", "from 127.0.0.2:", "from 127.0.0.1:"};
+	struct map_result r;
+	for (unsigned round = 0; round < 3; round++) {
+		map_and_check_round(STUN_FAKE_RFC5780, IPPROTO_UDP, loopback_port(NULL), NULL,
+				    round, &r);
+		CHECK_EQ_INT(r.check.reachable, NAT_TRI_YES);
+		CHECK(strstr(r.check.reason, from[round]) != NULL);
+	}
+}
+
+static void check_udp_mapping_reachable(void)
+{
+	struct map_result r;
+	uint16_t port = loopback_port(NULL);
+	map_and_check(STUN_FAKE_RFC5780, IPPROTO_UDP, port, NULL, &r);
+	CHECK(r.check.asked);
+	CHECK_EQ_INT(r.check.reachable, NAT_TRI_YES);
+	CHECK(!r.check.companion);
+	CHECK_EQ_INT(r.check.port_checked.port, port);
+	CHECK_EQ_INT(r.failure, FAILURE_NONE);
+	CHECK_EQ_INT(fake_deletes, 0);
+	CHECK(strstr(r.check.reason, "came in from 127.0.0.2:") != NULL);
+}
+
+/* Unreachable: exit 5's class, and an error that names the NAT in front
+ * (the fake gateway's external address is not what the server saw). */
+static void check_udp_mapping_unreachable(void)
+{
+	struct map_result r;
+	uint16_t port = loopback_port(NULL);
+	map_and_check(STUN_FAKE_SILENT_CHECK, IPPROTO_UDP, port, NULL, &r);
+	CHECK_EQ_INT(r.check.reachable, NAT_TRI_NO);
+	CHECK_EQ_INT(r.failure, FAILURE_UNREACHABLE);
+	CHECK(r.ok); /* the mapping stays */
+	CHECK(strncmp(r.error, "mapped, but unreachable from outside: the answer ", 49) == 0);
+	CHECK(strstr(r.error,
+		     "the gateway's external address 203.0.113.7 is not the public "
+		     "address 127.0.0.1: the NAT in front of the gateway has no mapping") != NULL);
+}
+
+/* The application holds the port: a companion mapping, deleted after, and said so. */
+static void check_port_in_use_uses_companion(void)
+{
+	struct map_result r;
+	int holder;
+	char want[64];
+	uint16_t port = loopback_port(&holder);
+	map_and_check(STUN_FAKE_RFC5780, IPPROTO_UDP, port, NULL, &r);
+	close(holder);
+	CHECK_EQ_INT(r.check.reachable, NAT_TRI_YES);
+	CHECK(r.check.companion);
+	CHECK(r.check.port_checked.port != port);
+	CHECK_EQ_INT(fake_deletes, 1);
+	snprintf(want, sizeof(want), "because port %u is in use", port);
+	CHECK(strstr(r.check.reason, want) != NULL);
+	CHECK(strstr(r.check.reason, "not that udp port") != NULL);
+}
+
+/* TCP is never claimed proven: the companion says what it shows. */
+static void check_tcp_uses_companion(void)
+{
+	struct map_result r;
+	map_and_check(STUN_FAKE_RFC5780, IPPROTO_TCP, 8080, NULL, &r);
+	CHECK_EQ_INT(r.check.reachable, NAT_TRI_YES);
+	CHECK(r.check.companion);
+	CHECK_EQ_INT(fake_deletes, 1);
+	CHECK(strstr(r.check.reason, "because TCP cannot be proven without a helper outside") !=
+	      NULL);
+	CHECK(strstr(r.check.reason, "not that tcp port 8080 itself is reachable") != NULL);
+}
+
+/* A mapping for another host, and a server without RFC 5780: unknown, not a failure. */
+static void check_unknown_cases(void)
+{
+	struct map_result r;
+	uint16_t port = loopback_port(NULL);
+	map_and_check(STUN_FAKE_RFC5780, IPPROTO_UDP, port, "192.0.2.99", &r);
+	CHECK_EQ_INT(r.check.reachable, NAT_TRI_UNKNOWN);
+	CHECK_EQ_STR(r.check.reason, "the mapping points at another host (192.0.2.99): only that "
+				     "host can listen for the answer");
+	CHECK_EQ_INT(r.failure, FAILURE_NONE);
+	map_and_check(STUN_FAKE_NO_5780, IPPROTO_UDP, port, NULL, &r);
+	CHECK_EQ_INT(r.check.reachable, NAT_TRI_UNKNOWN);
+	CHECK(strstr(r.check.reason, "420") != NULL);
+	CHECK_EQ_INT(r.failure, FAILURE_NONE);
+}
+
 /* --keep's events as they come; SIGTERM (which map_keep watches) once `stop` is seen. */
 struct keep_log {
 	enum map_event events[8];
 	size_t n;
 	enum map_event stop;
-	struct map_result last;
+	struct map_result last, stopped;
+	const struct map_check_options *check; /* --check, or NULL */
 };
 
 static void keep_emit(void *ctx, enum map_event e, const struct map_result *r)
@@ -529,8 +703,10 @@ static void keep_emit(void *ctx, enum map_event e, const struct map_result *r)
 	if (log->n < sizeof(log->events) / sizeof(log->events[0]))
 		log->events[log->n++] = e;
 	log->last = *r;
-	if (e == log->stop)
+	if (e == log->stop) {
+		log->stopped = *r;
 		kill(getpid(), SIGTERM);
+	}
 }
 
 /* Maps 8080 through the fake NAT-PMP, then keeps it until log->stop; 0 if deleted at the end. */
@@ -545,7 +721,7 @@ static int keep_fake(struct keep_log *log)
 	CHECK_EQ_INT(portmap_open_with(&pm, &p, NULL, &r, fake_table), 0);
 	CHECK_EQ_INT(portmap_run(pm, clock_now_us() + 1000 * 1000, &r), 0);
 	if (sigwatch_open(&sw, &wake) == 0) {
-		rc = map_keep(pm, &r, 100 * 1000, &sw, &wake, keep_emit, log);
+		rc = map_keep(pm, &r, 100 * 1000, &sw, &wake, log->check, keep_emit, log);
 		sigwatch_close(&sw);
 	}
 	portmap_close(pm);
@@ -580,6 +756,27 @@ static void keep_lost(void)
 	CHECK_EQ_INT(log.last.failure, FAILURE_NONE);
 }
 
+/* --keep --check: a mapping made again elsewhere is checked again; proven
+ * unreachable, it is kept, the event says so, and the end is a clean delete. */
+static void keep_checks_again(void)
+{
+	struct stun_fake s;
+	pid_t pid = stun_fake_fork(&s, STUN_FAKE_SILENT_CHECK);
+	struct map_check_options o = {.server = s.addr};
+	struct keep_log log = {.stop = MAP_EVENT_ADDRESS_CHANGED, .check = &o};
+	configure(FAKE_SILENT, FAKE_MOVES, FAKE_SILENT);
+	fake_cfg[MAP_NATPMP].lifetime = 1;
+	CHECK(pid > 0);
+	CHECK_EQ_INT(keep_fake(&log), 0);
+	stun_fake_stop(pid);
+	CHECK_EQ_INT(log.events[0], MAP_EVENT_ADDRESS_CHANGED);
+	CHECK(log.stopped.check.asked);
+	CHECK_EQ_INT(log.stopped.check.reachable, NAT_TRI_NO);
+	CHECK_EQ_INT(log.stopped.failure, FAILURE_UNREACHABLE);
+	CHECK_EQ_INT(log.events[log.n - 1], MAP_EVENT_DELETED);
+	CHECK_EQ_INT(log.last.failure, FAILURE_NONE);
+}
+
 const struct test_case portmap_cases[] = {
 	T(controller_prefers_pcp),
 	T(controller_grace_for_better_methods),
@@ -594,7 +791,15 @@ const struct test_case portmap_cases[] = {
 	T(controller_delete_through_every_method),
 	T(controller_third_party_from_the_table),
 	T(controller_external_addresses),
+	T(controller_side_mapping_keeps_params),
+	T(check_udp_mapping_reachable),
+	T(check_udp_mapping_unreachable),
+	T(check_port_in_use_uses_companion),
+	T(check_tcp_uses_companion),
+	T(check_unknown_cases),
+	T(check_rounds_change_the_answering_address),
 	T(keep_address_changed),
 	T(keep_lost),
+	T(keep_checks_again),
 	{NULL, NULL},
 };

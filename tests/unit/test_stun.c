@@ -191,6 +191,23 @@ static void stun_binding_request_layout(void)
 	CHECK(stun_build_binding_request(out, 30, rfc5769_tid, 0, "x") == STUN_ERR_NOSPACE);
 }
 
+/* RFC 5780 §7.5: RESPONSE-PORT is the port, then two bytes of padding. */
+static void stun_binding_request_response_port(void)
+{
+	uint8_t out[128];
+	struct stun_msg m;
+	int len = stun_build_binding_request_to(out, sizeof(out), rfc5769_tid,
+						STUN_CHANGE_IP | STUN_CHANGE_PORT, 40123, NULL);
+	CHECK_EQ_INT(len, 20 + 8 + 8 + 8);
+	CHECK_EQ_INT(stun_decode(out, (size_t)len, &m), 0);
+	CHECK(m.has & STUN_HAS_RESPONSE_PORT);
+	CHECK_EQ_INT(m.response_port, 40123);
+	CHECK_EQ_INT(m.change_request, STUN_CHANGE_IP | STUN_CHANGE_PORT);
+	/* attribute 0x0027, length 4, 0x9cbb, padding 0 0 */
+	static const uint8_t attr[] = {0x00, 0x27, 0x00, 0x04, 0x9c, 0xbb, 0x00, 0x00};
+	CHECK(memcmp(out + 28, attr, sizeof(attr)) == 0);
+}
+
 /* The message type's method and class bits are interleaved (RFC 8489 §5). */
 static void stun_type_bits(void)
 {
@@ -339,6 +356,7 @@ const struct test_case stun_cases[] = {
 	T(stun_fingerprint_encode),
 	T(stun_round_trip_all_attributes),
 	T(stun_binding_request_layout),
+	T(stun_binding_request_response_port),
 	T(stun_type_bits),
 	T(stun_malformed_table),
 	T(stun_ignored_attributes),

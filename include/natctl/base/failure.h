@@ -33,8 +33,8 @@
 	X(BAD_ANSWER, "bad-answer", 1, 1, "answers came, but none could be used")             \
 	X(SYSTEM, "system", 1, 1,                                                             \
 	  "a local error: a socket could not be opened or bound, memory, writing the result") \
-	X(UNREACHABLE, "unreachable", 5, 0,                                                   \
-	  "a mapping was made but proven unreachable from outside")
+	X(UNREACHABLE, "unreachable", 5, 1,                                                   \
+	  "map --check: the mapping was made, but the check proved it unreachable from outside")
 
 enum failure {
 	FAILURE_NONE, /* success: no error_code, exit status 0 */

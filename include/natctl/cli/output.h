@@ -35,6 +35,9 @@ struct output {
 
 /* `natctl stun --address-only` and `--tcp`. */
 void render_stun_public(const struct output *o, const struct stun_public_result *r);
+struct path_report;
+/* `natctl stun --path`. */
+void render_stun_path(const struct output *o, const struct path_report *r);
 /* `natctl stun` (behaviour discovery). */
 void render_nat_report(const struct output *o, const struct nat_report *r);
 /* The `natctl stun` object without "schema", as a member of a larger document (probe). */

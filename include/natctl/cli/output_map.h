@@ -19,6 +19,12 @@ void render_map_list(const struct output *o, const struct map_list *l, const str
 void render_map_external(const struct output *o, const struct map_external *x,
 			 const struct map_result *r);
 
+/* --check's object {reachable, method, server, port_checked, companion,
+ * reason} under key, or null when it was not asked (map and probe). */
+void json_map_check(struct json_writer *w, const char *key, const struct map_check *c);
+/* "reachable", "unreachable", "unknown": the check in a word. */
+const char *map_check_word(const struct map_check *c);
+
 /* "2026-11-29T23:14:05.123Z" (RFC 3339, UTC, milliseconds) into out (32 bytes). */
 void output_rfc3339_ms(int64_t unix_ms, char out[32]);
 

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "natctl/map/map_check.h"
 #include "natctl/map/map_types.h"
 #include "natctl/map/portmap.h"
 #include "natctl/net/sigwatch.h"
@@ -24,9 +25,12 @@ typedef void (*map_event_fn)(void *ctx, enum map_event e, const struct map_resul
  * remapped (after a restart, or after it was lost), address-changed (the
  * external address or port is not the one before), renew-failed, lost
  * (once its lifetime ran out unrenewed; it keeps trying) and deleted.
- * Then deletes the mapping. Returns 0 if the deletion succeeded, -1 if not.
+ * With check (--check), a remapped or address-changed mapping is checked
+ * before its event, within the same timeout as the renewal; one proven
+ * unreachable is kept, its event says so. Then deletes the mapping.
+ * Returns 0 if the deletion succeeded, -1 if not.
  */
 int map_keep(struct portmap *pm, struct map_result *r, int64_t timeout_us, struct sigwatch *sw,
-	     bool *wake, map_event_fn emit, void *ctx);
+	     bool *wake, const struct map_check_options *check, map_event_fn emit, void *ctx);
 
 #endif

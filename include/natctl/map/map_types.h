@@ -9,6 +9,7 @@
 
 #include "natctl/base/addr.h"
 #include "natctl/base/failure.h"
+#include "natctl/stun/nat_types.h"
 
 /* Which optional facts a method reports in struct map_method_info. */
 enum map_fact {
@@ -85,6 +86,21 @@ struct map_method_error {
 	char text[MAP_TEXT_MAX];
 };
 
+#define MAP_CHECK_REASON_MAX 640
+/* The check's name in the documents: the only way natctl checks. */
+#define MAP_CHECK_METHOD "stun-response-port"
+
+/* --check: whether inbound traffic reaches the mapping, proven from outside
+ * (map/map_check.h). Unasked (asked false), it is null in the document. */
+struct map_check {
+	bool asked;
+	enum nat_tri reachable;       /* unknown when it could not be told, with the reason */
+	struct endpoint server;       /* the STUN server asked; unset: none */
+	struct endpoint port_checked; /* the public address the server saw, and the port */
+	bool companion;               /* through a temporary UDP mapping of another port */
+	char reason[MAP_CHECK_REASON_MAX];
+};
+
 /* One mapping (ADD, DELETE), or the address one method reports (EXTERNAL). */
 struct map_result {
 	bool ok;
@@ -102,6 +118,7 @@ struct map_result {
 	struct map_method_error errors[MAP_N_METHODS];
 	size_t n_errors;
 	unsigned deleted_by; /* DELETE: MAP_BIT()s of the methods that removed it */
+	struct map_check check;
 };
 
 struct map_entry {

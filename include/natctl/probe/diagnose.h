@@ -11,6 +11,7 @@
 #include "natctl/base/addr.h"
 #include "natctl/map/map_types.h"
 #include "natctl/stun/nat_types.h"
+#include "natctl/stun/path_types.h"
 
 #define DIAG_MAX_ADVICE  6
 #define DIAG_MAX_REASONS 6
@@ -24,6 +25,7 @@ struct pm_facts {
 	bool refused_double_nat; /* refused the way a double NAT does (UPnP 501, NAT-PMP 3, PCP NO_RESOURCES / ADDRESS_MISMATCH) */
 	char refusal[DIAG_TEXT_MAX]; /* the refusal, named, when mapping_ok is NO */
 	char why[DIAG_TEXT_MAX]; /* why it is not available ("no answer from ..."), "" if it is */
+	struct map_check check;  /* --test-mapping: the test mapping checked from outside */
 };
 
 struct probe_facts {
@@ -34,6 +36,7 @@ struct probe_facts {
 	struct pm_facts methods[MAP_N_METHODS]; /* by enum map_method */
 	bool tested_mapping;                    /* --test-mapping ran */
 	const struct nat_report *stun;          /* NULL if STUN could not run */
+	const struct path_result *path;         /* the hops toward it; NULL if not probed */
 };
 
 /* Every judgement is yes, no or unknown; unknown always with a reason, and
@@ -42,7 +45,9 @@ struct diagnosis {
 	enum nat_tri double_nat;
 	enum nat_tri cgnat;
 	enum nat_tri inbound_ok;     /* can a mapped port be reached from the internet */
+	bool inbound_proven;         /* by a test mapping checked from outside */
 	enum nat_tri p2p_likely;     /* is direct peer-to-peer likely, by the NAT type */
+	int nat_layers;              /* NAT layers the path shows; -1 unknown */
 	unsigned methods;            /* which protocols answered: MAP_BIT()s */
 	char verdict[DIAG_TEXT_MAX]; /* "" when the probe could not run */
 	char advice[DIAG_MAX_ADVICE][DIAG_TEXT_MAX];

@@ -19,6 +19,9 @@ struct probe_result {
 	/* The STUN discovery; when it could not run (no server resolved), only
 	 * its error and failure are set. */
 	struct nat_report stun;
+	/* The hops toward the first STUN server (facts.path points here when
+	 * it was probed). */
+	struct path_result path;
 	enum failure gateway_failure; /* why no method answered; FAILURE_NONE if one did */
 	struct diagnosis diag;
 	int64_t elapsed_us;
@@ -34,8 +37,8 @@ struct probe_options {
 	/* With no server: why (a name that did not resolve), and its class. */
 	const char *stun_error;
 	enum failure stun_failure;
-	bool test_mapping;       /* make, report and delete a short-lived mapping per method */
-	const char *ifname;      /* NULL: the default route's */
+	bool test_mapping;  /* make, check, report and delete a short-lived mapping per method */
+	const char *ifname; /* NULL: the default route's */
 	struct endpoint gateway; /* unset: the default gateway */
 	int64_t start_us, deadline;
 	const struct trace *trace;

@@ -170,6 +170,11 @@ void stun_put_unknown_attributes(struct buf *b, const uint16_t *types, size_t n)
 int stun_finish(struct buf *b, bool fingerprint);
 
 /* A Binding request, optionally with CHANGE-REQUEST and SOFTWARE; returns length or error. */
+/* A Binding request that also asks for its response at another port of
+ * the source address (RFC 5780 §7.5 RESPONSE-PORT); 0 for none. */
+int stun_build_binding_request_to(uint8_t *out, size_t cap, const uint8_t tid[STUN_TID_LEN],
+				  uint32_t change_flags, uint16_t response_port,
+				  const char *software);
 int stun_build_binding_request(uint8_t *out, size_t cap, const uint8_t tid[STUN_TID_LEN],
 			       uint32_t change_flags, const char *software);
 

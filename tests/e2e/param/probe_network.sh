@@ -9,7 +9,6 @@ net=$1
 e2e_init "probe_network $net"
 
 stun=(--stun 198.51.100.10)
-probe_args=()
 case $net in
 home) map_lab port-restricted ;;
 symmetric) map_lab symmetric ;;
@@ -22,13 +21,13 @@ cgnat-wan)
 	lab_start cgnat
 	start_bg router ready python3 "$E2E_DIR/fake_gateway.py" quirks ;;
 cgnat-stun)
-	# miniupnpd behind the CGNAT learns 203.0.113.2 by STUN and refuses mappings.
-	map_lab cgnat
-	probe_args=(--test-mapping) ;;
+	# miniupnpd behind the CGNAT learns 203.0.113.2 by STUN and refuses
+	# mappings; a plain probe (no mapping) finds the CGNAT on the path.
+	map_lab cgnat ;;
 *) echo "FAIL: unknown network '$net'" >&2; exit 1 ;;
 esac
 
-natctl_in client --json probe "${stun[@]}" "${probe_args[@]}"
+natctl_in client --json probe "${stun[@]}"
 j=$OUT
 check_eq "$net: exit 0" "$RC" 0
 check_eq "$net: one JSON object" "$(jq -s length <<<"$j")" 1
@@ -44,6 +43,9 @@ local_ip=192.168.77.10
 [ "$net" = no-nat ] && local_ip=203.0.113.10
 check_json "$net: local address" "$j" .local.address "$local_ip"
 check_json "$net: interface" "$j" .local.interface eth0
+check_json "$net: the first hop of the path" "$j" \
+	'if (.path | length) == 0 then "none" else "\(.path[0].address) \(.path[0].class)" end' \
+	"$([ "$net" = no-nat ] && echo none || echo "192.168.77.1 private")"
 
 # want JQ_EXPR EXPECTED...: a list of checks on the JSON.
 want() {
@@ -59,12 +61,16 @@ home)
 		.upnp.igd_version 2 .upnp.connected true .natpmp.available true \
 		.natpmp.external_address 203.0.113.2 '.natpmp.epoch | type' number \
 		.pcp.available true .stun.classic port-restricted-cone .double_nat false .cgnat false \
-		.inbound true .p2p_likely true '.upnp.test_mapping.tested' false
+		.inbound true .p2p_likely true '.upnp.test_mapping.tested' false \
+		.nat_layers 1 '.path | length' 1 .upnp.test_mapping.check null
 	check_eq "home: no side effect (gateway table empty)" "$(upnpc_list | wc -l)" 0
 	natctl_in client --json probe "${stun[@]}" --test-mapping
 	j=$OUT
 	want .upnp.test_mapping.accepted true .natpmp.test_mapping.accepted true \
-		.pcp.test_mapping.accepted true .pcp.external_address 203.0.113.2
+		.pcp.test_mapping.accepted true .pcp.external_address 203.0.113.2 \
+		.upnp.test_mapping.reachable true .natpmp.test_mapping.reachable true \
+		.pcp.test_mapping.reachable true .pcp.test_mapping.check.companion false \
+		.inbound true '.verdict | test("a test mapping was reached from outside")' true
 	check_eq "home: test mappings deleted again" "$(upnpc_list | wc -l)" 0
 	natctl_in client probe "${stun[@]}"
 	check "home text: verdict first" grep -q "port mapping: PCP, NAT-PMP, UPnP" <<<"$(head -n1 <<<"$OUT")"
@@ -95,22 +101,34 @@ restricted) want .stun.classic restricted-cone .p2p_likely true ;;
 hairpin) want .stun.classic port-restricted-cone .stun.hairpinning true ;;
 no-nat)
 	want .stun.classic open-internet .stun.nat false .double_nat false .cgnat false \
-		.gateway 203.0.113.1 ;;
+		.gateway 203.0.113.1 .nat_layers 0 '.path | length' 0 ;;
 udp-blocked)
-	want .stun.classic udp-blocked .p2p_likely false '.advice | any(test("UDP is blocked"))' true ;;
+	want .stun.classic udp-blocked .p2p_likely false '.advice | any(test("UDP is blocked"))' true \
+		.nat_layers null '.reasons | any(test("NAT layers: unknown: the STUN server never answered"))' true ;;
 none)
 	want .upnp.available false .natpmp.available false .pcp.available false \
 		.stun.classic port-restricted-cone '.advice | any(test("no port-mapping protocol"))' true \
 		'.verdict | test("port mapping: none")' true \
-		.double_nat null '.reasons | any(test("double NAT: unknown"))' true ;;
+		.nat_layers 1 .double_nat false .cgnat false ;;
 cgnat-wan)
 	want .upnp.available true .upnp.external_address 100.64.0.2 .double_nat true .cgnat true \
 		.inbound false .stun.public.address 203.0.113.2 \
-		'.advice | any(test("WAN address 100.64.0.2 is carrier-grade NAT"))' true ;;
+		'.advice | any(test("WAN address 100.64.0.2 is carrier-grade NAT"))' true \
+		.nat_layers 2 '.path[1] | "\(.address) \(.class)"' "100.64.0.1 cgnat" ;;
 cgnat-stun)
-	want .upnp.available true .upnp.test_mapping.accepted false \
-		.natpmp.test_mapping.accepted false .double_nat true .cgnat true \
-		'.advice | any(test("refuses every mapping"))' true
+	# The router reports the public address it learnt by STUN, so only the
+	# path shows the CGNAT; no mapping is made.
+	want .upnp.available true .upnp.external_address 203.0.113.2 \
+		.natpmp.external_address 203.0.113.2 .upnp.test_mapping.tested false \
+		.double_nat true .cgnat true .nat_layers 2 .inbound false \
+		'[.path[] | "\(.address) \(.class)"] | join(", ")' "192.168.77.1 private, 100.64.0.1 cgnat" \
+		'.advice | any(test("The path to the internet passes 100.64.0.1 \\(hop 2\\), carrier-grade NAT space"))' true
+	check_eq "cgnat-stun: no mapping made" "$(upnpc_list | wc -l)" 0
+	# With --test-mapping, the refusals agree.
+	natctl_in client --json probe "${stun[@]}" --test-mapping
+	j=$OUT
+	want .upnp.test_mapping.accepted false .natpmp.test_mapping.accepted false \
+		.cgnat true '.advice | any(test("refuses every mapping"))' true
 	check_eq "cgnat-stun: nothing left on the gateway" "$(upnpc_list | wc -l)" 0 ;;
 esac
 e2e_done

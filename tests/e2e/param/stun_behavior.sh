@@ -81,6 +81,26 @@ else
 	check_verdict "stund (RFC 3489)" 198.51.100.20
 fi
 
+# The path (stun --path): the hops the lab is built with, and the layers.
+declare -A hops=([no-nat]="" [cgnat]="192.168.77.1 private,100.64.0.1 cgnat")
+declare -A layers=([no-nat]=0 [cgnat]=2)
+w_hops=${hops[$topo]-192.168.77.1 private}
+natctl_in client --json stun --path 198.51.100.10
+if [ "$topo" = udp-blocked ]; then
+	check_eq "path: the server never answers UDP: exit 3" "$RC" 3
+	check_json "path: the gateway still answers TTL 1" "$OUT" '.path[0].address' 192.168.77.1
+	check_json "path: layers unknown" "$OUT" '"\(.nat_layers) \(.error_code)"' "null no-answer"
+else
+	check_eq "path: exit 0" "$RC" 0
+	check_json "path: the hops" "$OUT" '[.path[] | "\(.address) \(.class)"] | join(",")' "$w_hops"
+	check_json "path: NAT layers" "$OUT" .nat_layers "${layers[$topo]-1}"
+	check_json "path: the server answered at the next TTL" "$OUT" '.reached_ttl == (.path | length) + 1' true
+	check_json "path: the public address" "$OUT" .public.address "$public"
+	natctl_in client stun --path 198.51.100.10
+	check "path, text: the last line counts the layers" grep -q \
+		"^${layers[$topo]-1} NAT layer" <<<"$(tail -n 1 <<<"$OUT")"
+fi
+
 natctl_in client stun 198.51.100.10
 first=$(head -n1 <<<"$OUT")
 check "text: verdict first ($first)" grep -q "public $public:" <<<"$first"
