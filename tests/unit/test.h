@@ -62,6 +62,7 @@ extern const struct test_case retransmit_cases[];
 extern const struct test_case text_cases[];
 extern const struct test_case portmap_cases[];
 extern const struct test_case map_errors_cases[];
+extern const struct test_case state_cases[];
 extern const struct test_case stun_error_cases[];
 extern const struct test_case golden_stun_cases[];
 extern const struct test_case golden_probe_cases[];
