@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The state directory: a random key for PCP nonces and a file of live mappings, replaced atomically under a lock.
+#include "natctl/map/state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "natctl/net/net.h"
+
+/* "natctl-mapping 1 METHOD GATEWAY tcp|udp INTERNAL PORT EXTERNAL LIFETIME EXPIRY NONCE|-" */
+#define STATE_MAGIC    "natctl-mapping 1"
+#define STATE_LINE_MAX 256
+
+static int join(struct state_dir *d, const char *base, const char *tail)
+{
+	int n = snprintf(d->path, sizeof(d->path), "%s%s", base, tail);
+	return n < 0 || (size_t)n >= sizeof(d->path) ? -ENAMETOOLONG : 0;
+}
+
+int state_dir_choose(struct state_dir *d, const char *state_directory, const char *xdg_state_home,
+		     const char *home)
+{
+	if (state_directory && state_directory[0] == '/') {
+		size_t n = strcspn(state_directory, ":");
+		if (n >= sizeof(d->path))
+			return -ENAMETOOLONG;
+		memcpy(d->path, state_directory, n);
+		d->path[n] = '\0';
+		return 0;
+	}
+	if (xdg_state_home && xdg_state_home[0] == '/')
+		return join(d, xdg_state_home, "/natctl");
+	if (home && home[0] == '/')
+		return join(d, home, "/.local/state/natctl");
+	return join(d, "/var/lib/natctl", "");
+}
+
+int state_dir_create(const struct state_dir *d)
+{
+	char path[STATE_PATH_MAX];
+	memcpy(path, d->path, sizeof(path));
+	for (char *p = path + 1;; p++) {
+		bool last = *p == '\0';
+		if (*p != '/' && !last)
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		if (last)
+			return 0;
+		*p = '/';
+	}
+}
+
+static int file_path(const struct state_dir *d, const char *name, char *out, size_t len)
+{
+	int n = snprintf(out, len, "%s/%s", d->path, name);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static bool write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return false;
+		p += k;
+		n -= (size_t)k;
+	}
+	return true;
+}
+
+/* Writes data to dir/name through a new file renamed over the old one. */
+static int replace_file(const struct state_dir *d, const char *name, const char *data, size_t len)
+{
+	char path[STATE_PATH_MAX + 32], tmp[STATE_PATH_MAX + 48];
+	int rc = file_path(d, name, path, sizeof(path));
+	if (rc < 0)
+		return rc;
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	bool ok = write_all(fd, data, len) && fsync(fd) == 0;
+	int e = errno;
+	if (close(fd) < 0 && ok) {
+		ok = false;
+		e = errno;
+	}
+	if (ok && rename(tmp, path) == 0)
+		return 0;
+	e = ok ? errno : e;
+	unlink(tmp);
+	return -e;
+}
+
+/* Reads at most cap - 1 bytes of dir/name, terminated; its length or -errno. */
+static ssize_t read_file(const struct state_dir *d, const char *name, char *out, size_t cap)
+{
+	char path[STATE_PATH_MAX + 32];
+	int rc = file_path(d, name, path, sizeof(path));
+	if (rc < 0)
+		return rc;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	size_t n = 0;
+	ssize_t k;
+	while (n + 1 < cap &&
+	       ((k = read(fd, out + n, cap - 1 - n)) > 0 || (k < 0 && errno == EINTR)))
+		n += k > 0 ? (size_t)k : 0;
+	close(fd);
+	out[n] = '\0';
+	return (ssize_t)n;
+}
+
+int state_key(const struct state_dir *d, uint8_t key[SIPHASH_KEY_LEN])
+{
+	char have[SIPHASH_KEY_LEN + 1];
+	if (read_file(d, "pcp-key", have, sizeof(have)) == SIPHASH_KEY_LEN) {
+		memcpy(key, have, SIPHASH_KEY_LEN);
+		return 0;
+	}
+	int rc = random_bytes(key, SIPHASH_KEY_LEN);
+	if (rc == 0)
+		rc = state_dir_create(d);
+	return rc < 0 ? rc : replace_file(d, "pcp-key", (const char *)key, SIPHASH_KEY_LEN);
+}
+
+/* ---- one record as a line ---- */
+
+static bool parse_method(const char *s, enum map_method *m)
+{
+	*m = map_method_by_name(s);
+	return *m != MAP_NONE;
+}
+
+static bool parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	char *end;
+	if (*s < '0' || *s > '9')
+		return false;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*end || v > max)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static bool parse_nonce(const char *s, struct state_mapping *m)
+{
+	m->has_nonce = strcmp(s, "-") != 0;
+	if (!m->has_nonce)
+		return true;
+	if (strlen(s) != 2 * STATE_NONCE_LEN)
+		return false;
+	for (size_t i = 0; i < STATE_NONCE_LEN; i++) {
+		unsigned v;
+		if (sscanf(s + 2 * i, "%2x", &v) != 1)
+			return false;
+		m->nonce[i] = (uint8_t)v;
+	}
+	return true;
+}
+
+int state_format_line(const struct state_mapping *m, char *out, size_t len)
+{
+	char gw[IP_STRLEN], in[IP_STRLEN], nonce[2 * STATE_NONCE_LEN + 1] = "-";
+	if (m->has_nonce)
+		for (size_t i = 0; i < STATE_NONCE_LEN; i++)
+			snprintf(nonce + 2 * i, 3, "%02x", m->nonce[i]);
+	int n = snprintf(out, len, STATE_MAGIC " %s %s %s %s %u %u %u %lld %s\n",
+			 map_method_name(m->method), endpoint_format_ip(&m->gateway, gw),
+			 map_protocol_name(m->protocol), endpoint_format_ip(&m->internal, in),
+			 m->internal.port, m->external_port, m->lifetime, (long long)m->expiry,
+			 nonce);
+	return n < 0 || (size_t)n >= len ? -1 : n;
+}
+
+int state_parse_line(const char *line, struct state_mapping *m)
+{
+	char method[16], gw[IP_STRLEN], proto[8], in[IP_STRLEN], nonce[2 * STATE_NONCE_LEN + 2];
+	char iport[8], eport[8], life[12], expiry[24];
+	memset(m, 0, sizeof(*m));
+	if (strncmp(line, STATE_MAGIC " ", sizeof(STATE_MAGIC)) != 0)
+		return -1;
+	uint32_t ip, ep;
+	int n = sscanf(line + sizeof(STATE_MAGIC), "%15s %45s %7s %45s %7s %7s %11s %23s %25s",
+		       method, gw, proto, in, iport, eport, life, expiry, nonce);
+	if (n != 9 || !parse_method(method, &m->method) || endpoint_parse_ip(&m->gateway, gw) < 0 ||
+	    endpoint_parse_ip(&m->internal, in) < 0 || !parse_u32(iport, 65535, &ip) ||
+	    !parse_u32(eport, 65535, &ep) || !parse_u32(life, UINT32_MAX, &m->lifetime) ||
+	    !parse_nonce(nonce, m))
+		return -1;
+	if (strcmp(proto, "tcp") == 0)
+		m->protocol = IPPROTO_TCP;
+	else if (strcmp(proto, "udp") == 0)
+		m->protocol = IPPROTO_UDP;
+	else
+		return -1;
+	char *end;
+	long long e = strtoll(expiry, &end, 10);
+	if (*end || e < 0 || end == expiry)
+		return -1;
+	m->expiry = e;
+	m->internal.port = (uint16_t)ip;
+	m->external_port = (uint16_t)ep;
+	return 0;
+}
+
+bool state_mapping_same(const struct state_mapping *a, const struct state_mapping *b)
+{
+	return a->method == b->method && endpoint_same_ip(&a->gateway, &b->gateway) &&
+	       a->protocol == b->protocol && a->external_port == b->external_port;
+}
+
+/* ---- the file of mappings ---- */
+
+/* Every record of the file, expired ones included; *n of them. */
+static int load_all(const struct state_dir *d, struct state_mapping *out, size_t max, size_t *n)
+{
+	static const size_t cap = STATE_MAX_MAPPINGS * STATE_LINE_MAX;
+	char *text = malloc(cap);
+	*n = 0;
+	if (!text)
+		return -ENOMEM;
+	ssize_t len = read_file(d, "mappings", text, cap);
+	if (len == -ENOENT)
+		len = 0;
+	for (char *line = text, *next; len >= 0 && line && *line && *n < max; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (state_parse_line(line, &out[*n]) == 0)
+			(*n)++;
+	}
+	free(text);
+	return len < 0 ? (int)len : 0;
+}
+
+static int store_all(const struct state_dir *d, const struct state_mapping *m, size_t n)
+{
+	char *text = malloc(n * STATE_LINE_MAX + 1);
+	size_t len = 0;
+	if (!text)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		int k = state_format_line(&m[i], text + len, STATE_LINE_MAX);
+		len += k > 0 ? (size_t)k : 0;
+	}
+	int rc = replace_file(d, "mappings", text, len);
+	free(text);
+	return rc;
+}
+
+/* Runs one read-modify-write of the mappings under the directory's lock:
+ * several natctl processes (a systemd unit per mapping) share the file. */
+static int with_lock(const struct state_dir *d, const struct state_mapping *m, bool add)
+{
+	char path[STATE_PATH_MAX + 32];
+	int rc = state_dir_create(d);
+	if (rc == 0)
+		rc = file_path(d, "lock", path, sizeof(path));
+	if (rc < 0)
+		return rc;
+	int lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (lock < 0)
+		return -errno;
+	while (flock(lock, LOCK_EX) < 0 && errno == EINTR)
+		;
+	struct state_mapping *all = calloc(STATE_MAX_MAPPINGS, sizeof(*all));
+	size_t n = 0, kept = 0;
+	rc = all ? load_all(d, all, STATE_MAX_MAPPINGS, &n) : -ENOMEM;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (!state_mapping_same(&all[i], m))
+			all[kept++] = all[i];
+	if (rc == 0 && add && kept < STATE_MAX_MAPPINGS)
+		all[kept++] = *m;
+	if (rc == 0)
+		rc = store_all(d, all, kept);
+	free(all);
+	close(lock); /* releases the lock */
+	return rc;
+}
+
+int state_record(const struct state_dir *d, const struct state_mapping *m)
+{
+	return with_lock(d, m, true);
+}
+
+int state_forget(const struct state_dir *d, const struct state_mapping *m)
+{
+	return with_lock(d, m, false);
+}
+
+int state_load(const struct state_dir *d, int64_t now, struct state_mapping *out, size_t max,
+	       size_t *n)
+{
+	size_t all;
+	int rc = load_all(d, out, max, &all);
+	*n = 0;
+	for (size_t i = 0; rc == 0 && i < all; i++)
+		if (out[i].expiry == 0 || out[i].expiry > now)
+			out[(*n)++] = out[i];
+	return rc;
+}
