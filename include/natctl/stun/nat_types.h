@@ -118,7 +118,20 @@ enum nat_classic nat_classic_from(enum nat_tri nat, enum nat_dependence mapping,
 enum nat_dependence nat_mapping_from(const struct endpoint *ma1, const struct endpoint *ma2,
 				     const struct endpoint *ma3);
 
-/* Whether an OTHER-ADDRESS / CHANGED-ADDRESS can serve for the tests. */
+/*
+ * Whether an OTHER-ADDRESS / CHANGED-ADDRESS can serve for the tests: NULL,
+ * or why not ("is loopback while the server is global"), written to why.
+ * The server chose it, so it must be unicast and of the server's family and
+ * scope (global, private, link-local or loopback), and differ from the
+ * server in address and port (RFC 5780 §7.4).
+ */
+const char *nat_alternate_unusable(const struct endpoint *server, const struct endpoint *other,
+				   char *why, size_t cap);
 bool nat_alternate_usable(const struct endpoint *server, const struct endpoint *other);
+
+/* Whether the mapped address a server reported may receive the hairpin
+ * test: NULL, or why not. Same family and scope as the server, a port. */
+const char *nat_hairpin_unusable(const struct endpoint *server, const struct endpoint *mapped,
+				 char *why, size_t cap);
 
 #endif
