@@ -299,6 +299,23 @@ static void decide_hairpin(struct nat_discovery *d, int64_t now)
 	}
 }
 
+/* Every server has answered, none usably (error responses, or responses
+ * RFC 8489 §6.3.3 discards), and nothing else is in flight: nothing more
+ * will come, so the error is known now rather than at the deadline. */
+static bool all_binds_refused(const struct nat_discovery *d)
+{
+	bool any = false;
+	if (d->tcp.state == STUN_TCP_CONNECTING || d->tcp.state == STUN_TCP_WAITING)
+		return false;
+	for (size_t i = 0; i < d->n_bind; i++) {
+		const struct stun_txn *t = &d->bind[i].txn;
+		if (t->state == STUN_TXN_PENDING)
+			return false;
+		any = any || t->state == STUN_TXN_ANSWERED || t->reject;
+	}
+	return any;
+}
+
 static bool all_binds_over(const struct nat_discovery *d, int64_t now)
 {
 	for (size_t i = 0; i < d->n_bind; i++)
@@ -364,6 +381,8 @@ static void evaluate(struct nat_discovery *d, int64_t now)
 				d->udp_blocked = true;
 				finish(d);
 			}
+		} else if (all_binds_refused(d)) {
+			finish(d);
 		}
 		return;
 	}

@@ -202,6 +202,28 @@ static void report_udp(const struct nat_discovery *d)
 	r->decided = true;
 }
 
+/* Servers answered, but not usably: the first error response, else the
+ * first response that had to be discarded, is why there is no verdict. */
+static void report_refusal(const struct nat_discovery *d)
+{
+	struct nat_report *r = d->r;
+	const struct stun_txn *rejected = NULL;
+	for (size_t i = 0; i < d->n_bind; i++) {
+		const struct stun_txn *t = &d->bind[i].txn;
+		if (t->state == STUN_TXN_ANSWERED && t->response.cls == STUN_CLASS_ERROR) {
+			r->refused_by = t->dst;
+			r->refused_code = t->response.error_code;
+			memcpy(r->refused_reason, t->response.error_reason,
+			       sizeof(r->refused_reason));
+			return;
+		}
+		if (!rejected && (t->state == STUN_TXN_ANSWERED || t->reject))
+			rejected = t;
+	}
+	if (rejected)
+		r->refused_by = rejected->dst;
+}
+
 void nat_report_fill(const struct nat_discovery *d)
 {
 	struct nat_report *r = d->r;
@@ -209,12 +231,16 @@ void nat_report_fill(const struct nat_discovery *d)
 		r->tcp_answered = true;
 		r->tcp_mapped = *stun_msg_mapped(&d->tcp.response);
 	}
-	if (d->first_answer >= 0)
+	if (d->first_answer >= 0) {
 		report_udp(d);
-	else if (r->tcp_answered)
+	} else if (r->tcp_answered) {
 		report_udp_blocked(d);
-	else
-		add_reason(r, "no STUN server answered, over UDP or TCP");
+	} else {
+		report_refusal(d);
+		add_reason(r, endpoint_is_set(&r->refused_by)
+				      ? "no STUN server gave a usable answer, over UDP or TCP"
+				      : "no STUN server answered, over UDP or TCP");
+	}
 	record_tests(d);
 }
 
@@ -227,12 +253,33 @@ void nat_report_init(struct nat_report *r, const struct nat_options *opt)
 	r->n_servers = opt->n_servers;
 }
 
+/* The answer that came instead of a usable one, in stun_public's words. */
+static void refusal_error(struct nat_report *r)
+{
+	char srv[ENDPOINT_STRLEN];
+	const char *others = r->n_servers > 1 ? "; no other server answered usably" : "";
+	endpoint_format(&r->refused_by, srv);
+	if (r->refused_code)
+		snprintf(r->error, sizeof(r->error), "%s answered with error %u %s%s", srv,
+			 r->refused_code,
+			 r->refused_reason[0] ? r->refused_reason : "(no reason given)", others);
+	else
+		snprintf(r->error, sizeof(r->error),
+			 "%s sent an unusable response (no address, or an unknown required "
+			 "attribute)%s",
+			 srv, others);
+}
+
 void nat_report_set_error(struct nat_report *r, int64_t waited_us)
 {
 	char srv[ENDPOINT_STRLEN];
 	r->error[0] = '\0';
 	if (r->decided)
 		return;
+	if (endpoint_is_set(&r->refused_by)) {
+		refusal_error(r);
+		return;
+	}
 	snprintf(r->error, sizeof(r->error), "no response from %s%s within %.3g s",
 		 endpoint_format(&r->server, srv), r->n_servers > 1 ? " or the other servers" : "",
 		 (double)waited_us / USEC_PER_SEC);

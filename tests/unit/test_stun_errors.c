@@ -76,6 +76,20 @@ static void nat_report_error_texts(void)
 	nat_report_set_error(&r, 999 * 1000);
 	CHECK_EQ_STR(r.error,
 		     "no response from [2001:db8::10]:3478 or the other servers within 0.999 s");
+	r.refused_by = ep("198.51.100.30", 3478);
+	r.refused_code = 420;
+	snprintf(r.refused_reason, sizeof(r.refused_reason), "Unknown Attribute");
+	nat_report_set_error(&r, 999 * 1000);
+	CHECK_EQ_STR(r.error, "198.51.100.30:3478 answered with error 420 Unknown Attribute; no "
+			      "other server answered usably");
+	r.n_servers = 1;
+	r.refused_reason[0] = '\0';
+	nat_report_set_error(&r, 999 * 1000);
+	CHECK_EQ_STR(r.error, "198.51.100.30:3478 answered with error 420 (no reason given)");
+	r.refused_code = 0;
+	nat_report_set_error(&r, 999 * 1000);
+	CHECK_EQ_STR(r.error, "198.51.100.30:3478 sent an unusable response (no address, or an "
+			      "unknown required attribute)");
 	r.decided = true;
 	nat_report_set_error(&r, 999 * 1000);
 	CHECK_EQ_STR(r.error, "");

@@ -77,8 +77,15 @@ struct nat_report {
 	size_t n_reasons;
 	struct nat_test tests[NAT_MAX_TESTS];
 	size_t n_tests;
+	/* When answers came but none could be used: who sent the first, and its
+	 * ERROR-CODE (RFC 8489 §14.8) and reason; code 0 for a response that had
+	 * to be discarded (§6.3.3). Unset when nothing came back. */
+	struct endpoint refused_by;
+	uint16_t refused_code;
+	char refused_reason[NAT_TEXT_MAX];
 	/* Why there is no verdict, "" when there is one: "no response from
-	 * 198.51.100.10:3478 or the other servers within 3 s". */
+	 * 198.51.100.10:3478 or the other servers within 3 s", "198.51.100.10:3478
+	 * answered with error 420 Unknown Attribute". */
 	char error[NAT_ERROR_MAX];
 };
 
