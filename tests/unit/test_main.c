@@ -12,7 +12,7 @@ static const struct test_case *const suites[] = {
 	pcp_cases,        ssdp_cases,        gateway_cases,     retransmit_cases,
 	text_cases,       stun_error_cases,  golden_stun_cases, golden_probe_cases,
 	golden_map_cases, portmap_cases,     map_errors_cases,  nat_discovery_cases,
-	net_cases,
+	net_cases,        announce_cases,
 };
 
 /* The harness's own tally; this binary is not natctl and runs one case at a time. */
