@@ -2,6 +2,7 @@
 // Unit tests for judging the gateway's announcements: epochs checked, restarts acted on at most once per interval.
 #include "natctl/base/clock.h"
 #include "natctl/map/announce.h"
+#include "natctl/map/natpmp_wire.h"
 #include "test.h"
 
 /* A track that saw epoch 5000 at t = 100 s. */
@@ -56,9 +57,27 @@ static void announce_without_track(void)
 	CHECK(!t.seen);
 }
 
+/* RFC 6886 §3.2.1: an announcement is a 12-byte external-address success;
+ * an 8-byte error answer is not one, whatever epoch it carries. */
+static void natpmp_announcement_parsing(void)
+{
+	uint8_t ok[12] = {0, 128, 0, 0, 0, 0, 0x13, 0x88, 203, 0, 113, 2};
+	uint32_t epoch = 0;
+	CHECK(natpmp_announcement_epoch(ok, sizeof(ok), &epoch));
+	CHECK_EQ_INT(epoch, 5000);
+	uint8_t error[8] = {0, 128, 0, 3, 0, 0, 0, 0};
+	CHECK(!natpmp_announcement_epoch(error, sizeof(error), &epoch));
+	error[3] = 0;
+	CHECK(!natpmp_announcement_epoch(error, sizeof(error),
+					 &epoch)); /* a success needs the address */
+	ok[1] = 129;
+	CHECK(!natpmp_announcement_epoch(ok, sizeof(ok), &epoch));
+}
+
 const struct test_case announce_cases[] = {
 	T(announce_consistent_epoch_ignored),
 	T(announce_flood_rate_limited),
 	T(announce_without_track),
+	T(natpmp_announcement_parsing),
 	{NULL, NULL},
 };
