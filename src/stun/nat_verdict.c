@@ -3,6 +3,7 @@
 #include "natctl/stun/nat_types.h"
 
 #include <stdio.h>
+#include <string.h>
 
 const char *nat_dependence_name(enum nat_dependence d)
 {
@@ -86,8 +87,34 @@ enum nat_scope {
 	NAT_SCOPE_GLOBAL,
 };
 
-static enum nat_scope scope_of(const struct endpoint *e)
+/*
+ * An IPv6 address that carries an IPv4 one reaches as far as that does: a
+ * dual-stack socket sends to ::ffff:127.0.0.2 as to 127.0.0.2, and NAT64
+ * (64:ff9b::/96, RFC 6052) translates to the IPv4 address in its last 32
+ * bits; ::a.b.c.d (RFC 4291's deprecated IPv4-compatible form) likewise.
+ */
+static struct endpoint unwrap_v4(const struct endpoint *e)
 {
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	static const uint8_t compatible[12] = {0};
+	static const uint8_t nat64[12] = {0, 0x64, 0xff, 0x9b};
+	struct endpoint v4 = *e;
+	if (e->family != AF_INET6 ||
+	    (memcmp(e->ip, mapped, 12) != 0 && memcmp(e->ip, compatible, 12) != 0 &&
+	     memcmp(e->ip, nat64, 12) != 0))
+		return v4;
+	if (memcmp(e->ip, compatible, 12) == 0 && (e->ip[12] | e->ip[13] | e->ip[14]) == 0 &&
+	    e->ip[15] <= 1)
+		return v4; /* :: and ::1 are IPv6's own */
+	v4.family = AF_INET;
+	memmove(v4.ip, e->ip + 12, 4);
+	return v4;
+}
+
+static enum nat_scope scope_of(const struct endpoint *in)
+{
+	struct endpoint e4 = unwrap_v4(in);
+	const struct endpoint *e = &e4;
 	switch (addr_classify(e)) {
 	case ADDR_CLASS_LOOPBACK: return NAT_SCOPE_LOOPBACK;
 	case ADDR_CLASS_LINK_LOCAL: return NAT_SCOPE_LINK;

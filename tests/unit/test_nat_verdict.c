@@ -95,6 +95,16 @@ static void nat_alternate_scope_rules(void)
 		{"2001:db8::10", "fd00::1", false, "is private while the server is global"},
 		{"2001:db8::10", "ff02::1", false, "is not a unicast address"},
 		{"2001:db8::10", "2001:db8::11", true, NULL},
+		/* IPv6 forms of an IPv4 address reach where that one does */
+		{"2001:db8::10", "::ffff:127.0.0.2", false,
+		 "is loopback while the server is global"},
+		{"2001:db8::10", "64:ff9b::10.0.0.1", false,
+		 "is private while the server is global"},
+		{"2001:db8::10", "::127.0.0.2", false, "is loopback while the server is global"},
+		{"2001:db8::10", "::ffff:224.0.0.1", false, "is not a unicast address"},
+		{"2001:db8::10", "64:ff9b::198.51.100.11", true, NULL},
+		{"2001:db8::10", "::5", false, "is not a unicast address"},
+		{"2001:db8::10", "::", false, "is not a unicast address"},
 		/* a server on the LAN or this host may name one of the same kind */
 		{"192.168.1.5", "192.168.1.6", true, NULL},
 		{"127.0.0.1", "127.0.0.2", true, NULL},
