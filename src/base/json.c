@@ -13,7 +13,18 @@ void json_init(struct json_writer *w, FILE *f)
 	w->f = f;
 }
 
-/* Writes s as a JSON string: escapes, and replaces invalid UTF-8 with U+FFFD. */
+/* A C1 control (U+0080..U+009F) as UTF-8: C2 80..C2 9F. */
+static bool is_c1(const unsigned char *p, size_t n)
+{
+	return n == 2 && p[0] == 0xc2 && p[1] < 0xa0;
+}
+
+/*
+ * Writes s as a JSON string: escapes, and replaces invalid UTF-8 with U+FFFD.
+ * RFC 8259 §7 requires only C0 controls, '"' and '\\' escaped; DEL and the C1
+ * controls are escaped too, so that a JSON document shown on a terminal
+ * cannot carry a control sequence (U+009B is CSI on many terminals).
+ */
 static void put_string(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
@@ -32,7 +43,10 @@ static void put_string(FILE *f, const char *s)
 			fputc(c, f);
 			p++;
 		} else if ((n = text_utf8_sequence(p, (size_t)(end - p))) > 0) {
-			fwrite(p, 1, n, f);
+			if (is_c1(p, n))
+				fprintf(f, "\\u%04x", p[1]);
+			else
+				fwrite(p, 1, n, f);
 			p += n;
 		} else {
 			fputs("\\ufffd", f);

@@ -42,23 +42,58 @@ void announce_close(struct announce *a)
 	a->fd = -1;
 }
 
+enum announce_verdict announce_judge(struct announce_limit *l, const struct epoch_track *t,
+				     uint32_t epoch, int64_t now_us)
+{
+	if (epoch_consistent(t, epoch, now_us))
+		return ANNOUNCE_CONSISTENT;
+	if (l->acted && now_us - l->last_us < ANNOUNCE_MIN_INTERVAL_US) {
+		l->suppressed++;
+		return ANNOUNCE_SUPPRESSED;
+	}
+	l->acted = true;
+	l->last_us = now_us;
+	l->suppressed = 0;
+	return ANNOUNCE_RESTART;
+}
+
+static void on_announcement(struct announce *a, const struct endpoint *from, uint32_t epoch,
+			    int64_t now)
+{
+	char src[ENDPOINT_STRLEN];
+	endpoint_format(from, src);
+	switch (announce_judge(&a->limit, a->epoch, epoch, now)) {
+	case ANNOUNCE_CONSISTENT:
+		trace_log(a->env->trace, "map: <- %s announcement, epoch %u", src, epoch);
+		break;
+	case ANNOUNCE_RESTART:
+		trace_log(a->env->trace,
+			  "map: <- %s announcement, epoch %u: the gateway may have restarted", src,
+			  epoch);
+		if (a->env->restarted)
+			a->env->restarted(a->env->ctx, a->method);
+		break;
+	case ANNOUNCE_SUPPRESSED:
+		trace_log(a->env->trace,
+			  "map: <- %s announcement, epoch %u: inconsistent, ignored (%u since the "
+			  "last renewal it caused)",
+			  src, epoch, a->limit.suppressed);
+		break;
+	}
+}
+
 static void announce_readable(void *self, int fd, int64_t now)
 {
 	struct announce *a = self;
 	uint8_t d[PCP_MAX_MESSAGE];
-	char src[ENDPOINT_STRLEN];
 	for (int i = 0; i < 16; i++) {
 		struct endpoint from;
 		ssize_t n = udp_recv(fd, d, sizeof(d), &from);
 		if (n < 0)
 			return;
 		uint32_t epoch;
-		if (!endpoint_same_ip(&from, &a->env->gateway) ||
-		    !a->epoch_of(d, (size_t)n, &epoch))
-			continue;
-		bool ok = map_env_epoch(a->env, a->method, a->epoch, epoch, now);
-		trace_log(a->env->trace, "map: <- %s announcement, epoch %u%s",
-			  endpoint_format(&from, src), epoch, ok ? "" : ": the gateway restarted");
+		if (endpoint_same_ip(&from, &a->env->gateway) && a->epoch_of(d, (size_t)n, &epoch))
+			on_announcement(a, &from, epoch, now);
 	}
 }
 

@@ -23,9 +23,14 @@ static bool epoch_valid(const struct epoch_track *t, uint32_t server, int64_t no
 	return true;
 }
 
+bool epoch_consistent(const struct epoch_track *t, uint32_t server_epoch, int64_t now_us)
+{
+	return !t->seen || epoch_valid(t, server_epoch, now_us);
+}
+
 bool epoch_observe(struct epoch_track *t, uint32_t server_epoch, int64_t now_us)
 {
-	bool ok = !t->seen || epoch_valid(t, server_epoch, now_us);
+	bool ok = epoch_consistent(t, server_epoch, now_us);
 	t->seen = true;
 	t->server = server_epoch;
 	t->client_us = now_us;

@@ -349,6 +349,22 @@ static bool controller_done(void *self)
 	return run->finished;
 }
 
+/* A step still in flight at the deadline: say what came instead of the
+ * answer (forged or malformed answers), if anything did. */
+static void settle_working(struct map_run *run, enum map_method m)
+{
+	const struct map_method_ops *ops = run->pm->ops[m];
+	char what[MAP_TEXT_MAX] = "";
+	if (ops->unfinished)
+		ops->unfinished(run->pm->m[m], what, sizeof(what));
+	if (what[0])
+		set_why(run, m, MAP_MS_FAILED, FAILURE_BAD_ANSWER,
+			"no valid answer within the deadline: %s", what);
+	else
+		set_why(run, m, MAP_MS_FAILED, FAILURE_TIMEOUT,
+			"the gateway did not finish the request within the deadline");
+}
+
 void map_run_settle(struct map_run *run)
 {
 	char gw[ENDPOINT_STRLEN];
@@ -363,8 +379,7 @@ void map_run_settle(struct map_run *run)
 			set_why(run, (enum map_method)m, MAP_MS_ABSENT, FAILURE_NO_ANSWER,
 				"no answer from %s within the deadline", peer);
 		else if (run->st[m] == MAP_MS_WORKING)
-			set_why(run, (enum map_method)m, MAP_MS_FAILED, FAILURE_TIMEOUT,
-				"the gateway did not finish the request within the deadline");
+			settle_working(run, (enum map_method)m);
 	}
 	cancel_all(run);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // NAT-PMP (RFC 6886) as a port-mapping method: the external-address request to discover, mapping requests to add and delete.
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,6 +188,15 @@ static size_t natpmp_watch(struct map_adapter *m, const bool *wake, struct loop_
 	return announce_watch(&s->announce, &how, wake, out);
 }
 
+/* Answers that came for the request in flight and had to be dropped. */
+static void natpmp_unfinished(const struct map_adapter *m, char *out, size_t cap)
+{
+	const struct request *rq = &cself(m)->client.rq;
+	if (rq->dropped)
+		snprintf(out, cap, "%u answer%s dropped (the last: %s)", rq->dropped,
+			 rq->dropped == 1 ? "" : "s", natpmp_check_strerror(rq->last_drop));
+}
+
 const struct map_method_ops map_method_natpmp = {
 	.id = MAP_NATPMP,
 	.permanent = false,
@@ -205,4 +215,5 @@ const struct map_method_ops map_method_natpmp = {
 	.info = natpmp_info,
 	.double_nat_symptom = natpmp_double_nat_symptom,
 	.watch = natpmp_watch,
+	.unfinished = natpmp_unfinished,
 };

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // PCP (RFC 6887) as a port-mapping method: ANNOUNCE to discover, MAP to add and delete, its epoch and announcements.
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -260,6 +261,15 @@ static size_t pcp_watch(struct map_adapter *m, const bool *wake, struct loop_cli
 	return announce_watch(&s->announce, &how, wake, out);
 }
 
+/* Answers that came for the request in flight and had to be dropped. */
+static void pcp_unfinished(const struct map_adapter *m, char *out, size_t cap)
+{
+	const struct request *rq = &cself(m)->client.rq;
+	if (rq->dropped)
+		snprintf(out, cap, "%u answer%s dropped (the last: %s)", rq->dropped,
+			 rq->dropped == 1 ? "" : "s", pcp_strerror(rq->last_drop));
+}
+
 const struct map_method_ops map_method_pcp = {
 	.id = MAP_PCP,
 	.permanent = false,
@@ -278,4 +288,5 @@ const struct map_method_ops map_method_pcp = {
 	.info = pcp_info,
 	.double_nat_symptom = pcp_double_nat_symptom,
 	.watch = pcp_watch,
+	.unfinished = pcp_unfinished,
 };

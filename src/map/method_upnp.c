@@ -81,7 +81,11 @@ static void upnp_probe_update(struct map_adapter *m, struct map_run *run, int64_
 			       "SSDP search failed: %s", strerror(-c->sys_error));
 	} else if (c->n_answers) {
 		upnp_client_failure(c, why, sizeof(why));
-		map_run_absent(run, MAP_UPNP, FAILURE_BAD_ANSWER, "%s", why);
+		/* A description that did not come whole by the deadline is a
+		 * gateway too slow, not one that answered wrongly. */
+		map_run_absent(run, MAP_UPNP,
+			       c->failed.out_of_time ? FAILURE_TIMEOUT : FAILURE_BAD_ANSWER, "%s",
+			       why);
 	} else {
 		map_run_absent(run, MAP_UPNP, FAILURE_NO_ANSWER,
 			       "no IGD answered the SSDP search%s",

@@ -51,8 +51,10 @@ int natpmp_check_response(const uint8_t *data, size_t len, uint8_t req_opcode,
 
 bool natpmp_announcement_epoch(const uint8_t *data, size_t len, uint32_t *epoch)
 {
-	/* Version, opcode 128, result (2 bytes), then the epoch (§3.2). */
-	if (natpmp_check_response(data, len, NATPMP_OP_ADDRESS, 0) != 0)
+	/* §3.2.1: an announcement is an external-address success response:
+	 * version, opcode 128, result 0, the epoch, the address (§3.2). */
+	if (natpmp_check_response(data, len, NATPMP_OP_ADDRESS, 0) != 0 ||
+	    load_be16(data + 2) != NATPMP_RESULT_SUCCESS)
 		return false;
 	*epoch = load_be32(data + 4);
 	return true;

@@ -21,6 +21,9 @@ const char *pcp_strerror(int err)
 	case PCP_ERR_NOSPACE: return "no space";
 	case PCP_ERR_RESULT: return "unknown result code";
 	case PCP_ERR_OPCODE_UNKNOWN: return "unknown opcode";
+	case PCP_ERR_HEADER_ONLY:
+		return "error without the MAP payload (nonce) for a parsable request";
+	case PCP_ERR_RESERVED: return "header-only error that does not name our address";
 	}
 	return "unknown error";
 }
@@ -39,18 +42,25 @@ const char *pcp_result_name(unsigned code)
 
 /* §5: "IPv4 addresses are represented as IPv4-mapped IPv6 addresses". An
  * unset IPv4 address is ::ffff:0.0.0.0, the "no preference" of §11.1. */
-static void put_address(struct buf *b, const struct endpoint *e)
+static void address_field(const struct endpoint *e, uint8_t out[16])
 {
+	static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 	if (e->family == AF_INET6) {
-		buf_put_bytes(b, e->ip, 16);
+		memcpy(out, e->ip, 16);
 		return;
 	}
-	static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-	buf_put_bytes(b, v4mapped, sizeof(v4mapped));
+	memcpy(out, v4mapped, sizeof(v4mapped));
 	if (e->family == AF_INET)
-		buf_put_bytes(b, e->ip, 4);
+		memcpy(out + 12, e->ip, 4);
 	else
-		buf_put_zeros(b, 4);
+		memset(out + 12, 0, 4);
+}
+
+static void put_address(struct buf *b, const struct endpoint *e)
+{
+	uint8_t field[16];
+	address_field(e, field);
+	buf_put_bytes(b, field, sizeof(field));
 }
 
 static void get_address(struct buf *b, struct endpoint *e)
@@ -142,8 +152,9 @@ static int skip_options(struct buf *b)
 
 static int decode_map(struct buf *b, struct pcp_response *r)
 {
-	/* §7.2: a server that could not parse the request may answer with the
-	 * header alone; anything longer must carry the whole payload. */
+	/* A server that could not parse the request may answer with the header
+	 * alone (pcp_response_matches says when that can be ours); anything
+	 * longer must carry the whole payload. */
 	if (buf_left(b) == 0 && r->result != PCP_RESULT_SUCCESS)
 		return PCP_OK;
 	if (buf_left(b) < PCP_MAP_PAYLOAD_LEN)
@@ -175,7 +186,7 @@ int pcp_decode_response(const uint8_t *data, size_t len, struct pcp_response *r)
 	r->result = buf_get_u8(&b);
 	r->lifetime = buf_get_be32(&b);
 	r->epoch = buf_get_be32(&b);
-	buf_skip(&b, 12);
+	buf_get_bytes(&b, r->reserved, sizeof(r->reserved));
 	r->opcode = op & 0x7f;
 	if (!(op & PCP_RESPONSE_BIT))
 		return PCP_ERR_NOT_RESPONSE;
@@ -194,6 +205,28 @@ int pcp_decode_response(const uint8_t *data, size_t len, struct pcp_response *r)
 	}
 }
 
+/*
+ * A MAP answer that stops after the header carries no nonce, so anyone who
+ * can send from the gateway's address could forge it. It is taken only
+ * where the server could not have copied our payload: another version's
+ * answer (§9), or a request it could not parse, MALFORMED_REQUEST or
+ * UNSUPP_OPCODE. Any other error answers a request the server parsed, so
+ * it carries the payload, and §11.3 matches it by the nonce. And §7.2:
+ * "For requests that were not successfully parsed, the server copies the
+ * last 96 bits of the PCP Client's IP Address field from the request
+ * message into this corresponding 96-bit field of the response."
+ */
+static int header_only_matches(const struct pcp_request *req, const struct pcp_response *r)
+{
+	if (r->version != PCP_VERSION && r->result == PCP_RESULT_UNSUPP_VERSION)
+		return PCP_OK;
+	if (r->result != PCP_RESULT_MALFORMED_REQUEST && r->result != PCP_RESULT_UNSUPP_OPCODE)
+		return PCP_ERR_HEADER_ONLY;
+	uint8_t field[16];
+	address_field(&req->client, field);
+	return memcmp(r->reserved, field + 4, sizeof(r->reserved)) == 0 ? PCP_OK : PCP_ERR_RESERVED;
+}
+
 int pcp_response_matches(const struct pcp_request *req, const struct pcp_response *r)
 {
 	if (r->natpmp)
@@ -202,8 +235,10 @@ int pcp_response_matches(const struct pcp_request *req, const struct pcp_respons
 	 * except that a server of another version answers with the header only. */
 	if (r->opcode != req->opcode)
 		return PCP_ERR_OPCODE;
-	if (req->opcode != PCP_OP_MAP || !r->has_map)
+	if (req->opcode != PCP_OP_MAP)
 		return PCP_OK;
+	if (!r->has_map)
+		return header_only_matches(req, r);
 	/* §11.3: the client matches the response by nonce, protocol and
 	 * internal port, so a stale or forged answer cannot pass for ours. */
 	if (memcmp(r->nonce, req->nonce, PCP_NONCE_LEN) != 0)
@@ -216,7 +251,8 @@ int pcp_response_matches(const struct pcp_request *req, const struct pcp_respons
 bool pcp_announcement_epoch(const uint8_t *data, size_t len, uint32_t *epoch)
 {
 	struct pcp_response r;
-	if (pcp_decode_response(data, len, &r) != 0 || r.natpmp || r.opcode != PCP_OP_ANNOUNCE)
+	if (pcp_decode_response(data, len, &r) != 0 || r.natpmp || r.opcode != PCP_OP_ANNOUNCE ||
+	    r.version != PCP_VERSION || r.result != PCP_RESULT_SUCCESS)
 		return false;
 	*epoch = r.epoch;
 	return true;

@@ -512,8 +512,10 @@ static void describe_finished(struct upnp_client *c, bool ok, int64_t now)
 	text_copy(c->failed_location, sizeof(c->failed_location),
 		  n > 0 && n <= UPNP_MAX_LOCATIONS ? c->job.locations[n - 1] : "");
 	c->failed = c->report.status;
-	if (!ok)
+	if (!ok) {
 		snprintf(c->failed.detail, sizeof(c->failed.detail), "%s", upnp_client_lost_why(c));
+		c->failed.out_of_time = c->worker.killed;
+	}
 	text_sanitize(location, sizeof(location), c->failed_location);
 	text_sanitize(detail, sizeof(detail), c->failed.detail);
 	trace_log(c->trace, "upnp: %s: no usable IGD description (%d%s%s)", location,

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +154,50 @@ static int resolve_numeric(const char *host, uint16_t port, int family, struct e
 	return n;
 }
 
+/*
+ * One name resolution, held by two: the caller, and glibc's notice that the
+ * request ended (SIGEV_THREAD). Whichever lets go last frees it, so a
+ * request still running at the deadline is freed when it ends instead of
+ * leaking, and the name it reads is its own copy, not the caller's buffer.
+ * A running request cannot be cancelled, and cancelling a queued one would
+ * leave glibc's own notice list behind, so none is ever cancelled.
+ */
+struct resolve_job {
+	atomic_int holders;
+	struct gaicb req;
+	struct addrinfo hints;
+	char name[];
+};
+
+static void job_release(struct resolve_job *j)
+{
+	if (atomic_fetch_sub(&j->holders, 1) != 1)
+		return;
+	if (j->req.ar_result)
+		freeaddrinfo(j->req.ar_result);
+	free(j);
+}
+
+static void job_ended(union sigval v)
+{
+	job_release(v.sival_ptr);
+}
+
+/* Waits for the job until the deadline; its gai_error() then. */
+static int job_wait(struct resolve_job *j, int64_t deadline)
+{
+	const struct gaicb *list[1] = {&j->req};
+	int rc;
+	while ((rc = gai_error(&j->req)) == EAI_INPROGRESS) {
+		int64_t left = deadline - clock_now_us();
+		if (left <= 0)
+			break;
+		struct timespec ts = {left / USEC_PER_SEC, (left % USEC_PER_SEC) * 1000};
+		gai_suspend(list, 1, &ts);
+	}
+	return rc;
+}
+
 int resolve_host(const char *host, uint16_t port, int family, int64_t deadline,
 		 struct endpoint *out, size_t max)
 {
@@ -160,32 +206,27 @@ int resolve_host(const char *host, uint16_t port, int family, int64_t deadline,
 		return resolve_numeric(host, port, family, out, max);
 
 	/* getaddrinfo_a() lets the wait be cut at our deadline; the plain call cannot be. */
-	struct gaicb *req = calloc(1, sizeof(*req));
-	struct addrinfo *hints = calloc(1, sizeof(*hints));
-	if (!req || !hints) {
-		free(req);
-		free(hints);
+	size_t len = strlen(host) + 1;
+	struct resolve_job *j = calloc(1, sizeof(*j) + len);
+	if (!j)
 		return EAI_MEMORY;
+	memcpy(j->name, host, len);
+	j->hints = resolve_hints(family, AI_ADDRCONFIG);
+	j->req.ar_name = j->name;
+	j->req.ar_request = &j->hints;
+	atomic_init(&j->holders, 2);
+	struct sigevent ended = {.sigev_notify = SIGEV_THREAD,
+				 .sigev_notify_function = job_ended,
+				 .sigev_value.sival_ptr = j};
+	struct gaicb *list[1] = {&j->req};
+	int rc = getaddrinfo_a(GAI_NOWAIT, list, 1, &ended);
+	if (rc != 0) { /* nothing was queued: no notice will come */
+		free(j);
+		return rc;
 	}
-	*hints = resolve_hints(family, AI_ADDRCONFIG);
-	req->ar_name = host;
-	req->ar_request = hints;
-	struct gaicb *list[1] = {req};
-	int rc = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
-	while (rc == 0 && (rc = gai_error(req)) == EAI_INPROGRESS) {
-		int64_t left = deadline - clock_now_us();
-		if (left <= 0)
-			break;
-		struct timespec ts = {left / USEC_PER_SEC, (left % USEC_PER_SEC) * 1000};
-		gai_suspend((const struct gaicb *const *)list, 1, &ts);
-	}
-	if (rc == EAI_INPROGRESS && gai_cancel(req) != EAI_CANCELED)
-		return EAI_AGAIN; /* still running: req and hints must outlive it */
-	int n = rc == 0 ? copy_results(req->ar_result, port, out, max)
+	rc = job_wait(j, deadline);
+	int n = rc == 0 ? copy_results(j->req.ar_result, port, out, max)
 			: (rc == EAI_INPROGRESS ? EAI_AGAIN : rc);
-	if (req->ar_result)
-		freeaddrinfo(req->ar_result);
-	free(hints);
-	free(req);
+	job_release(j);
 	return n;
 }

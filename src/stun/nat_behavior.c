@@ -109,10 +109,37 @@ static void start_primary_tests(struct nat_discovery *d, int i)
 }
 
 /* RFC 5780 §4.5: from another socket, send to our own public mapping; if the
- * request arrives on socket A, the NAT hairpins. */
-static void start_hairpin(struct nat_discovery *d, const struct endpoint *mapped)
+ * request arrives on socket A, the NAT hairpins. The server named that
+ * address, so it is used only where a mapping of ours could be. */
+static void start_hairpin(struct nat_discovery *d, const struct endpoint *server,
+			  const struct endpoint *mapped)
 {
+	char why[NAT_REASON_LEN], dst[ENDPOINT_STRLEN];
+	if (nat_hairpin_unusable(server, mapped, why, sizeof(why))) {
+		endpoint_format(mapped, dst);
+		add_reason(d->r, "hairpinning: not tested: the mapped address %s %s", dst, why);
+		trace_log(d->opt->trace, "nat: no hairpin test: the mapped address %s %s", dst,
+			  why);
+		d->hairpin_done = true;
+		return;
+	}
 	start_probe(d, &d->tests[NAT_ROLE_HAIRPIN], NAT_ROLE_HAIRPIN, NAT_SOCK_D, mapped, 0, NULL);
+}
+
+/* The alternate a server named is where the mapping tests will send: it must
+ * be one the server could plausibly have (nat_alternate_unusable). */
+static bool alternate_ok(struct nat_discovery *d, const struct endpoint *server,
+			 const struct endpoint *alt)
+{
+	char why[NAT_REASON_LEN], a[ENDPOINT_STRLEN], s[ENDPOINT_STRLEN];
+	if (!nat_alternate_unusable(server, alt, why, sizeof(why)))
+		return true;
+	endpoint_format(alt, a);
+	endpoint_format(server, s);
+	add_reason(d->r, "alternate: %s named %s, which %s: not used", s, a, why);
+	trace_log(d->opt->trace, "nat: alternate %s from %s refused: it %s", a, s, why);
+	d->alternate_refused = true;
+	return false;
 }
 
 static void on_txn_end(struct stun_client *c, struct stun_txn *t, void *ctx)
@@ -128,10 +155,10 @@ static void on_txn_end(struct stun_client *c, struct stun_txn *t, void *ctx)
 	int i = (int)(p - d->bind);
 	if (d->first_answer < 0) {
 		d->first_answer = i;
-		start_hairpin(d, nat_probe_mapped(p));
+		start_hairpin(d, &t->dst, nat_probe_mapped(p));
 	}
 	const struct endpoint *alt = alternate_of(p);
-	if (d->primary < 0 && alt && nat_alternate_usable(&t->dst, alt))
+	if (d->primary < 0 && alt && alternate_ok(d, &t->dst, alt))
 		start_primary_tests(d, i);
 }
 
@@ -272,6 +299,23 @@ static void decide_hairpin(struct nat_discovery *d, int64_t now)
 	}
 }
 
+/* Every server has answered, none usably (error responses, or responses
+ * RFC 8489 §6.3.3 discards), and nothing else is in flight: nothing more
+ * will come, so the error is known now rather than at the deadline. */
+static bool all_binds_refused(const struct nat_discovery *d)
+{
+	bool any = false;
+	if (d->tcp.state == STUN_TCP_CONNECTING || d->tcp.state == STUN_TCP_WAITING)
+		return false;
+	for (size_t i = 0; i < d->n_bind; i++) {
+		const struct stun_txn *t = &d->bind[i].txn;
+		if (t->state == STUN_TXN_PENDING)
+			return false;
+		any = any || t->state == STUN_TXN_ANSWERED || t->reject;
+	}
+	return any;
+}
+
 static bool all_binds_over(const struct nat_discovery *d, int64_t now)
 {
 	for (size_t i = 0; i < d->n_bind; i++)
@@ -284,6 +328,7 @@ static bool all_binds_over(const struct nat_discovery *d, int64_t now)
 static void decide_without_alternate(struct nat_discovery *d)
 {
 	const struct endpoint *first = nat_probe_mapped(&d->bind[d->first_answer]);
+	const char *usable = d->alternate_refused ? "usable " : "";
 	char srv[ENDPOINT_STRLEN];
 	size_t other_ip = 0;
 	for (size_t i = 0; i < d->n_bind; i++) {
@@ -305,12 +350,12 @@ static void decide_without_alternate(struct nat_discovery *d)
 		d->r->mapping = NAT_DEP_ENDPOINT_INDEPENDENT;
 	else
 		add_reason(d->r,
-			   "mapping: %s gives no alternate address (RFC 5780 OTHER-ADDRESS); "
+			   "mapping: %s gives no %salternate address (RFC 5780 OTHER-ADDRESS); "
 			   "name a second server to compare mappings",
-			   srv);
+			   srv, usable);
 	add_reason(d->r,
-		   "filtering: %s gives no alternate address, so CHANGE-REQUEST tests cannot run",
-		   srv);
+		   "filtering: %s gives no %salternate address, so CHANGE-REQUEST tests cannot run",
+		   srv, usable);
 	d->mapping_done = d->filtering_done = true;
 }
 
@@ -341,7 +386,7 @@ static void evaluate(struct nat_discovery *d, int64_t now)
 				d->udp_blocked = true;
 				finish(d);
 			}
-		} else if (all_binds_over(d, now) && !tcp_pending(d)) {
+		} else if ((all_binds_over(d, now) && !tcp_pending(d)) || all_binds_refused(d)) {
 			finish(d); /* every request failed or was refused: nothing more can come */
 		}
 		return;

@@ -202,9 +202,31 @@ static void report_udp(const struct nat_discovery *d)
 	r->decided = true;
 }
 
-/* Nothing usable came back: were the requests sent at all, and did a
- * server refuse them? What the error then says rests on this. */
-static void report_silence(const struct nat_discovery *d)
+/* Servers answered, but not usably: the first error response, else the
+ * first response that had to be discarded, is why there is no verdict. */
+static void report_refusal(const struct nat_discovery *d)
+{
+	struct nat_report *r = d->r;
+	const struct stun_txn *rejected = NULL;
+	for (size_t i = 0; i < d->n_bind; i++) {
+		const struct stun_txn *t = &d->bind[i].txn;
+		if (t->state == STUN_TXN_ANSWERED && t->response.cls == STUN_CLASS_ERROR) {
+			r->refused_by = t->dst;
+			r->refused_code = t->response.error_code;
+			memcpy(r->refused_reason, t->response.error_reason,
+			       sizeof(r->refused_reason));
+			return;
+		}
+		if (!rejected && (t->state == STUN_TXN_ANSWERED || t->reject))
+			rejected = t;
+	}
+	if (rejected)
+		r->refused_by = rejected->dst;
+}
+
+/* Nothing usable came back: were the requests sent at all? When none was,
+ * the error is the network's, not the servers' silence. */
+static void report_unsent(const struct nat_discovery *d)
 {
 	struct nat_report *r = d->r;
 	size_t unsent = 0;
@@ -214,13 +236,9 @@ static void report_silence(const struct nat_discovery *d)
 			unsent++;
 			r->send_error = r->send_error ? r->send_error : t->send_error;
 		}
-		if (t->state == STUN_TXN_ANSWERED && t->response.cls == STUN_CLASS_ERROR &&
-		    !r->refusal_code)
-			r->refusal_code = t->response.error_code ? t->response.error_code : 500;
 	}
 	if (unsent < d->n_bind)
 		r->send_error = 0; /* some went out: silence, not the network */
-	add_reason(r, "no STUN server answered, over UDP or TCP");
 }
 
 void nat_report_fill(const struct nat_discovery *d)
@@ -230,12 +248,17 @@ void nat_report_fill(const struct nat_discovery *d)
 		r->tcp_answered = true;
 		r->tcp_mapped = *stun_msg_mapped(&d->tcp.response);
 	}
-	if (d->first_answer >= 0)
+	if (d->first_answer >= 0) {
 		report_udp(d);
-	else if (r->tcp_answered)
+	} else if (r->tcp_answered) {
 		report_udp_blocked(d);
-	else
-		report_silence(d);
+	} else {
+		report_refusal(d);
+		report_unsent(d);
+		add_reason(r, endpoint_is_set(&r->refused_by)
+				      ? "no STUN server gave a usable answer, over UDP or TCP"
+				      : "no STUN server answered, over UDP or TCP");
+	}
 	record_tests(d);
 }
 
@@ -248,6 +271,23 @@ void nat_report_init(struct nat_report *r, const struct nat_options *opt)
 	r->n_servers = opt->n_servers;
 }
 
+/* The answer that came instead of a usable one, in stun_public's words. */
+static void refusal_error(struct nat_report *r)
+{
+	char srv[ENDPOINT_STRLEN];
+	const char *others = r->n_servers > 1 ? "; no other server answered usably" : "";
+	endpoint_format(&r->refused_by, srv);
+	if (r->refused_code)
+		snprintf(r->error, sizeof(r->error), "%s answered with error %u %s%s", srv,
+			 r->refused_code,
+			 r->refused_reason[0] ? r->refused_reason : "(no reason given)", others);
+	else
+		snprintf(r->error, sizeof(r->error),
+			 "%s sent an unusable response (no address, or an unknown required "
+			 "attribute)%s",
+			 srv, others);
+}
+
 void nat_report_set_error(struct nat_report *r, int64_t waited_us)
 {
 	char srv[ENDPOINT_STRLEN];
@@ -257,14 +297,13 @@ void nat_report_set_error(struct nat_report *r, int64_t waited_us)
 	if (r->decided)
 		return;
 	endpoint_format(&r->server, srv);
-	if (r->send_error) {
+	if (endpoint_is_set(&r->refused_by)) {
+		r->failure = r->refused_code ? FAILURE_REFUSED : FAILURE_BAD_ANSWER;
+		refusal_error(r);
+	} else if (r->send_error) {
 		r->failure = failure_of_errno(r->send_error);
 		snprintf(r->error, sizeof(r->error), "cannot send to %s%s: %s", srv, others,
 			 strerror(-r->send_error));
-	} else if (r->refusal_code) {
-		r->failure = FAILURE_REFUSED;
-		snprintf(r->error, sizeof(r->error), "%s%s answered only with error %u", srv,
-			 others, r->refusal_code);
 	} else {
 		r->failure = FAILURE_NO_ANSWER;
 		snprintf(r->error, sizeof(r->error), "no response from %s%s within %.3g s", srv,

@@ -13,13 +13,26 @@ Runs in the router namespace of a lab without miniupnpd, on 192.168.77.1:
   hostile  everything answers badly: SSDP with junk, then a LOCATION that
            names another host, then one whose HTTP server trickles a byte
            every 0.3 s forever; NAT-PMP and PCP get malformed replies only.
+  forged   a PCP and NAT-PMP gateway (no UPnP) whose every request is met
+           first by what anyone on the LAN could send from its address:
+           junk, header-only PCP errors (NOT_AUTHORIZED; MALFORMED_REQUEST
+           not naming the client), PCP answers with a wrong nonce, NAT-PMP
+           answers of another version, opcode or internal port, truncated
+           ones. The discovery requests (ANNOUNCE, external address) then
+           get their genuine answer; mapping requests never do.
+  forged-then-real
+           the same, with the genuine answer to mapping requests too;
+           prints one line per PCP or NAT-PMP mapping request.
 
 On SIGUSR1 the quirks gateway "restarts": its epoch starts again from 0
 and it multicasts a NAT-PMP address announcement (RFC 6886 section 3.2.1).
 It forwards nothing: a test that wants a mapping to work adds the DNAT rule.
+On SIGUSR2 any gateway is spoofed: 40 NAT-PMP and PCP announcements of a
+restart (epochs near 0) are multicast from its address over 2 s; then it
+prints "flood done".
 
-usage: fake_gateway.py quirks|hostile [EXTERNAL]   (EXTERNAL: the address it
-       reports, default 100.64.0.2)
+usage: fake_gateway.py quirks|hostile|forged|forged-then-real [EXTERNAL]
+       (EXTERNAL: the address it reports, default 100.64.0.2)
 """
 import os
 import select
@@ -34,7 +47,9 @@ HTTP_PORT = 5000
 EXTERNAL = "100.64.0.2"
 SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 mappings = {}
-state = {"base": time.monotonic() - 1000, "restart": False}
+state = {"base": time.monotonic() - 1000, "restart": False, "flood": 0}
+MODES = ("quirks", "hostile", "forged", "forged-then-real")
+V4MAPPED = b"\0" * 10 + b"\xff\xff"
 
 
 def root_desc(version):
@@ -202,6 +217,80 @@ def on_pmp(sock, mode):
         sock.sendto(struct.pack("!BBHIHHI", 0, 128 + data[1], 0, epoch, iport, eport or iport, life), addr)
 
 
+def pcp_header(opcode, result, lifetime, epoch, reserved=b"\0" * 12):
+    return struct.pack("!BBBBII", 2, 0x80 | opcode, 0, result, lifetime, epoch) + reserved
+
+
+def pcp_map_payload(nonce, request, external_port):
+    protocol, internal_port = request[36], struct.unpack("!H", request[40:42])[0]
+    return (nonce + struct.pack("!B3xHH", protocol, internal_port, external_port) + V4MAPPED +
+            socket.inet_aton(EXTERNAL))
+
+
+def forged_pcp(sock, data, addr, mode, epoch):
+    """RFC 6887 MAP and ANNOUNCE: forgeries first, then (maybe) the answer."""
+    op = data[1] & 0x7f
+    if op == 1 and len(data) >= 60:
+        nonce = data[24:36]
+        wrong = bytes(b ^ 0x5a for b in nonce)
+        suggested = struct.unpack("!H", data[42:44])[0]
+        for junk in (os.urandom(24), pcp_header(1, 2, 0, epoch), pcp_header(1, 3, 0, epoch),
+                     pcp_header(1, 2, 0, epoch) + pcp_map_payload(wrong, data, suggested),
+                     pcp_header(1, 0, 7200, epoch) + pcp_map_payload(wrong, data, 1234)):
+            sock.sendto(junk, addr)
+        if mode == "forged-then-real":
+            lifetime = struct.unpack("!I", data[4:8])[0]
+            sock.sendto(pcp_header(1, 0, lifetime, epoch) + pcp_map_payload(nonce, data, suggested),
+                        addr)
+            print("pcp map lifetime %d" % lifetime, flush=True)
+    elif op == 0:  # the ANNOUNCE that asks whether PCP is there: answered
+        sock.sendto(pcp_header(0, 0, 0, epoch)[:20], addr)
+        sock.sendto(pcp_header(0, 0, 0, epoch), addr)
+
+
+def forged_natpmp(sock, data, addr, mode, epoch):
+    """RFC 6886: answers that are not answers to this request, then (maybe) the answer."""
+    op = data[1]
+    if op == 0:
+        real = struct.pack("!BBHI", 0, 128, 0, epoch) + socket.inet_aton(EXTERNAL)
+    elif op in (1, 2) and len(data) >= 12:
+        iport, eport, life = struct.unpack("!HHI", data[4:12])
+        real = struct.pack("!BBHIHHI", 0, 128 + op, 0, epoch, iport, eport or iport, life)
+        print("natpmp map lifetime %d" % life, flush=True)
+    else:
+        return
+    other_port = real[:8] + struct.pack("!H", (struct.unpack("!H", real[8:10])[0] + 1) & 0xffff) + real[10:]
+    for junk in (b"\1" + real[1:], real[:1] + bytes([128 + (op + 1) % 3]) + real[2:],
+                 other_port if op else real[:10], real[:10]):
+        sock.sendto(junk, addr)
+    if mode == "forged-then-real" or op == 0:  # the address request: answered
+        sock.sendto(real, addr)
+
+
+def on_forged(sock, mode):
+    data, addr = sock.recvfrom(2048)
+    epoch = int(time.monotonic() - state["base"]) & 0xffffffff
+    if len(data) >= 24 and data[0] == 2:
+        forged_pcp(sock, data, addr, mode, epoch)
+    elif len(data) >= 2 and data[0] == 0:
+        forged_natpmp(sock, data, addr, mode, epoch)
+
+
+def flood_one(pmp):
+    """One spoofed announcement of a restart, NAT-PMP and PCP in turn."""
+    n = state["flood"]
+    epoch = n % 5
+    if n % 2:
+        msg = struct.pack("!BBHI", 0, 128, 0, epoch) + socket.inet_aton(EXTERNAL)
+    else:
+        msg = pcp_header(0, 0, 0, epoch)
+    pmp.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(GW))
+    pmp.sendto(msg, ("224.0.0.1", 5350))
+    state["flood"] = n - 1
+    if state["flood"] == 0:
+        print("flood done", flush=True)
+
+
 def announce_restart(pmp):
     state["base"] = time.monotonic()
     msg = struct.pack("!BBHI", 0, 128, 0, 0) + socket.inet_aton(EXTERNAL)
@@ -212,7 +301,7 @@ def announce_restart(pmp):
 
 def main():
     global EXTERNAL
-    if len(sys.argv) not in (2, 3) or sys.argv[1] not in ("quirks", "hostile"):
+    if len(sys.argv) not in (2, 3) or sys.argv[1] not in MODES:
         sys.exit(__doc__)
     mode = sys.argv[1]
     if len(sys.argv) == 3:
@@ -229,19 +318,29 @@ def main():
     http.bind((GW, HTTP_PORT))
     http.listen(16)
     signal.signal(signal.SIGUSR1, lambda *_: state.update(restart=True))
+    signal.signal(signal.SIGUSR2, lambda *_: state.update(flood=40))
+    forged = mode.startswith("forged")
     print("ready", flush=True)
     while True:
         try:
-            ready, _, _ = select.select([ssdp, pmp, http], [], [], 0.1)
+            ready, _, _ = select.select([ssdp, pmp, http], [], [], 0.05 if state["flood"] else 0.1)
         except InterruptedError:
             ready = []
         if state["restart"]:
             state["restart"] = False
             announce_restart(pmp)
+        if state["flood"]:
+            flood_one(pmp)
         if ssdp in ready:
-            on_ssdp(ssdp, mode)
+            if forged:  # no UPnP here
+                ssdp.recvfrom(2048)
+            else:
+                on_ssdp(ssdp, mode)
         if pmp in ready:
-            on_pmp(pmp, mode)
+            if forged:
+                on_forged(pmp, mode)
+            else:
+                on_pmp(pmp, mode)
         if http in ready:
             conn, _ = http.accept()
             if mode != "hostile":  # the mappings live in this process

@@ -15,6 +15,13 @@ Binding requests the way a given broken or old server would:
   unknown-attr   adds an unknown comprehension-required attribute
   refuse         answers every request with an error response, 401
                  Unauthorized (RFC 8489 section 6.3.4)
+  error-420      answers every request with error 420 Unknown Attribute
+  steer-loopback, steer-private, steer-link-local, steer-multicast
+                 a hostile server: its alternate (OTHER-ADDRESS, or
+                 CHANGED-ADDRESS for steer-private) and the mapped address
+                 it reports point where natctl must not send (127.0.0.2,
+                 192.168.77.99 and 10.1.2.3, 169.254.1.1, 224.0.0.251 and
+                 239.255.255.250), and its SOFTWARE carries terminal escapes
 
 usage: fake_stun.py MODE PRIMARY_IP ALT_IP
 """
@@ -48,6 +55,30 @@ def parse_change(body):
             return struct.unpack_from("!I", body, off + 4)[0]
         off += 4 + length + (4 - length % 4) % 4
     return 0
+
+
+# mode -> (alternate attribute, alternate, mapped address): where a hostile
+# server would have natctl send its tests.
+STEER = {
+    "steer-loopback": (0x802C, ("127.0.0.2", 9999), ("127.0.0.3", 7777)),
+    "steer-private": (0x0005, ("192.168.77.99", 7777), ("10.1.2.3", 4444)),
+    "steer-link-local": (0x802C, ("169.254.1.1", 3479), ("169.254.1.2", 4444)),
+    "steer-multicast": (0x802C, ("224.0.0.251", 5353), ("239.255.255.250", 1900)),
+}
+ESCAPES = b"fake\x1b[2J\x1b]0;owned\x07\xc2\x9b31m\x9b"
+
+
+def steering(tid, mode):
+    kind, alt, mapped = STEER[mode]
+    body = attr(0x0020, addr_value(mapped[0], mapped[1], tid))
+    body += attr(kind, addr_value(*alt))
+    body += attr(0x8022, ESCAPES)
+    return struct.pack("!HHI", 0x0101, len(body), COOKIE) + tid + body
+
+
+def error_420(tid):
+    body = attr(0x0009, struct.pack("!HBB", 0, 4, 20) + b"Unknown Attribute")
+    return struct.pack("!HHI", 0x0111, len(body), COOKIE) + tid + body
 
 
 def response(tid, client, origin, other, mode, claimed_origin=None):
@@ -89,6 +120,12 @@ def main():
             tid = data[8:20]
             if mode == "refuse":
                 s.sendto(refusal(tid), client)
+                continue
+            if mode == "error-420":
+                s.sendto(error_420(tid), client)
+                continue
+            if mode in STEER:
+                s.sendto(steering(tid, mode), client)
                 continue
             here = s.getsockname()
             change = parse_change(data[20:])

@@ -83,6 +83,47 @@ static void json_invalid_utf8_replaced(void)
 	free(text);
 }
 
+static void fill_c1(struct json_writer *w)
+{
+	json_begin_object(w, NULL);
+	/* U+0080, U+009B (CSI), U+009F as UTF-8; U+00A0 is text; a raw 0x9b is not UTF-8 */
+	json_string(w, "k", "\xc2\x80|\xc2\x9b[2J|\xc2\x9f|\xc2\xa0|\x9b|\x7f");
+	json_end_object(w);
+}
+
+static void json_c1_controls_escaped(void)
+{
+	int rc;
+	char *text = capture(fill_c1, &rc);
+	CHECK_EQ_STR(text, "{\"k\":\"\\u0080|\\u009b[2J|\\u009f|\xc2\xa0|\\ufffd|\\u007f\"}\n");
+	free(text);
+}
+
+/* Every C0 and C1 control, one string each: none reaches the output raw. */
+static void json_every_control_escaped(void)
+{
+	for (unsigned cp = 1; cp < 0xa0; cp++) {
+		if (cp >= 0x20 && cp < 0x7f)
+			continue;
+		char in[3] = {0}, want[16], *out = NULL;
+		size_t len = 0;
+		if (cp < 0x80) {
+			in[0] = (char)cp;
+		} else {
+			in[0] = (char)0xc2;
+			in[1] = (char)cp;
+		}
+		FILE *f = open_memstream(&out, &len);
+		struct json_writer w;
+		json_init(&w, f);
+		json_string(&w, NULL, in);
+		fclose(f);
+		snprintf(want, sizeof(want), "\"\\u%04x\"", cp);
+		CHECK_EQ_STR(out, want);
+		free(out);
+	}
+}
+
 static void fill_unbalanced(struct json_writer *w)
 {
 	json_begin_object(w, NULL);
@@ -136,6 +177,8 @@ static void json_endpoint_shapes(void)
 }
 
 const struct test_case json_cases[] = {
-	T(json_nesting_and_escapes), T(json_never_prints_nan), T(json_invalid_utf8_replaced),
-	T(json_misuse_reported),     T(json_endpoint_shapes),  {NULL, NULL},
+	T(json_nesting_and_escapes),   T(json_never_prints_nan),
+	T(json_invalid_utf8_replaced), T(json_misuse_reported),
+	T(json_endpoint_shapes),       T(json_c1_controls_escaped),
+	T(json_every_control_escaped), {NULL, NULL},
 };

@@ -71,9 +71,85 @@ static void nat_alternate_rules(void)
 	CHECK(!nat_alternate_usable(&server, &unset));
 }
 
+/* Issue 9: a server may not steer our tests to an address its own does not
+ * suggest (a hostile one named 127.0.0.2:9999 and 127.0.0.3:7777). */
+static void nat_alternate_scope_rules(void)
+{
+	static const struct {
+		const char *server, *alt;
+		bool usable;
+		const char *why;
+	} rows[] = {
+		{"198.51.100.10", "198.51.100.11", true, NULL},
+		{"198.51.100.10", "8.8.8.8", true, NULL},
+		{"198.51.100.10", "127.0.0.2", false, "is loopback while the server is global"},
+		{"198.51.100.10", "169.254.1.1", false, "is link-local while the server is global"},
+		{"198.51.100.10", "192.168.1.1", false, "is private while the server is global"},
+		{"198.51.100.10", "10.0.0.1", false, "is private while the server is global"},
+		{"198.51.100.10", "100.64.0.1", false, "is private while the server is global"},
+		{"198.51.100.10", "224.0.0.1", false, "is not a unicast address"},
+		{"198.51.100.10", "239.255.255.250", false, "is not a unicast address"},
+		{"198.51.100.10", "255.255.255.255", false, "is not a unicast address"},
+		{"2001:db8::10", "::1", false, "is loopback while the server is global"},
+		{"2001:db8::10", "fe80::1", false, "is link-local while the server is global"},
+		{"2001:db8::10", "fd00::1", false, "is private while the server is global"},
+		{"2001:db8::10", "ff02::1", false, "is not a unicast address"},
+		{"2001:db8::10", "2001:db8::11", true, NULL},
+		/* IPv6 forms of an IPv4 address reach where that one does */
+		{"2001:db8::10", "::ffff:127.0.0.2", false,
+		 "is loopback while the server is global"},
+		{"2001:db8::10", "64:ff9b::10.0.0.1", false,
+		 "is private while the server is global"},
+		{"2001:db8::10", "::127.0.0.2", false, "is loopback while the server is global"},
+		{"2001:db8::10", "::ffff:224.0.0.1", false, "is not a unicast address"},
+		{"2001:db8::10", "64:ff9b::198.51.100.11", true, NULL},
+		{"2001:db8::10", "::5", false, "is not a unicast address"},
+		{"2001:db8::10", "::", false, "is not a unicast address"},
+		/* a server on the LAN or this host may name one of the same kind */
+		{"192.168.1.5", "192.168.1.6", true, NULL},
+		{"127.0.0.1", "127.0.0.2", true, NULL},
+		{"192.168.1.5", "198.51.100.11", false, "is global while the server is private"},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct endpoint server = ep(rows[i].server, 3478), alt = ep(rows[i].alt, 3479);
+		char why[NAT_REASON_LEN];
+		const char *got = nat_alternate_unusable(&server, &alt, why, sizeof(why));
+		CHECK_EQ_INT(nat_alternate_usable(&server, &alt), rows[i].usable);
+		if (rows[i].why)
+			CHECK_EQ_STR(got, rows[i].why);
+		else
+			CHECK(got == NULL);
+	}
+}
+
+static void nat_hairpin_rules(void)
+{
+	struct endpoint server = ep("198.51.100.10", 3478);
+	char why[NAT_REASON_LEN];
+	struct endpoint ok = ep("203.0.113.2", 40000);
+	CHECK(nat_hairpin_unusable(&server, &ok, why, sizeof(why)) == NULL);
+	struct endpoint loop = ep("127.0.0.3", 7777);
+	CHECK_EQ_STR(nat_hairpin_unusable(&server, &loop, why, sizeof(why)),
+		     "is loopback while the server is global");
+	struct endpoint lan = ep("192.168.77.10", 40000);
+	CHECK_EQ_STR(nat_hairpin_unusable(&server, &lan, why, sizeof(why)),
+		     "is private while the server is global");
+	struct endpoint mcast = ep("224.0.0.251", 5353);
+	CHECK_EQ_STR(nat_hairpin_unusable(&server, &mcast, why, sizeof(why)),
+		     "is not a unicast address");
+	struct endpoint v6 = ep("2001:db8::2", 40000);
+	CHECK_EQ_STR(nat_hairpin_unusable(&server, &v6, why, sizeof(why)),
+		     "is not of the server's address family");
+	struct endpoint port0 = ep("203.0.113.2", 0);
+	CHECK_EQ_STR(nat_hairpin_unusable(&server, &port0, why, sizeof(why)), "has port 0");
+	struct endpoint unset = {0};
+	CHECK(nat_hairpin_unusable(&server, &unset, why, sizeof(why)) != NULL);
+	/* a server on this host sees a loopback address: that is plausible */
+	struct endpoint lo_server = ep("127.0.0.1", 3478), lo_mapped = ep("127.0.0.1", 40000);
+	CHECK(nat_hairpin_unusable(&lo_server, &lo_mapped, why, sizeof(why)) == NULL);
+}
+
 const struct test_case nat_verdict_cases[] = {
-	T(nat_classic_table),
-	T(nat_mapping_rules),
-	T(nat_alternate_rules),
-	{NULL, NULL},
+	T(nat_classic_table),         T(nat_mapping_rules), T(nat_alternate_rules),
+	T(nat_alternate_scope_rules), T(nat_hairpin_rules), {NULL, NULL},
 };

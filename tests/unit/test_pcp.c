@@ -209,18 +209,79 @@ static void pcp_decode_other_version(void)
 	CHECK_EQ_INT(r.result, PCP_RESULT_UNSUPP_VERSION);
 }
 
-/* §7.2: an error may come back as the header alone. */
+/* §7.2: a request the server could not parse may be answered with the
+ * header alone, its reserved field holding our address's last 96 bits. */
 static void pcp_decode_error_header_only(void)
 {
 	struct pcp_request q = map_request();
 	uint8_t b[64];
 	map_response(&q, PCP_RESULT_MALFORMED_REQUEST, b);
+	static const uint8_t ours[12] = {0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 168, 77, 10};
+	memcpy(b + 12, ours, sizeof(ours));
 	struct pcp_response r;
 	CHECK_EQ_INT(pcp_decode_response(b, 24, &r), PCP_OK);
 	CHECK(!r.has_map);
 	CHECK_EQ_INT(pcp_response_matches(&q, &r), PCP_OK);
 	CHECK_EQ_STR(pcp_result_name(r.result), "MALFORMED_REQUEST");
 	CHECK_EQ_STR(pcp_result_name(99), "UNKNOWN");
+	b[3] = PCP_RESULT_UNSUPP_OPCODE;
+	CHECK_EQ_INT(pcp_decode_response(b, 24, &r), PCP_OK);
+	CHECK_EQ_INT(pcp_response_matches(&q, &r), PCP_OK);
+}
+
+/* Issue 9: a 24-byte NOT_AUTHORIZED with no nonce was taken as the answer to
+ * any MAP request. Errors for a request the server parsed carry the nonce. */
+static void pcp_header_only_errors_refused(void)
+{
+	struct pcp_request q = map_request();
+	static const uint8_t ours[12] = {0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 168, 77, 10};
+	for (unsigned result = 1; result <= PCP_RESULT_MAX; result++) {
+		uint8_t b[64];
+		map_response(&q, (uint8_t)result, b);
+		memcpy(b + 12, ours, sizeof(ours));
+		struct pcp_response r;
+		CHECK_EQ_INT(pcp_decode_response(b, 24, &r), PCP_OK);
+		int want =
+			result == PCP_RESULT_MALFORMED_REQUEST || result == PCP_RESULT_UNSUPP_OPCODE
+				? PCP_OK
+				: PCP_ERR_HEADER_ONLY;
+		if (pcp_response_matches(&q, &r) != want) {
+			char m[96];
+			snprintf(m, sizeof(m), "header-only %s", pcp_result_name(result));
+			test_fail(__FILE__, __LINE__, m);
+		}
+	}
+	/* an unparsed request's answer must name our address (§7.2) */
+	uint8_t b[64];
+	map_response(&q, PCP_RESULT_MALFORMED_REQUEST, b);
+	struct pcp_response r;
+	CHECK_EQ_INT(pcp_decode_response(b, 24, &r), PCP_OK);
+	CHECK_EQ_INT(pcp_response_matches(&q, &r), PCP_ERR_RESERVED);
+	/* with the payload, an error must carry our nonce */
+	map_response(&q, PCP_RESULT_NOT_AUTHORIZED, b);
+	b[24] ^= 0x55;
+	CHECK_EQ_INT(pcp_decode_response(b, 60, &r), PCP_OK);
+	CHECK_EQ_INT(pcp_response_matches(&q, &r), PCP_ERR_NONCE);
+}
+
+/* Only a version-2 ANNOUNCE success is an announcement (§14.1.1). */
+static void pcp_announcement_parsing(void)
+{
+	uint8_t b[24] = {2, 0x80 | PCP_OP_ANNOUNCE, 0, 0, 0, 0, 0, 0, 0, 0, 0x30, 0x39};
+	uint32_t epoch = 0;
+	CHECK(pcp_announcement_epoch(b, sizeof(b), &epoch));
+	CHECK_EQ_INT(epoch, 12345);
+	b[3] = PCP_RESULT_NOT_AUTHORIZED;
+	CHECK(!pcp_announcement_epoch(b, sizeof(b), &epoch));
+	b[3] = 0;
+	b[1] = 0x80 | PCP_OP_MAP;
+	CHECK(!pcp_announcement_epoch(b, sizeof(b), &epoch));
+	b[1] = PCP_OP_ANNOUNCE; /* a request */
+	CHECK(!pcp_announcement_epoch(b, sizeof(b), &epoch));
+	b[1] = 0x80 | PCP_OP_ANNOUNCE;
+	CHECK(!pcp_announcement_epoch(b, 20, &epoch));
+	b[0] = 0; /* NAT-PMP */
+	CHECK(!pcp_announcement_epoch(b, sizeof(b), &epoch));
 }
 
 static void pcp_nonce_deterministic(void)
@@ -258,8 +319,11 @@ static void siphash128_vectors(void)
 }
 
 const struct test_case pcp_cases[] = {
-	T(pcp_encode_map_layout),    T(pcp_encode_options),       T(pcp_encode_announce),
-	T(pcp_decode_map_success),   T(pcp_request_round_trip),   T(pcp_decode_malformed_table),
-	T(pcp_decode_natpmp_answer), T(pcp_decode_other_version), T(pcp_decode_error_header_only),
-	T(pcp_nonce_deterministic),  T(siphash128_vectors),       {NULL, NULL},
+	T(pcp_encode_map_layout),        T(pcp_encode_options),
+	T(pcp_encode_announce),          T(pcp_decode_map_success),
+	T(pcp_request_round_trip),       T(pcp_decode_malformed_table),
+	T(pcp_decode_natpmp_answer),     T(pcp_decode_other_version),
+	T(pcp_decode_error_header_only), T(pcp_nonce_deterministic),
+	T(siphash128_vectors),           T(pcp_header_only_errors_refused),
+	T(pcp_announcement_parsing),     {NULL, NULL},
 };

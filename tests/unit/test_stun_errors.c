@@ -77,6 +77,22 @@ static void nat_report_error_texts(void)
 	CHECK_EQ_STR(r.error,
 		     "no response from [2001:db8::10]:3478 or the other servers within 0.999 s");
 	CHECK_EQ_INT(r.failure, FAILURE_NO_ANSWER);
+	r.refused_by = ep("198.51.100.30", 3478);
+	r.refused_code = 420;
+	snprintf(r.refused_reason, sizeof(r.refused_reason), "Unknown Attribute");
+	nat_report_set_error(&r, 999 * 1000);
+	CHECK_EQ_STR(r.error, "198.51.100.30:3478 answered with error 420 Unknown Attribute; no "
+			      "other server answered usably");
+	CHECK_EQ_INT(r.failure, FAILURE_REFUSED);
+	r.n_servers = 1;
+	r.refused_reason[0] = '\0';
+	nat_report_set_error(&r, 999 * 1000);
+	CHECK_EQ_STR(r.error, "198.51.100.30:3478 answered with error 420 (no reason given)");
+	r.refused_code = 0;
+	nat_report_set_error(&r, 999 * 1000);
+	CHECK_EQ_STR(r.error, "198.51.100.30:3478 sent an unusable response (no address, or an "
+			      "unknown required attribute)");
+	CHECK_EQ_INT(r.failure, FAILURE_BAD_ANSWER);
 	r.decided = true;
 	nat_report_set_error(&r, 999 * 1000);
 	CHECK_EQ_STR(r.error, "");
@@ -98,9 +114,11 @@ static void nat_report_error_classes(void)
 	CHECK(strcmp(r.error, want) == 0);
 	CHECK_EQ_INT(r.failure, FAILURE_NO_ROUTE);
 	r.send_error = 0;
-	r.refusal_code = 401;
+	r.refused_by = r.server;
+	r.refused_code = 401;
+	snprintf(r.refused_reason, sizeof(r.refused_reason), "Unauthorized");
 	nat_report_set_error(&r, 1000);
-	CHECK_EQ_STR(r.error, "198.51.100.10:3478 answered only with error 401");
+	CHECK_EQ_STR(r.error, "198.51.100.10:3478 answered with error 401 Unauthorized");
 	CHECK_EQ_INT(r.failure, FAILURE_REFUSED);
 }
 

@@ -21,4 +21,8 @@ struct epoch_track {
  */
 bool epoch_observe(struct epoch_track *t, uint32_t server_epoch, int64_t now_us);
 
+/* The same test without recording anything: for an epoch that came from
+ * anyone who can send from the gateway's address, not in answer to us. */
+bool epoch_consistent(const struct epoch_track *t, uint32_t server_epoch, int64_t now_us);
+
 #endif

@@ -74,6 +74,9 @@ struct map_method_ops {
 	/* --keep: listens for the gateway's announcements of a restart; the
 	 * loop client (at most one) is done once *wake. NULL: it has none. */
 	size_t (*watch)(struct map_adapter *m, const bool *wake, struct loop_client *out);
+	/* What came for the step still in flight at the deadline ("3 answers
+	 * dropped (the last: ...)"), or "" if nothing did. NULL: it cannot say. */
+	void (*unfinished)(const struct map_adapter *m, char *out, size_t cap);
 };
 
 /* The adapters, one per row of MAP_METHODS (src/map/method_<name>.c). */

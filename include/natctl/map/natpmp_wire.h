@@ -47,7 +47,7 @@ const char *natpmp_result_name(unsigned code);
 int natpmp_check_response(const uint8_t *data, size_t len, uint8_t req_opcode,
 			  uint16_t req_internal_port);
 
-/* An external-address announcement (§3.2.1): true with its epoch (§3.6). */
+/* An external-address announcement (§3.2.1), a success response: true with its epoch (§3.6). */
 bool natpmp_announcement_epoch(const uint8_t *data, size_t len, uint32_t *epoch);
 
 #endif

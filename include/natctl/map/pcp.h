@@ -87,6 +87,8 @@ enum pcp_error {
 	PCP_ERR_NOSPACE = -9,         /* encoder: output buffer too small */
 	PCP_ERR_RESULT = -10,         /* a result code RFC 6887 does not define */
 	PCP_ERR_OPCODE_UNKNOWN = -11, /* a response opcode this codec cannot read */
+	PCP_ERR_HEADER_ONLY = -12, /* MAP: an error without the payload, for a parsable request */
+	PCP_ERR_RESERVED = -13,    /* MAP: a header-only error that does not name our address */
 };
 
 const char *pcp_strerror(int err);
@@ -113,8 +115,9 @@ struct pcp_response {
 	uint8_t result;
 	uint32_t lifetime;
 	uint32_t epoch;
-	bool natpmp;  /* a NAT-PMP (version 0) "Unsupported Version" answer: no PCP here */
-	bool has_map; /* the MAP payload was present */
+	uint8_t reserved[12]; /* §7.2: our address's last 96 bits, when the request was not parsed */
+	bool natpmp;          /* a NAT-PMP (version 0) "Unsupported Version" answer: no PCP here */
+	bool has_map;         /* the MAP payload was present */
 	uint8_t nonce[PCP_NONCE_LEN];
 	uint8_t protocol;
 	uint16_t internal_port;
@@ -131,11 +134,13 @@ int pcp_decode_response(const uint8_t *data, size_t len, struct pcp_response *r)
 /*
  * Checks that a decoded response answers req (RFC 6887 §8.3 and §11.3):
  * same opcode and, for MAP, same nonce, protocol and internal port. A
- * NAT-PMP version answer matches any request. Returns 0 or a pcp_error.
+ * NAT-PMP version answer matches any request. A MAP answer without the
+ * payload matches only as an error for a request the server could not
+ * parse, naming our address (§7.2). Returns 0 or a pcp_error.
  */
 int pcp_response_matches(const struct pcp_request *req, const struct pcp_response *r);
 
-/* An ANNOUNCE response (unsolicited, §14.1.1): true with its epoch. */
+/* An ANNOUNCE success response (unsolicited, §14.1.1): true with its epoch. */
 bool pcp_announcement_epoch(const uint8_t *data, size_t len, uint32_t *epoch);
 
 #endif

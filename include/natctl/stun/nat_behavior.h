@@ -66,7 +66,8 @@ struct nat_discovery {
 	int64_t rto_us;                         /* 0 until a path answered */
 	bool hairpin_seen;
 	bool mapping_done, filtering_done, hairpin_done, udp_blocked, finished;
-	bool mapping_varies; /* two servers saw different mappings (no alternate) */
+	bool mapping_varies;    /* two servers saw different mappings (no alternate) */
+	bool alternate_refused; /* a server named an alternate we would not send to */
 	int64_t start_us;
 	int64_t hairpin_rtt_us;
 };

@@ -78,12 +78,17 @@ struct nat_report {
 	size_t n_reasons;
 	struct nat_test tests[NAT_MAX_TESTS];
 	size_t n_tests;
-	/* When nothing answered: -errno if every request failed to send, and
-	 * the ERROR-CODE if error responses were all that came (0: neither). */
+	/* When nothing answered: -errno if every request failed to send. */
 	int send_error;
-	uint16_t refusal_code;
+	/* When answers came but none could be used: who sent the first, and its
+	 * ERROR-CODE (RFC 8489 §14.8) and reason; code 0 for a response that had
+	 * to be discarded (§6.3.3). Unset when nothing came back. */
+	struct endpoint refused_by;
+	uint16_t refused_code;
+	char refused_reason[NAT_TEXT_MAX];
 	/* Why there is no verdict, "" when there is one: "no response from
-	 * 198.51.100.10:3478 or the other servers within 3 s"; and its class. */
+	 * 198.51.100.10:3478 or the other servers within 3 s", "198.51.100.10:3478
+	 * answered with error 420 Unknown Attribute"; and its class. */
 	char error[NAT_ERROR_MAX];
 	enum failure failure;
 };
@@ -127,7 +132,20 @@ enum nat_classic nat_classic_from(enum nat_tri nat, enum nat_dependence mapping,
 enum nat_dependence nat_mapping_from(const struct endpoint *ma1, const struct endpoint *ma2,
 				     const struct endpoint *ma3);
 
-/* Whether an OTHER-ADDRESS / CHANGED-ADDRESS can serve for the tests. */
+/*
+ * Whether an OTHER-ADDRESS / CHANGED-ADDRESS can serve for the tests: NULL,
+ * or why not ("is loopback while the server is global"), written to why.
+ * The server chose it, so it must be unicast and of the server's family and
+ * scope (global, private, link-local or loopback), and differ from the
+ * server in address and port (RFC 5780 §7.4).
+ */
+const char *nat_alternate_unusable(const struct endpoint *server, const struct endpoint *other,
+				   char *why, size_t cap);
 bool nat_alternate_usable(const struct endpoint *server, const struct endpoint *other);
+
+/* Whether the mapped address a server reported may receive the hairpin
+ * test: NULL, or why not. Same family and scope as the server, a port. */
+const char *nat_hairpin_unusable(const struct endpoint *server, const struct endpoint *mapped,
+				 char *why, size_t cap);
 
 #endif
