@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The default IPv4 gateway (from /proc/net/route) and an interface's IPv4 address. */
+/* The default IPv4 gateway (from /proc/net/route), its link-layer address (the neighbour table) and an interface's IPv4 address. */
 #ifndef NATCTL_GATEWAY_H
 #define NATCTL_GATEWAY_H
 
@@ -23,6 +23,19 @@ int gateway_parse_proc_route(const char *text, const char *ifname, struct gatewa
 
 /* Reads /proc/net/route; 0, -1 if no default gateway, or -errno. */
 int gateway_default_v4(const char *ifname, struct gateway_route *out);
+
+#define GATEWAY_MAC_LEN 6
+
+/*
+ * The link-layer address of ip in the text of /proc/net/arp: a complete
+ * entry, on interface ifname if not NULL. Returns 0, or -1 if there is
+ * none (the neighbour not resolved yet, or gone from the table).
+ */
+int gateway_parse_proc_arp(const char *text, const struct endpoint *ip, const char *ifname,
+			   uint8_t mac[GATEWAY_MAC_LEN]);
+
+/* Reads the neighbour table (/proc/net/arp); 0, -1 if ip is not in it, or -errno. */
+int gateway_mac(const struct endpoint *ip, const char *ifname, uint8_t mac[GATEWAY_MAC_LEN]);
 
 /* The first IPv4 address of interface ifname; 0, -ENODEV or -EADDRNOTAVAIL. */
 int interface_ipv4(const char *ifname, struct endpoint *out);
