@@ -97,7 +97,7 @@ int gateway_default_v4(const char *ifname, struct gateway_route *out)
 /* include/uapi/linux/if_arp.h: the entry is complete (the address resolved). */
 #define ARP_FLAG_COMPLETE 0x02
 
-static bool parse_mac(const char *s, uint8_t mac[GATEWAY_MAC_LEN])
+bool gateway_parse_mac(const char *s, uint8_t mac[GATEWAY_MAC_LEN])
 {
 	unsigned v[GATEWAY_MAC_LEN];
 	char end;
@@ -122,7 +122,7 @@ static bool arp_line_matches(const char *line, const struct endpoint *ip, const 
 	return sscanf(line, "%45s %x %x %31s %*s %16s", addr, &type, &flags, hw, dev) == 5 &&
 	       (flags & ARP_FLAG_COMPLETE) && endpoint_parse_ip(&e, addr) == 0 &&
 	       endpoint_same_ip(&e, ip) && (!ifname || strcmp(dev, ifname) == 0) &&
-	       parse_mac(hw, mac);
+	       gateway_parse_mac(hw, mac);
 }
 
 int gateway_parse_proc_arp(const char *text, const struct endpoint *ip, const char *ifname,

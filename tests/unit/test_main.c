@@ -12,7 +12,7 @@ static const struct test_case *const suites[] = {
 	gateway_cases,      retransmit_cases,  text_cases,     stun_error_cases, golden_stun_cases,
 	golden_probe_cases, golden_map_cases,  portmap_cases,  map_errors_cases, failure_cases,
 	golden_cli_cases,   http_cases,        upnp_cases,     worker_cases,     stun_check_cases,
-	state_cases,
+	state_cases,        map_cache_cases,
 };
 
 /* The harness's own tally; this binary is not natctl and runs one case at a time. */

@@ -4,6 +4,7 @@
 #define NATCTL_GATEWAY_H
 
 #include <net/if.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "natctl/base/addr.h"
@@ -25,6 +26,10 @@ int gateway_parse_proc_route(const char *text, const char *ifname, struct gatewa
 int gateway_default_v4(const char *ifname, struct gateway_route *out);
 
 #define GATEWAY_MAC_LEN 6
+
+/* "02:ab:cd:00:10:ff" (either case), and nothing after it; all zero (an
+ * unresolved neighbour) is no address. */
+bool gateway_parse_mac(const char *s, uint8_t mac[GATEWAY_MAC_LEN]);
 
 /*
  * The link-layer address of ip in the text of /proc/net/arp: a complete
