@@ -140,6 +140,19 @@ int parse_seconds(const char *s, double min, double max, int64_t *us)
 	return 0;
 }
 
+void cli_parse_wait(struct global_opts *g, const char *arg, int64_t *wait_us)
+{
+	if (parse_seconds(arg, 0.1, 60, wait_us) < 0)
+		cli_usage(g, "invalid --wait '%s': expected seconds from 0.1 to 60", arg);
+}
+
+void cli_check_wait(struct global_opts *g, int64_t wait_us)
+{
+	if (wait_us >= g->timeout_us)
+		cli_usage(g, "--wait %.1f does not end before the deadline (-t %.1f): give -t more",
+			  (double)wait_us / USEC_PER_SEC, (double)g->timeout_us / USEC_PER_SEC);
+}
+
 void global_opts_arm(struct global_opts *g)
 {
 	g->deadline_us = g->start_us + g->timeout_us;

@@ -53,7 +53,10 @@ void usage_map(FILE *f)
 	      "                         RFC 5780 STUN server answers through it (TCP, or a\n"
 	      "                         UDP port in use: through a companion UDP mapping)\n"
 	      "      --stun SERVER      the STUN server of --check, HOST[:PORT] (default\n"
-	      "                         stun.voipgate.com:3478, the RFC 5780 one of 'stun')\n",
+	      "                         stun.voipgate.com:3478, the RFC 5780 one of 'stun')\n"
+	      "      --wait SEC         how long a gateway that does not answer at all gets\n"
+	      "                         before it counts as absent (default 1.1; SSDP's MX\n"
+	      "                         follows; for slow routers; within -t)\n",
 	      f);
 	print_global_options(f);
 	print_examples(f, examples);
@@ -73,6 +76,7 @@ enum map_opt {
 	OPT_EXTERNAL,
 	OPT_CHECK,
 	OPT_STUN,
+	OPT_WAIT,
 };
 
 static const struct option map_long_options[] = {
@@ -90,6 +94,7 @@ static const struct option map_long_options[] = {
 	{"external", no_argument, NULL, OPT_EXTERNAL},
 	{"check", no_argument, NULL, OPT_CHECK},
 	{"stun", required_argument, NULL, OPT_STUN},
+	{"wait", required_argument, NULL, OPT_WAIT},
 	{NULL, 0, NULL, 0},
 };
 
@@ -186,6 +191,7 @@ static void on_map_option(void *ctx, struct global_opts *g, int opt, const char 
 	case OPT_EXTERNAL: m->external_given = true; break;
 	case OPT_CHECK: m->check = true; break;
 	case OPT_STUN: m->stun = arg; break;
+	case OPT_WAIT: cli_parse_wait(g, arg, &m->p.wait_us); break;
 	case 'i': parse_interface(g, arg, m); break;
 	default: break;
 	}
@@ -256,6 +262,8 @@ static void check_combination(struct map_cli *m, struct global_opts *g, int oper
 		bad = "--stun goes with --check";
 	if (bad)
 		cli_usage(g, "%s", bad);
+	else if (m->p.wait_us)
+		cli_check_wait(g, m->p.wait_us);
 }
 
 /* ---- running, and the one document of each mode ---- */

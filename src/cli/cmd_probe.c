@@ -18,15 +18,17 @@ struct probe_cli {
 	bool test_mapping;
 	const char *ifname;
 	const char *gateway;
+	int64_t wait_us;
 };
 
-enum { OPT_STUN = 0x100, OPT_TEST_MAPPING, OPT_GATEWAY };
+enum { OPT_STUN = 0x100, OPT_TEST_MAPPING, OPT_GATEWAY, OPT_WAIT };
 
 static const struct option probe_long_options[] = {
 	{"stun", required_argument, NULL, OPT_STUN},
 	{"test-mapping", no_argument, NULL, OPT_TEST_MAPPING},
 	{"interface", required_argument, NULL, 'i'},
 	{"gateway", required_argument, NULL, OPT_GATEWAY},
+	{"wait", required_argument, NULL, OPT_WAIT},
 	{NULL, 0, NULL, 0},
 };
 
@@ -39,7 +41,7 @@ void usage_probe(FILE *f)
 		NULL,
 	};
 	fputs("usage: natctl probe [--stun SERVER[:PORT]]... [--test-mapping]\n"
-	      "                    [-i IFNAME] [--gateway ADDRESS]\n"
+	      "                    [-i IFNAME] [--gateway ADDRESS] [--wait SEC]\n"
 	      "\n"
 	      "Diagnoses the network in one go: the default gateway, which port-mapping\n"
 	      "protocols it speaks (UPnP IGD, NAT-PMP, PCP) and the external address each\n"
@@ -56,7 +58,10 @@ void usage_probe(FILE *f)
 	      "                        that answered, report whether it was accepted, check\n"
 	      "                        it from outside by STUN, delete it\n"
 	      "  -i, --interface IF    use interface IF and its default gateway\n"
-	      "  --gateway ADDRESS     the gateway to ask, instead of the default route's\n",
+	      "  --gateway ADDRESS     the gateway to ask, instead of the default route's\n"
+	      "  --wait SEC            how long a gateway that does not answer at all gets\n"
+	      "                        before it counts as absent (default 1.1; SSDP's MX\n"
+	      "                        follows; for slow routers; within -t)\n",
 	      f);
 	print_global_options(f);
 	print_examples(f, examples);
@@ -75,6 +80,7 @@ static void probe_option(void *ctx, struct global_opts *g, int opt, const char *
 	case OPT_TEST_MAPPING: p->test_mapping = true; break;
 	case 'i': p->ifname = arg; break;
 	case OPT_GATEWAY: p->gateway = arg; break;
+	case OPT_WAIT: cli_parse_wait(g, arg, &p->wait_us); break;
 	default: break;
 	}
 }
@@ -102,7 +108,9 @@ static void check_args(const struct probe_cli *p, int argc, int first, struct gl
 	else if (p->gateway &&
 		 (endpoint_parse_ip(gateway, p->gateway) < 0 || gateway->family != AF_INET))
 		cli_usage(g, "invalid gateway '%s': expected an IPv4 address", p->gateway);
-	else
+	else if (p->wait_us)
+		cli_check_wait(g, p->wait_us);
+	if (!g->usage_error[0])
 		check_stun_operands(p, g);
 }
 
@@ -186,6 +194,7 @@ int cmd_probe(int argc, char **argv, struct global_opts *g)
 		return EXIT_OK;
 	struct probe_options o = {.test_mapping = p.test_mapping,
 				  .ifname = p.ifname,
+				  .wait_us = p.wait_us,
 				  .start_us = g->start_us,
 				  .deadline = g->deadline_us,
 				  .trace = &g->trace};

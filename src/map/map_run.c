@@ -153,8 +153,9 @@ bool map_run_probe_answered(struct map_run *run, enum map_method m, struct reque
 	char gw[ENDPOINT_STRLEN];
 	if (rq->state == REQUEST_PENDING && now >= run->window_end) {
 		request_cancel(rq);
-		map_run_absent(run, m, FAILURE_NO_ANSWER, "no answer from %s:%u",
-			       gw_text(run->pm, gw), port);
+		map_run_absent(run, m, FAILURE_NO_ANSWER, "no answer from %s:%u within %.1f s",
+			       gw_text(run->pm, gw), port,
+			       (double)(run->window_end - run->start) / USEC_PER_SEC);
 	} else if (rq->state == REQUEST_FAILED) {
 		/* Port unreachable is a gateway with no such server: silence, for a script. */
 		if (rq->sys_error == -ECONNREFUSED)
@@ -182,6 +183,11 @@ bool map_env_for_other_host(const struct map_env *env)
 {
 	return endpoint_is_set(&env->p->internal) &&
 	       !endpoint_same_ip(&env->p->internal, &env->local);
+}
+
+int64_t map_env_wait_us(const struct map_env *env)
+{
+	return env->p->wait_us > 0 ? env->p->wait_us : MAP_DEFAULT_WAIT_US;
 }
 
 uint32_t map_env_wire_lifetime(const struct map_env *env)
@@ -441,7 +447,7 @@ struct map_run *map_run_init(struct portmap *pm, struct map_result *r, enum map_
 	run->op = op;
 	run->start = clock_now_us();
 	run->deadline = deadline;
-	run->window_end = clock_min(deadline, run->start + MAP_DISCOVERY_WINDOW_US);
+	run->window_end = clock_min(deadline, run->start + map_env_wait_us(&pm->env));
 	return run;
 }
 

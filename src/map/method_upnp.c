@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "natctl/base/clock.h"
 #include "natctl/base/text.h"
 #include "natctl/map/map_errors.h"
 #include "natctl/map/method.h"
@@ -57,6 +58,7 @@ static void upnp_probe_start(struct map_adapter *m, struct map_run *run)
 		.local = env->local,
 		.search_until = map_run_window_end(run),
 		.job_deadline = map_run_deadline(run),
+		.mx = ssdp_mx_for_wait(map_env_wait_us(env)),
 	};
 	/* --gateway: a unicast search to it alone */
 	if (endpoint_is_set(&env->p->gateway))
@@ -84,7 +86,9 @@ static void upnp_probe_update(struct map_adapter *m, struct map_run *run, int64_
 		map_run_absent(run, MAP_UPNP, FAILURE_BAD_ANSWER, "%s", why);
 	} else {
 		map_run_absent(run, MAP_UPNP, FAILURE_NO_ANSWER,
-			       "no IGD answered the SSDP search%s",
+			       "no IGD answered the SSDP search within %.1f s (MX %u)%s",
+			       (double)(c->search.search_until - c->searched_from) / USEC_PER_SEC,
+			       c->search.mx,
 			       c->dropped ? " (malformed answers dropped; -v shows them)" : "");
 	}
 }

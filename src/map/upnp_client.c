@@ -15,12 +15,18 @@
 #include "natctl/net/net.h"
 
 /* UDA 1.1 §1.3.2: "control points should send each M-SEARCH more than
- * once" over lossy UDP; three rounds, early in the wait. */
-static const int64_t search_rounds_us[] = {0, 200 * 1000, 700 * 1000};
+ * once" over lossy UDP; three rounds, all early, so that the answers to
+ * the last are due soon after the first's (ssdp_mx_for_wait). */
+static const int64_t search_rounds_us[] = {0, SSDP_LAST_ROUND_US / 2, SSDP_LAST_ROUND_US};
 #define SEARCH_ROUNDS (sizeof(search_rounds_us) / sizeof(search_rounds_us[0]))
-/* UDA 1.1 §1.3.3: a device answers within MX seconds; then the gateway has
- * had its chance, and other hosts' answers may be used. */
-#define GATEWAY_FIRST_US (SSDP_MX * 1000 * 1000 + 200 * 1000)
+
+/* UDA 1.1 §1.3.3: a device answers within MX seconds of a search; after
+ * the last round's, the gateway has had its chance, and other hosts'
+ * answers may be used. */
+static int64_t gateway_first_us(unsigned mx)
+{
+	return (int64_t)mx * USEC_PER_SEC + SSDP_LAST_ROUND_US;
+}
 
 /* Why an answer was dropped, beside the enum ssdp_error codes. */
 enum {
@@ -95,6 +101,9 @@ int upnp_client_search(struct upnp_client *c, const struct upnp_search *s)
 	c->failed_location[0] = '\0';
 	memset(&c->failed, 0, sizeof(c->failed));
 	c->search = *s;
+	if (c->search.mx < SSDP_MX_MIN)
+		c->search.mx = SSDP_MX_MIN;
+	c->searched_from = clock_now_us();
 	c->fd = open_ssdp_socket(&s->local);
 	if (c->fd < 0) {
 		c->sys_error = c->fd;
@@ -109,7 +118,8 @@ int upnp_client_search(struct upnp_client *c, const struct upnp_search *s)
 	c->search.target.port = SSDP_PORT;
 	/* No default gateway known: nobody to wait for. */
 	c->others_from = endpoint_is_set(&c->search.gateway)
-				 ? clock_min(s->search_until, clock_now_us() + GATEWAY_FIRST_US)
+				 ? clock_min(s->search_until,
+					     c->searched_from + gateway_first_us(c->search.mx))
 				 : 0;
 	c->rounds = 0;
 	c->next_search_us = 0;
@@ -121,11 +131,12 @@ static void send_round(struct upnp_client *c, int64_t now)
 {
 	char dst[ENDPOINT_STRLEN], msg[512];
 	for (size_t i = 0; i < 2; i++) {
-		int n = ssdp_build_msearch(ssdp_igd_targets[i], SSDP_MX, msg, sizeof(msg));
+		int n = ssdp_build_msearch(ssdp_igd_targets[i], c->search.mx, msg, sizeof(msg));
 		int rc = n < 0 ? -EMSGSIZE : udp_send(c->fd, &c->search.target, msg, (size_t)n);
-		trace_log(c->trace, "upnp: -> %s M-SEARCH %s (round %u)%s%s",
+		trace_log(c->trace, "upnp: -> %s M-SEARCH %s MX %u (round %u)%s%s",
 			  endpoint_format(&c->search.target, dst), ssdp_igd_targets[i],
-			  c->rounds + 1, rc < 0 ? ": " : "", rc < 0 ? strerror(-rc) : "");
+			  c->search.mx, c->rounds + 1, rc < 0 ? ": " : "",
+			  rc < 0 ? strerror(-rc) : "");
 		if (rc < 0)
 			c->sys_error = rc;
 	}

@@ -385,6 +385,28 @@ static void controller_silent_gateway(void)
 	CHECK_EQ_INT(r.errors[0].failure, FAILURE_NO_ANSWER);
 }
 
+/* Silence is absence at the wait (the protocols' bound), long before the
+ * deadline: the errors name the bound, not the deadline. */
+static void controller_absent_at_the_wait(void)
+{
+	struct map_params p = params(MAP_OP_ADD, MAP_BIT(MAP_PCP) | MAP_BIT(MAP_NATPMP));
+	struct map_result r;
+	configure(FAKE_SILENT, FAKE_SILENT, FAKE_SILENT);
+	p.wait_us = 100 * 1000;
+	int64_t start = clock_now_us();
+	CHECK_EQ_INT(run_fakes(&p, 5 * 1000 * 1000, &r), -1);
+	CHECK(clock_now_us() - start < 5 * 1000 * 1000); /* decided before the deadline */
+	CHECK_EQ_STR(r.error,
+		     "no gateway answered within 0.1 s (pcp: no answer from 127.0.0.1:5351 "
+		     "within 0.1 s; natpmp: no answer from 127.0.0.1:5351 within 0.1 s)");
+	CHECK_EQ_INT(r.failure, FAILURE_NO_ANSWER);
+	/* An answer within the wait is used however long the wait. */
+	configure(FAKE_SILENT, FAKE_ANSWERS, FAKE_SILENT);
+	p.wait_us = 3 * 1000 * 1000;
+	CHECK_EQ_INT(run_fakes(&p, 5 * 1000 * 1000, &r), 0);
+	CHECK_EQ_INT(r.method, MAP_NATPMP);
+}
+
 /* --via pcp to a gateway that answers in NAT-PMP: not "no gateway answered within 0.0 s". */
 static void controller_foreign_protocol(void)
 {
@@ -783,6 +805,7 @@ const struct test_case portmap_cases[] = {
 	T(controller_falls_back_on_refusal),
 	T(controller_every_method_refuses),
 	T(controller_silent_gateway),
+	T(controller_absent_at_the_wait),
 	T(controller_foreign_protocol),
 	T(controller_list_names_what_lists),
 	T(controller_delete_names_whose),

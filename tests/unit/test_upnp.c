@@ -156,6 +156,17 @@ static void upnp_gateway_first(void)
 	upnp_client_close(&c);
 }
 
+/* The gateway has its MX after the last M-SEARCH round, and no more. */
+static void upnp_gateway_first_bound(void)
+{
+	struct upnp_client c;
+	start_search(&c, GW, NULL);
+	CHECK_EQ_INT(c.search.mx, SSDP_MX_MIN); /* not asked: the least */
+	CHECK_EQ_INT(c.others_from - c.searched_from,
+		     SSDP_MX_MIN * USEC_PER_SEC + SSDP_LAST_ROUND_US);
+	upnp_client_close(&c);
+}
+
 /* Only other hosts answer: after the gateway's MX, they are used. */
 static void upnp_others_when_gateway_silent(void)
 {
@@ -360,6 +371,7 @@ const struct test_case upnp_cases[] = {
 	T(upnp_many_locations),
 	T(upnp_gateway_first),
 	T(upnp_others_when_gateway_silent),
+	T(upnp_gateway_first_bound),
 	T(upnp_gateway_evicts_others),
 	T(upnp_pinned_gateway),
 	T(upnp_describe_records),

@@ -9,13 +9,6 @@
 #include "natctl/map/method.h"
 #include "natctl/map/portmap.h"
 
-/*
- * A gateway that has not answered at all after this long counts as absent
- * (or the command's deadline, if sooner). SSDP answers are due within MX
- * (1 s); the second gives slow routers room. Once a gateway has answered,
- * only the deadline bounds the rest.
- */
-#define MAP_DISCOVERY_WINDOW_US (2 * 1000 * 1000)
 /* When a less preferred method is ready first, the better ones get this
  * long (or as long again as the ready one took, if more) to answer too. */
 #define MAP_GRACE_MIN_US (20 * 1000)
@@ -35,6 +28,9 @@ struct map_run {
 	struct portmap *pm;
 	struct map_result *r;
 	enum map_op op;
+	/* A method that has not answered at all by window_end (the wait,
+	 * map_params.wait_us, or the deadline if sooner) counts as absent; once
+	 * a gateway has answered, only the deadline bounds the rest. */
 	int64_t start, deadline, window_end;
 	enum map_mstate st[MAP_N_METHODS];
 	int64_t present_at[MAP_N_METHODS];

@@ -131,6 +131,8 @@ bool map_run_op_answered(struct map_run *run, enum map_method m, const struct re
 
 /* For the adapters: the mapping is for another host than this one (--internal). */
 bool map_env_for_other_host(const struct map_env *env);
+/* How long a gateway's silence lasts before a method counts as absent. */
+int64_t map_env_wait_us(const struct map_env *env);
 /* The lifetime to ask for: PCP and NAT-PMP have no permanent mapping (0 deletes). */
 uint32_t map_env_wire_lifetime(const struct map_env *env);
 /* Records an epoch the gateway reported; tells the controller when it restarted. */

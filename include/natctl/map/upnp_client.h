@@ -40,6 +40,7 @@ struct upnp_search {
 	struct endpoint gateway; /* the default gateway: its answers come first; unset if none */
 	int64_t search_until;    /* stop waiting for SSDP answers */
 	int64_t job_deadline;    /* the description is cut here */
+	unsigned mx;             /* the M-SEARCH's MX (ssdp_mx_for_wait); 0: SSDP_MX_MIN */
 };
 
 /* One LOCATION that answered, kept until an IGD is described. */
@@ -59,7 +60,8 @@ struct upnp_client {
 	enum upnp_state state;
 	int fd; /* SSDP socket, -1 when closed */
 	struct upnp_search search;
-	int64_t others_from; /* answers from other hosts than the gateway wait until then */
+	int64_t searched_from; /* when the search began */
+	int64_t others_from;   /* answers from other hosts than the gateway wait until then */
 	int64_t next_search_us;
 	unsigned rounds; /* M-SEARCH rounds sent */
 	/* The best few LOCATIONs seen, best first: the gateway's, then the
