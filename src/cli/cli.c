@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "natctl/base/clock.h"
+#include "natctl/map/map_cache.h"
 
 enum { OPT_COLOR = 0x400 };
 
@@ -151,6 +152,20 @@ void cli_check_wait(struct global_opts *g, int64_t wait_us)
 	if (wait_us >= g->timeout_us)
 		cli_usage(g, "--wait %.1f does not end before the deadline (-t %.1f): give -t more",
 			  (double)wait_us / USEC_PER_SEC, (double)g->timeout_us / USEC_PER_SEC);
+}
+
+const char *cli_cache_dir(const struct global_opts *g, bool no_cache, char *buf, size_t cap)
+{
+	if (no_cache) {
+		trace_log(&g->trace, "cache: not used (--no-cache)");
+		return NULL;
+	}
+	if (map_cache_dir_choose(buf, cap, getenv("CACHE_DIRECTORY"), getenv("XDG_CACHE_HOME"),
+				 getenv("HOME")) < 0) {
+		trace_log(&g->trace, "cache: not used: its directory's path is too long");
+		return NULL;
+	}
+	return buf;
 }
 
 void global_opts_arm(struct global_opts *g)

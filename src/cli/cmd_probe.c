@@ -8,6 +8,7 @@
 #include "natctl/cli/cli.h"
 #include "natctl/cli/output.h"
 #include "natctl/cli/stun_servers.h"
+#include "natctl/map/map_cache.h"
 #include "natctl/probe/probe.h"
 
 #define PROBE_MAX_STUN 8
@@ -19,9 +20,11 @@ struct probe_cli {
 	const char *ifname;
 	const char *gateway;
 	int64_t wait_us;
+	bool no_cache;
+	char cache_dir[MAP_CACHE_DIR_MAX];
 };
 
-enum { OPT_STUN = 0x100, OPT_TEST_MAPPING, OPT_GATEWAY, OPT_WAIT };
+enum { OPT_STUN = 0x100, OPT_TEST_MAPPING, OPT_GATEWAY, OPT_WAIT, OPT_NO_CACHE };
 
 static const struct option probe_long_options[] = {
 	{"stun", required_argument, NULL, OPT_STUN},
@@ -29,6 +32,7 @@ static const struct option probe_long_options[] = {
 	{"interface", required_argument, NULL, 'i'},
 	{"gateway", required_argument, NULL, OPT_GATEWAY},
 	{"wait", required_argument, NULL, OPT_WAIT},
+	{"no-cache", no_argument, NULL, OPT_NO_CACHE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -41,7 +45,7 @@ void usage_probe(FILE *f)
 		NULL,
 	};
 	fputs("usage: natctl probe [--stun SERVER[:PORT]]... [--test-mapping]\n"
-	      "                    [-i IFNAME] [--gateway ADDRESS] [--wait SEC]\n"
+	      "                    [-i IFNAME] [--gateway ADDRESS] [--wait SEC] [--no-cache]\n"
 	      "\n"
 	      "Diagnoses the network in one go: the default gateway, which port-mapping\n"
 	      "protocols it speaks (UPnP IGD, NAT-PMP, PCP) and the external address each\n"
@@ -61,7 +65,9 @@ void usage_probe(FILE *f)
 	      "  --gateway ADDRESS     the gateway to ask, instead of the default route's\n"
 	      "  --wait SEC            how long a gateway that does not answer at all gets\n"
 	      "                        before it counts as absent (default 1.1; SSDP's MX\n"
-	      "                        follows; for slow routers; within -t)\n",
+	      "                        follows; for slow routers; within -t)\n"
+	      "  --no-cache            neither use nor write the gateway cache (see 'natctl\n"
+	      "                        help map')\n",
 	      f);
 	print_global_options(f);
 	print_examples(f, examples);
@@ -81,6 +87,7 @@ static void probe_option(void *ctx, struct global_opts *g, int opt, const char *
 	case 'i': p->ifname = arg; break;
 	case OPT_GATEWAY: p->gateway = arg; break;
 	case OPT_WAIT: cli_parse_wait(g, arg, &p->wait_us); break;
+	case OPT_NO_CACHE: p->no_cache = true; break;
 	default: break;
 	}
 }
@@ -201,5 +208,6 @@ int cmd_probe(int argc, char **argv, struct global_opts *g)
 	check_args(&p, argc, first, g, &o.gateway, argv);
 	if (g->usage_error[0])
 		return render_not_run(g, FAILURE_USAGE, g->usage_error);
+	o.cache_dir = cli_cache_dir(g, p.no_cache, p.cache_dir, sizeof(p.cache_dir));
 	return run_probe(&p, g, &o);
 }

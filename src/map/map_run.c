@@ -300,6 +300,8 @@ static void controller_tick(void *self, int64_t now)
 	if (run->finished)
 		return;
 	probe_updates(run, now);
+	if (map_warm_fallback(run, now))
+		return;
 	if (run->op == MAP_OP_EXTERNAL) {
 		if (!map_run_any(run, MAP_MS_PROBING))
 			finish(run);
@@ -451,12 +453,26 @@ struct map_run *map_run_init(struct portmap *pm, struct map_result *r, enum map_
 	return run;
 }
 
+/* From what the cache holds when it says the method answered, else afresh. */
+static void start_probe(struct map_run *run, enum map_method m, const struct map_cache_entry *e)
+{
+	struct portmap *pm = run->pm;
+	if (e && e->seen[m] == MAP_SEEN_YES && pm->ops[m]->warm_start)
+		pm->ops[m]->warm_start(pm->m[m], run, e);
+	else
+		pm->ops[m]->probe_start(pm->m[m], run);
+}
+
 void map_run_start_probes(struct map_run *run, unsigned methods)
 {
 	struct portmap *pm = run->pm;
+	const struct map_cache_entry *e = map_warm_entry(pm, methods);
+	run->discovered = true;
 	for (int m = 0; m < MAP_N_METHODS; m++)
 		run->st[m] = pm->m[m] && (methods & MAP_BIT(m)) ? MAP_MS_PROBING : MAP_MS_OFF;
+	if (e)
+		map_warm_skip(run, e);
 	for (int m = 0; m < MAP_N_METHODS; m++)
 		if (run->st[m] == MAP_MS_PROBING)
-			pm->ops[m]->probe_start(pm->m[m], run);
+			start_probe(run, (enum map_method)m, e);
 }

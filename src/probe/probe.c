@@ -292,6 +292,7 @@ int probe_open(struct probe **out, const struct probe_options *o, struct probe_r
 		.ifname = o->ifname,
 		.gateway = o->gateway,
 		.wait_us = o->wait_us,
+		.cache_dir = o->cache_dir,
 	};
 	struct map_result mres;
 	init_facts(r);

@@ -91,6 +91,11 @@ void cli_parse_wait(struct global_opts *g, const char *arg, int64_t *wait_us);
 /* Once every option is read: the wait must end before the deadline (-t). */
 void cli_check_wait(struct global_opts *g, int64_t wait_us);
 
+/* The gateway cache's directory (map, probe), from $CACHE_DIRECTORY,
+ * $XDG_CACHE_HOME or $HOME, into buf; NULL for no cache (--no-cache, or a
+ * path too long), which -v says. */
+const char *cli_cache_dir(const struct global_opts *g, bool no_cache, char *buf, size_t cap);
+
 /* A one-line diagnostic on stderr that is no result's: "natctl: CMD: message". */
 void cli_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -11,6 +11,7 @@
 #include "natctl/base/failure.h"
 #include "natctl/map/map_types.h"
 #include "natctl/map/ssdp.h"
+#include "natctl/map/store.h"
 #include "natctl/net/gateway.h"
 
 /* An entry older than this is not used: a router's services change
@@ -21,6 +22,7 @@
 /* The whole file: a few hundred bytes. */
 #define MAP_CACHE_FILE_MAX 2048
 #define MAP_CACHE_NAME_MAX 64
+#define MAP_CACHE_DIR_MAX  STORE_PATH_MAX
 
 /* What the last discovery that asked a method learnt of it. */
 enum map_cache_seen {

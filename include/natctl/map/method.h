@@ -30,8 +30,9 @@ struct map_env {
 	void *ctx;
 };
 
-struct map_run;     /* one operation in progress; the controller's */
-struct map_adapter; /* one method's own state, the adapter's */
+struct map_run;         /* one operation in progress; the controller's */
+struct map_cache_entry; /* what the gateway cache holds (map/map_cache.h) */
+struct map_adapter;     /* one method's own state, the adapter's */
 
 /*
  * One row of the method table. The controller calls probe_start for every
@@ -74,6 +75,15 @@ struct map_method_ops {
 	/* --keep: listens for the gateway's announcements of a restart; the
 	 * loop client (at most one) is done once *wake. NULL: it has none. */
 	size_t (*watch)(struct map_adapter *m, const bool *wake, struct loop_client *out);
+	/* A warm start: asks as probe_start does, but from what the gateway
+	 * cache holds of an earlier discovery, falling back to the full one
+	 * itself when that fails; NULL: probe_start (its discovery is one
+	 * request anyway). */
+	void (*warm_start)(struct map_adapter *m, struct map_run *run,
+			   const struct map_cache_entry *e);
+	/* What this run's discovery learnt beyond "it answered", into e for
+	 * the cache; false when that cannot be kept. NULL: nothing more. */
+	bool (*learn)(const struct map_adapter *m, struct map_cache_entry *e);
 };
 
 /* The adapters, one per row of MAP_METHODS (src/map/method_<name>.c). */
