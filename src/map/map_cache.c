@@ -16,7 +16,7 @@
  * natctl-gateway-cache 1
  * gateway 192.168.77.1 02:ab:cd:00:10:ff
  * written 1767225600
- * pcp no no-answer
+ * pcp no no-answer 192.168.77.1:5351: port unreachable (no PCP server)
  * natpmp yes
  * upnp yes
  * upnp-location http://192.168.77.1:5000/rootDesc.xml
@@ -110,6 +110,16 @@ static void put(struct writer *w, const char *fmt, ...)
 		w->len += (size_t)n;
 }
 
+/* "pcp no no-answer WHY": the reason one line of sanitised text. */
+static void put_absent(struct writer *w, const char *name, enum failure f, const char *why)
+{
+	char line[MAP_TEXT_MAX];
+	text_sanitize(line, sizeof(line), why);
+	put(w, "%s no %s%s%s\n", name,
+	    failure_token(f == FAILURE_UNSUPPORTED ? FAILURE_UNSUPPORTED : FAILURE_NO_ANSWER),
+	    line[0] ? " " : "", line);
+}
+
 static void put_methods(struct writer *w, const struct map_cache_entry *e)
 {
 	for (int m = 0; m < MAP_N_METHODS; m++) {
@@ -117,9 +127,7 @@ static void put_methods(struct writer *w, const struct map_cache_entry *e)
 		if (e->seen[m] == MAP_SEEN_YES)
 			put(w, "%s yes\n", name);
 		else if (e->seen[m] == MAP_SEEN_NO)
-			put(w, "%s no %s\n", name,
-			    failure_token(e->absent[m] == FAILURE_UNSUPPORTED ? FAILURE_UNSUPPORTED
-									      : FAILURE_NO_ANSWER));
+			put_absent(w, name, e->absent[m], e->why[m]);
 	}
 }
 
@@ -189,19 +197,24 @@ static bool parse_written(const char *s, int64_t *out)
 	return !*end && v >= 0;
 }
 
-static bool parse_seen(char w[][SSDP_LOCATION_MAX], int n, enum map_method m,
-		       struct map_cache_entry *e)
+/* " yes", or " no no-answer|unsupported[ WHY]" after the method's name. */
+static bool parse_seen(const char *rest, enum map_method m, struct map_cache_entry *e)
 {
-	if (n == 2 && strcmp(w[1], "yes") == 0) {
+	static const char no[] = " no ";
+	if (strcmp(rest, " yes") == 0) {
 		e->seen[m] = MAP_SEEN_YES;
 		return true;
 	}
-	if (n != 3 || strcmp(w[1], "no") != 0)
+	if (strncmp(rest, no, sizeof(no) - 1) != 0)
 		return false;
+	rest += sizeof(no) - 1;
+	size_t n = strcspn(rest, " ");
 	e->seen[m] = MAP_SEEN_NO;
-	e->absent[m] = strcmp(w[2], "no-answer") == 0     ? FAILURE_NO_ANSWER
-		       : strcmp(w[2], "unsupported") == 0 ? FAILURE_UNSUPPORTED
-							  : FAILURE_NONE;
+	e->absent[m] = n == 9 && strncmp(rest, "no-answer", n) == 0      ? FAILURE_NO_ANSWER
+		       : n == 11 && strncmp(rest, "unsupported", n) == 0 ? FAILURE_UNSUPPORTED
+									 : FAILURE_NONE;
+	if (rest[n] == ' ')
+		text_sanitize(e->why[m], sizeof(e->why[m]), rest + n + 1);
 	return e->absent[m] != FAILURE_NONE;
 }
 
@@ -251,20 +264,25 @@ static unsigned key_of(const char *word, enum map_method *m)
 
 static bool parse_line(const char *line, unsigned *seen_keys, struct map_cache_entry *e)
 {
-	char w[3][SSDP_LOCATION_MAX];
-	int n = words(line, w, 3);
+	char w[3][SSDP_LOCATION_MAX], first[32];
+	size_t len = strcspn(line, " ");
 	enum map_method m = MAP_NONE;
-	unsigned key = n > 0 ? key_of(w[0], &m) : 0;
+	if (len == 0 || len >= sizeof(first))
+		return false;
+	memcpy(first, line, len);
+	first[len] = '\0';
+	unsigned key = key_of(first, &m);
 	if (!key || (*seen_keys & key))
 		return false;
 	*seen_keys |= key;
+	if (m != MAP_NONE)
+		return parse_seen(line + len, m, e);
+	int n = words(line, w, 3);
 	if (key == KEY_GATEWAY)
 		return n == 3 && endpoint_parse_ip(&e->gateway, w[1]) == 0 &&
 		       e->gateway.family == AF_INET && gateway_parse_mac(w[2], e->mac);
 	if (key == KEY_WRITTEN)
 		return n == 2 && parse_written(w[1], &e->written);
-	if (m != MAP_NONE)
-		return parse_seen(w, n, m, e);
 	return parse_igd_field(w, n, key, &e->igd);
 }
 
@@ -288,7 +306,7 @@ int map_cache_parse(const char *text, struct map_cache_entry *e)
 	if (strncmp(text, CACHE_MAGIC "\n", first + 1) != 0)
 		return -1;
 	for (const char *p = text + first + 1; *p;) {
-		char line[SSDP_LOCATION_MAX + 64];
+		char line[MAP_TEXT_MAX + 64];
 		size_t n = strcspn(p, "\n");
 		if (n >= sizeof(line) || p[n] != '\n')
 			return -1; /* too long, or cut short (no newline at the end) */

@@ -113,8 +113,10 @@ void map_warm_skip(struct map_run *run, const struct map_cache_entry *e)
 			continue;
 		run->skipped |= MAP_BIT(m);
 		map_run_absent(run, (enum map_method)m, e->absent[m],
-			       "%s when last asked, %s ago (the gateway cache; --no-cache asks)",
-			       e->absent[m] == FAILURE_UNSUPPORTED ? "not spoken" : "no answer",
+			       "%s; not asked: so it was %s ago (the gateway cache; --no-cache asks)",
+			       e->why[m][0]                          ? e->why[m]
+			       : e->absent[m] == FAILURE_UNSUPPORTED ? "another protocol"
+								     : "no answer",
 			       age);
 	}
 }
@@ -159,6 +161,8 @@ static void learn_method(const struct map_run *run, enum map_method m, struct ma
 			run->fail[m] == FAILURE_NO_ANSWER || run->fail[m] == FAILURE_UNSUPPORTED;
 		e->seen[m] = silent ? MAP_SEEN_NO : MAP_SEEN_UNKNOWN;
 		e->absent[m] = run->fail[m];
+		memset(e->why[m], 0, sizeof(e->why[m]));
+		text_sanitize(e->why[m], sizeof(e->why[m]), run->why[m]);
 		return;
 	}
 	e->seen[m] = MAP_SEEN_YES; /* it answered: present, used, or refusing */
@@ -181,10 +185,14 @@ static bool same(const struct map_cache_entry *a, const struct map_cache_entry *
 	struct map_cache_entry x = *a, y = *b;
 	x.written = y.written = 0;
 	for (int m = 0; m < MAP_N_METHODS; m++) {
-		if (x.seen[m] != MAP_SEEN_NO)
+		if (x.seen[m] != MAP_SEEN_NO) {
 			x.absent[m] = FAILURE_NONE;
-		if (y.seen[m] != MAP_SEEN_NO)
+			memset(x.why[m], 0, sizeof(x.why[m]));
+		}
+		if (y.seen[m] != MAP_SEEN_NO) {
 			y.absent[m] = FAILURE_NONE;
+			memset(y.why[m], 0, sizeof(y.why[m]));
+		}
 	}
 	if (!x.have_igd)
 		memset(&x.igd, 0, sizeof(x.igd));

@@ -21,6 +21,7 @@ static struct map_cache_entry sample(void)
 	e.written = NOW - 60;
 	e.seen[MAP_PCP] = MAP_SEEN_NO;
 	e.absent[MAP_PCP] = FAILURE_NO_ANSWER;
+	strcpy(e.why[MAP_PCP], "192.168.77.1:5351: port unreachable (no PCP server)");
 	e.seen[MAP_NATPMP] = MAP_SEEN_NO;
 	e.absent[MAP_NATPMP] = FAILURE_UNSUPPORTED;
 	e.seen[MAP_UPNP] = MAP_SEEN_YES;
@@ -32,17 +33,18 @@ static struct map_cache_entry sample(void)
 	return e;
 }
 
-static const char sample_text[] = "natctl-gateway-cache 1\n"
-				  "gateway 192.168.77.1 02:ab:cd:00:10:ff\n"
-				  "written 1767225540\n"
-				  "pcp no no-answer\n"
-				  "natpmp no unsupported\n"
-				  "upnp yes\n"
-				  "upnp-location http://192.168.77.1:5000/rootDesc.xml\n"
-				  "upnp-urlbase -\n"
-				  "upnp-control /ctl/IPConn\n"
-				  "upnp-service urn:schemas-upnp-org:service:WANIPConnection:2\n"
-				  "upnp-igd 2\n";
+static const char sample_text[] =
+	"natctl-gateway-cache 1\n"
+	"gateway 192.168.77.1 02:ab:cd:00:10:ff\n"
+	"written 1767225540\n"
+	"pcp no no-answer 192.168.77.1:5351: port unreachable (no PCP server)\n"
+	"natpmp no unsupported\n"
+	"upnp yes\n"
+	"upnp-location http://192.168.77.1:5000/rootDesc.xml\n"
+	"upnp-urlbase -\n"
+	"upnp-control /ctl/IPConn\n"
+	"upnp-service urn:schemas-upnp-org:service:WANIPConnection:2\n"
+	"upnp-igd 2\n";
 
 static void map_cache_file_format(void)
 {
@@ -92,10 +94,12 @@ static void map_cache_corrupt_files(void)
 		{"gateway 192.168.77.1 02:ab:cd:00:10:ff\n", "gateway fe80::1 02:ab:cd:00:10:ff\n"},
 		{"written 1767225540\n", "written -5\n"},
 		{"written 1767225540\n", "written 17x\n"},
-		{"pcp no no-answer\n", "pcp no refused\n"},
-		{"pcp no no-answer\n", "pcp maybe\n"},
-		{"pcp no no-answer\n", "pcp no no-answer\npcp yes\n"},
-		{"pcp no no-answer\n", "soap yes\n"},
+		{"pcp no no-answer", "pcp no refused"},
+		{"pcp no no-answer", "pcp maybe"},
+		{"pcp no no-answer", "pcp no"},
+		{"pcp no no-answer", "pcp yes x"},
+		{"pcp no no-answer", "pcp yes\npcp no no-answer"},
+		{"pcp no no-answer", "soap yes\npcp no no-answer"},
 		{"upnp yes\n", "upnp no no-answer\n"},
 		{"upnp yes\n", ""},
 		{"upnp-urlbase -\n", ""},
@@ -119,6 +123,10 @@ static void map_cache_corrupt_files(void)
 			CHECK_EQ_STR(text, "(refused)");
 	}
 	CHECK_EQ_INT(map_cache_parse("", &e), -1);
+	/* A reason is text for people: control bytes in it are made harmless. */
+	edited("(no PCP server)", "\x1b[2J\x9b", text, sizeof(text));
+	CHECK_EQ_INT(map_cache_parse(text, &e), 0);
+	CHECK_EQ_STR(e.why[MAP_PCP], "192.168.77.1:5351: port unreachable ?[2J?");
 }
 
 /* A cache folder under a fresh temporary one. */

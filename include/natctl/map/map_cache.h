@@ -19,8 +19,8 @@
 #define MAP_CACHE_MAX_AGE_S (24 * 60 * 60)
 /* What miniupnpc keeps of a description's URL or service type. */
 #define MAP_CACHE_FIELD_MAX 128
-/* The whole file: a few hundred bytes. */
-#define MAP_CACHE_FILE_MAX 2048
+/* The whole file: a few hundred bytes, or a little more with reasons. */
+#define MAP_CACHE_FILE_MAX 4096
 #define MAP_CACHE_NAME_MAX 64
 #define MAP_CACHE_DIR_MAX  STORE_PATH_MAX
 
@@ -45,8 +45,9 @@ struct map_cache_entry {
 	uint8_t mac[GATEWAY_MAC_LEN];
 	int64_t written; /* wall-clock seconds */
 	enum map_cache_seen seen[MAP_N_METHODS];
-	enum failure absent[MAP_N_METHODS]; /* MAP_SEEN_NO: no-answer or unsupported */
-	bool have_igd;                      /* UPnP answered and its IGD is below */
+	enum failure absent[MAP_N_METHODS];    /* MAP_SEEN_NO: no-answer or unsupported */
+	char why[MAP_N_METHODS][MAP_TEXT_MAX]; /* MAP_SEEN_NO: why, as that run said */
+	bool have_igd;                         /* UPnP answered and its IGD is below */
 	struct map_cache_igd igd;
 };
 
