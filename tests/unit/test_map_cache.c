@@ -221,9 +221,12 @@ static void map_cache_replaced_atomically(void)
 	char tmp[64], dir[600], why[128];
 	struct map_cache_entry a = sample(), b = sample(), got;
 	b.seen[MAP_PCP] = MAP_SEEN_YES;
+	b.absent[MAP_PCP] = FAILURE_NONE;
+	memset(b.why[MAP_PCP], 0, sizeof(b.why[MAP_PCP]));
 	b.seen[MAP_UPNP] = MAP_SEEN_NO;
 	b.absent[MAP_UPNP] = FAILURE_NO_ANSWER;
 	b.have_igd = false;
+	memset(&b.igd, 0, sizeof(b.igd)); /* as the file holds it: no IGD lines */
 	CHECK(temp_cache(tmp, dir, sizeof(dir)));
 	CHECK_EQ_INT(map_cache_save(dir, &a), 0);
 	pid_t pid = fork();
