@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "natctl/base/clock.h"
+#include "natctl/base/text.h"
 #include "natctl/map/map_cache.h"
 
 enum { OPT_COLOR = 0x400 };
@@ -149,9 +150,12 @@ void cli_parse_wait(struct global_opts *g, const char *arg, int64_t *wait_us)
 
 void cli_check_wait(struct global_opts *g, int64_t wait_us)
 {
+	char wait[16], timeout[16];
+	text_seconds(wait, sizeof(wait), wait_us);
+	text_seconds(timeout, sizeof(timeout), g->timeout_us);
 	if (wait_us >= g->timeout_us)
-		cli_usage(g, "--wait %.1f does not end before the deadline (-t %.1f): give -t more",
-			  (double)wait_us / USEC_PER_SEC, (double)g->timeout_us / USEC_PER_SEC);
+		cli_usage(g, "--wait %s does not end before the deadline (-t %s): give -t more",
+			  wait, timeout);
 }
 
 const char *cli_cache_dir(const struct global_opts *g, bool no_cache, char *buf, size_t cap)

@@ -56,7 +56,7 @@ void usage_map(FILE *f)
 	      "      --stun SERVER      the STUN server of --check, HOST[:PORT] (default\n"
 	      "                         stun.voipgate.com:3478, the RFC 5780 one of 'stun')\n"
 	      "      --wait SEC         how long a gateway that does not answer at all gets\n"
-	      "                         before it counts as absent (default 1.1; SSDP's MX\n"
+	      "                         before it counts as absent (default 1.05; SSDP's MX\n"
 	      "                         follows; for slow routers; within -t)\n"
 	      "      --no-cache         neither use nor write the gateway cache (what the\n"
 	      "                         last discovery learnt, for a warm start)\n",

@@ -64,7 +64,7 @@ void usage_probe(FILE *f)
 	      "  -i, --interface IF    use interface IF and its default gateway\n"
 	      "  --gateway ADDRESS     the gateway to ask, instead of the default route's\n"
 	      "  --wait SEC            how long a gateway that does not answer at all gets\n"
-	      "                        before it counts as absent (default 1.1; SSDP's MX\n"
+	      "                        before it counts as absent (default 1.05; SSDP's MX\n"
 	      "                        follows; for slow routers; within -t)\n"
 	      "  --no-cache            neither use nor write the gateway cache (see 'natctl\n"
 	      "                        help map')\n",

@@ -153,9 +153,10 @@ bool map_run_probe_answered(struct map_run *run, enum map_method m, struct reque
 	char gw[ENDPOINT_STRLEN];
 	if (rq->state == REQUEST_PENDING && now >= run->window_end) {
 		request_cancel(rq);
-		map_run_absent(run, m, FAILURE_NO_ANSWER, "no answer from %s:%u within %.1f s",
-			       gw_text(run->pm, gw), port,
-			       (double)(run->window_end - run->start) / USEC_PER_SEC);
+		char wait[16];
+		text_seconds(wait, sizeof(wait), run->window_end - run->start);
+		map_run_absent(run, m, FAILURE_NO_ANSWER, "no answer from %s:%u within %s s",
+			       gw_text(run->pm, gw), port, wait);
 	} else if (rq->state == REQUEST_FAILED) {
 		/* Port unreachable is a gateway with no such server: silence, for a script. */
 		if (rq->sys_error == -ECONNREFUSED)

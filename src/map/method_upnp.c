@@ -154,9 +154,10 @@ static void upnp_probe_update(struct map_adapter *m, struct map_run *run, int64_
 		upnp_client_failure(c, why, sizeof(why));
 		map_run_absent(run, MAP_UPNP, FAILURE_BAD_ANSWER, "%s", why);
 	} else {
+		char wait[16];
+		text_seconds(wait, sizeof(wait), c->search.search_until - c->searched_from);
 		map_run_absent(run, MAP_UPNP, FAILURE_NO_ANSWER,
-			       "no IGD answered the SSDP search within %.1f s (MX %u)%s",
-			       (double)(c->search.search_until - c->searched_from) / USEC_PER_SEC,
+			       "no IGD answered the SSDP search within %s s (MX %u)%s", wait,
 			       c->search.mx,
 			       c->dropped ? " (malformed answers dropped; -v shows them)" : "");
 	}

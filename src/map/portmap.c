@@ -246,7 +246,8 @@ static void nobody_answered(struct map_run *run)
 	struct map_result *r = run->r;
 	char tail[sizeof(r->error)], titles[64];
 	memcpy(tail, r->error, sizeof(tail));
-	double secs = (double)(clock_now_us() - run->start) / USEC_PER_SEC;
+	char secs[16];
+	text_seconds(secs, sizeof(secs), clock_now_us() - run->start);
 	if (r->failure == FAILURE_UNSUPPORTED) {
 		titles_of(run, FAILURE_UNSUPPORTED, titles, sizeof(titles));
 		snprintf(r->error, sizeof(r->error), "the gateway does not speak %s (%s)", titles,
@@ -255,13 +256,12 @@ static void nobody_answered(struct map_run *run)
 		snprintf(r->error, sizeof(r->error), "no route to a gateway (%s)", tail);
 	} else if (r->failure == FAILURE_TIMEOUT) {
 		snprintf(r->error, sizeof(r->error),
-			 "the gateway did not finish answering within %.1f s (%s)", secs, tail);
+			 "the gateway did not finish answering within %s s (%s)", secs, tail);
 	} else if (run->op == MAP_OP_LIST) {
 		snprintf(r->error, sizeof(r->error),
-			 "no gateway that can list mappings answered within %.1f s (%s)", secs,
-			 tail);
+			 "no gateway that can list mappings answered within %s s (%s)", secs, tail);
 	} else {
-		snprintf(r->error, sizeof(r->error), "no gateway answered within %.1f s (%s)", secs,
+		snprintf(r->error, sizeof(r->error), "no gateway answered within %s s (%s)", secs,
 			 tail);
 	}
 }

@@ -63,10 +63,10 @@ enum map_op {
  * counts as absent, unless asked otherwise (--wait): the protocols' own
  * bound. An SSDP search with MX 1 is answered within 1 s by every compliant
  * device (UPnP Device Architecture 1.1 §1.3.3), and natctl's last M-SEARCH
- * round leaves 0.1 s after the first; NAT-PMP and PCP answer in one round
+ * round leaves 50 ms after the first; NAT-PMP and PCP answer in one round
  * trip, and an ICMP port unreachable ends them at once.
  */
-#define MAP_DEFAULT_WAIT_US  (1100 * 1000)
+#define MAP_DEFAULT_WAIT_US  (1050 * 1000)
 #define MAP_LONGEST_LIFETIME 0xffffffffu
 #define MAP_MAX_WARNINGS     8
 #define MAP_TEXT_MAX         320

@@ -21,7 +21,7 @@
 #define SSDP_MX_MAX 5
 /* UDA 1.1 §1.3.2: "control points should send each M-SEARCH message more
  * than once": natctl's rounds all go out within this long of the first. */
-#define SSDP_LAST_ROUND_US (100 * 1000)
+#define SSDP_LAST_ROUND_US (50 * 1000)
 
 /*
  * The MX to ask for when silence is to count as absence after wait_us:
