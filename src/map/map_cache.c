@@ -31,14 +31,7 @@
 int map_cache_dir_choose(char *out, size_t cap, const char *cache_directory,
 			 const char *xdg_cache_home, const char *home)
 {
-	const struct store_places where = {
-		.service = cache_directory,
-		.xdg = xdg_cache_home,
-		.home = home,
-		.home_tail = "/.cache/natctl",
-		.fallback = "/var/cache/natctl",
-	};
-	return store_dir_choose(out, cap, &where);
+	return store_dir_choose(out, cap, &store_cache, cache_directory, xdg_cache_home, home);
 }
 
 static void format_mac(const uint8_t mac[GATEWAY_MAC_LEN], char sep, char out[18])

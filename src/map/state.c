@@ -21,14 +21,8 @@
 int state_dir_choose(struct state_dir *d, const char *state_directory, const char *xdg_state_home,
 		     const char *home)
 {
-	const struct store_places where = {
-		.service = state_directory,
-		.xdg = xdg_state_home,
-		.home = home,
-		.home_tail = "/.local/state/natctl",
-		.fallback = "/var/lib/natctl",
-	};
-	return store_dir_choose(d->path, sizeof(d->path), &where);
+	return store_dir_choose(d->path, sizeof(d->path), &store_state, state_directory,
+				xdg_state_home, home);
 }
 
 int state_dir_create(const struct state_dir *d)

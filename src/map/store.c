@@ -21,21 +21,25 @@ static bool absolute(const char *path)
 	return path && path[0] == '/';
 }
 
-int store_dir_choose(char *out, size_t cap, const struct store_places *where)
+const struct store_kind store_state = {"/.local/state/natctl", "/var/lib/natctl"};
+const struct store_kind store_cache = {"/.cache/natctl", "/var/cache/natctl"};
+
+int store_dir_choose(char *out, size_t cap, const struct store_kind *kind, const char *service,
+		     const char *xdg, const char *home)
 {
-	if (absolute(where->service)) {
-		size_t n = strcspn(where->service, ":");
+	if (absolute(service)) {
+		size_t n = strcspn(service, ":");
 		if (n >= cap)
 			return -ENAMETOOLONG;
-		memcpy(out, where->service, n);
+		memcpy(out, service, n);
 		out[n] = '\0';
 		return 0;
 	}
-	if (absolute(where->xdg))
-		return join(out, cap, where->xdg, "/natctl");
-	if (absolute(where->home))
-		return join(out, cap, where->home, where->home_tail);
-	return join(out, cap, where->fallback, "");
+	if (absolute(xdg))
+		return join(out, cap, xdg, "/natctl");
+	if (absolute(home))
+		return join(out, cap, home, kind->home_tail);
+	return join(out, cap, kind->fallback, "");
 }
 
 int store_dir_create(const char *dir)

@@ -42,26 +42,38 @@ static bool parse_line(const char *line, struct gateway_route *r)
 	return true;
 }
 
-int gateway_parse_proc_route(const char *text, const char *ifname, struct gateway_route *out)
+/* The next row of a /proc table into line: *at starts at the end of the
+ * column titles, and moves on; a row too long for line is skipped. */
+static bool next_row(const char **at, char *line, size_t cap)
 {
-	bool found = false;
-	const char *p = strchr(text, '\n'); /* the first line is the column titles */
+	const char *p = *at;
 	while (p && *++p) {
-		char line[256];
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		if (n < sizeof(line)) {
+		*at = nl;
+		if (n < cap) {
 			memcpy(line, p, n);
 			line[n] = '\0';
-			struct gateway_route r;
-			if (parse_line(line, &r) && (!ifname || strcmp(r.ifname, ifname) == 0) &&
-			    (!found || r.metric < out->metric)) {
-				*out = r;
-				found = true;
-			}
+			return true;
 		}
 		p = nl;
 	}
+	*at = NULL;
+	return false;
+}
+
+int gateway_parse_proc_route(const char *text, const char *ifname, struct gateway_route *out)
+{
+	bool found = false;
+	char line[256];
+	struct gateway_route r;
+	const char *at = strchr(text, '\n'); /* the first line is the column titles */
+	while (next_row(&at, line, sizeof(line)))
+		if (parse_line(line, &r) && (!ifname || strcmp(r.ifname, ifname) == 0) &&
+		    (!found || r.metric < out->metric)) {
+			*out = r;
+			found = true;
+		}
 	return found ? 0 : -1;
 }
 
@@ -128,19 +140,11 @@ static bool arp_line_matches(const char *line, const struct endpoint *ip, const 
 int gateway_parse_proc_arp(const char *text, const struct endpoint *ip, const char *ifname,
 			   uint8_t mac[GATEWAY_MAC_LEN])
 {
-	const char *p = strchr(text, '\n'); /* the first line is the column titles */
-	while (p && *++p) {
-		char line[256];
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		if (n < sizeof(line)) {
-			memcpy(line, p, n);
-			line[n] = '\0';
-			if (arp_line_matches(line, ip, ifname, mac))
-				return 0;
-		}
-		p = nl;
-	}
+	char line[256];
+	const char *at = strchr(text, '\n'); /* the first line is the column titles */
+	while (next_row(&at, line, sizeof(line)))
+		if (arp_line_matches(line, ip, ifname, mac))
+			return 0;
 	return -1;
 }
 

@@ -353,89 +353,97 @@ static int run_warm(struct map_params *p, const char *dir, int64_t timeout_us, s
 	return rc;
 }
 
+/* One case of the cache with the fakes: its folder, what is asked, what came back. */
+struct warm_case {
+	char tmp[64], dir[600];
+	struct map_params p;
+	struct map_result r;
+	struct map_cache_entry e;
+};
+
+static bool warm_case_open(struct warm_case *c, unsigned methods)
+{
+	memset(c, 0, sizeof(*c));
+	c->p = params(MAP_OP_ADD, methods);
+	return temp_cache(c->tmp, c->dir);
+}
+
 /* A cold run writes what it found; the next asks only what answered. */
 static void controller_cache_warm_start(void)
 {
-	char tmp[64], dir[600];
-	struct map_params p = params(MAP_OP_ADD, MAP_ALL_METHODS);
-	struct map_result r;
-	struct map_cache_entry e;
-	CHECK(temp_cache(tmp, dir));
+	struct warm_case c;
+	CHECK(warm_case_open(&c, MAP_ALL_METHODS));
 	/* Silence is absence before UPnP's grace ends: PCP and NAT-PMP are
 	 * decided absent, not left unknown. */
 	configure(FAKE_SILENT, FAKE_SILENT, FAKE_ANSWERS);
-	p.wait_us = 10 * 1000;
-	CHECK_EQ_INT(run_warm(&p, dir, 1000 * 1000, &r), 0);
-	CHECK_EQ_INT(r.method, MAP_UPNP);
-	CHECK_EQ_INT(cache_now(dir, &e), 0);
-	CHECK_EQ_INT(e.seen[MAP_PCP], MAP_SEEN_NO);
-	CHECK_EQ_INT(e.seen[MAP_NATPMP], MAP_SEEN_NO);
-	CHECK_EQ_INT(e.seen[MAP_UPNP], MAP_SEEN_YES);
+	c.p.wait_us = 10 * 1000;
+	CHECK_EQ_INT(run_warm(&c.p, c.dir, 1000 * 1000, &c.r), 0);
+	CHECK_EQ_INT(c.r.method, MAP_UPNP);
+	CHECK_EQ_INT(cache_now(c.dir, &c.e), 0);
+	CHECK_EQ_INT(c.e.seen[MAP_PCP], MAP_SEEN_NO);
+	CHECK_EQ_INT(c.e.seen[MAP_NATPMP], MAP_SEEN_NO);
+	CHECK_EQ_INT(c.e.seen[MAP_UPNP], MAP_SEEN_YES);
 	/* PCP would answer now, but the cache says it did not: not asked. */
 	configure(FAKE_ANSWERS, FAKE_ANSWERS, FAKE_ANSWERS);
-	CHECK_EQ_INT(run_warm(&p, dir, 1000 * 1000, &r), 0);
-	CHECK_EQ_INT(r.method, MAP_UPNP);
+	CHECK_EQ_INT(run_warm(&c.p, c.dir, 1000 * 1000, &c.r), 0);
+	CHECK_EQ_INT(c.r.method, MAP_UPNP);
 	CHECK_EQ_INT(fake_probes[MAP_PCP], 0);
 	CHECK_EQ_INT(fake_probes[MAP_NATPMP], 0);
 	CHECK_EQ_INT(fake_probes[MAP_UPNP], 1);
-	CHECK_EQ_STR(r.errors[0].text, "no answer from 127.0.0.1:5351 within 0.01 s; not asked: so "
-				       "it was 0 s ago (the gateway cache; --no-cache asks)");
+	CHECK_EQ_STR(c.r.errors[0].text,
+		     "no answer from 127.0.0.1:5351 within 0.01 s; not asked: so "
+		     "it was 0 s ago (the gateway cache; --no-cache asks)");
 	/* Without the cache (--no-cache), every method is asked. */
 	configure(FAKE_ANSWERS, FAKE_ANSWERS, FAKE_ANSWERS);
-	CHECK_EQ_INT(run_fakes(&p, 1000 * 1000, &r), 0);
-	CHECK_EQ_INT(r.method, MAP_PCP);
+	CHECK_EQ_INT(run_fakes(&c.p, 1000 * 1000, &c.r), 0);
+	CHECK_EQ_INT(c.r.method, MAP_PCP);
 	CHECK_EQ_INT(fake_probes[MAP_PCP] + fake_probes[MAP_NATPMP] + fake_probes[MAP_UPNP], 3);
-	remove_cache(tmp, dir);
+	remove_cache(c.tmp, c.dir);
 }
 
 /* What the cache said answered is silent now: the others are asked after
  * all, within the same deadline, and the cache says what is there now. */
 static void controller_cache_fallback(void)
 {
-	char tmp[64], dir[600];
-	struct map_params p = params(MAP_OP_ADD, MAP_ALL_METHODS);
-	struct map_result r;
-	struct map_cache_entry e;
-	CHECK(temp_cache(tmp, dir));
-	cache_holds(dir, MAP_SEEN_YES, MAP_SEEN_NO, MAP_SEEN_NO);
+	struct warm_case c;
+	CHECK(warm_case_open(&c, MAP_ALL_METHODS));
+	cache_holds(c.dir, MAP_SEEN_YES, MAP_SEEN_NO, MAP_SEEN_NO);
 	configure(FAKE_SILENT, FAKE_ANSWERS, FAKE_SILENT);
-	p.wait_us = 50 * 1000;
-	CHECK_EQ_INT(run_warm(&p, dir, 1000 * 1000, &r), 0);
-	CHECK_EQ_INT(r.method, MAP_NATPMP);
+	c.p.wait_us = 50 * 1000;
+	CHECK_EQ_INT(run_warm(&c.p, c.dir, 1000 * 1000, &c.r), 0);
+	CHECK_EQ_INT(c.r.method, MAP_NATPMP);
 	CHECK_EQ_INT(fake_probes[MAP_PCP], 1);
 	CHECK_EQ_INT(fake_probes[MAP_NATPMP], 1);
 	CHECK_EQ_INT(fake_probes[MAP_UPNP], 1);
-	CHECK_EQ_INT(cache_now(dir, &e), 0);
-	CHECK_EQ_INT(e.seen[MAP_PCP], MAP_SEEN_NO);
-	CHECK_EQ_INT(e.seen[MAP_NATPMP], MAP_SEEN_YES);
+	CHECK_EQ_INT(cache_now(c.dir, &c.e), 0);
+	CHECK_EQ_INT(c.e.seen[MAP_PCP], MAP_SEEN_NO);
+	CHECK_EQ_INT(c.e.seen[MAP_NATPMP], MAP_SEEN_YES);
 	/* Nothing answers at all: the entry goes, nothing is left to start from. */
 	configure(FAKE_SILENT, FAKE_SILENT, FAKE_SILENT);
-	CHECK_EQ_INT(run_warm(&p, dir, 1000 * 1000, &r), -1);
-	CHECK_EQ_INT(r.failure, FAILURE_NO_ANSWER);
-	CHECK_EQ_INT(cache_now(dir, &e), -ENOENT);
-	remove_cache(tmp, dir);
+	CHECK_EQ_INT(run_warm(&c.p, c.dir, 1000 * 1000, &c.r), -1);
+	CHECK_EQ_INT(c.r.failure, FAILURE_NO_ANSWER);
+	CHECK_EQ_INT(cache_now(c.dir, &c.e), -ENOENT);
+	remove_cache(c.tmp, c.dir);
 }
 
 /* --via a method the cache says is absent: the cache is not used at all. */
 static void controller_cache_only_for_what_answered(void)
 {
-	char tmp[64], dir[600];
-	struct map_params p = params(MAP_OP_ADD, MAP_BIT(MAP_NATPMP));
-	struct map_result r;
-	CHECK(temp_cache(tmp, dir));
-	cache_holds(dir, MAP_SEEN_YES, MAP_SEEN_NO, MAP_SEEN_UNKNOWN);
+	struct warm_case c;
+	CHECK(warm_case_open(&c, MAP_BIT(MAP_NATPMP)));
+	cache_holds(c.dir, MAP_SEEN_YES, MAP_SEEN_NO, MAP_SEEN_UNKNOWN);
 	configure(FAKE_ANSWERS, FAKE_ANSWERS, FAKE_ANSWERS);
-	CHECK_EQ_INT(run_warm(&p, dir, 1000 * 1000, &r), 0);
-	CHECK_EQ_INT(r.method, MAP_NATPMP);
+	CHECK_EQ_INT(run_warm(&c.p, c.dir, 1000 * 1000, &c.r), 0);
+	CHECK_EQ_INT(c.r.method, MAP_NATPMP);
 	CHECK_EQ_INT(fake_probes[MAP_NATPMP], 1);
 	/* A method the cache does not know is asked as always, beside the cached one. */
-	p.methods = MAP_ALL_METHODS;
+	c.p.methods = MAP_ALL_METHODS;
 	configure(FAKE_ANSWERS, FAKE_ANSWERS, FAKE_ANSWERS);
-	CHECK_EQ_INT(run_warm(&p, dir, 1000 * 1000, &r), 0);
-	CHECK_EQ_INT(r.method, MAP_PCP);
+	CHECK_EQ_INT(run_warm(&c.p, c.dir, 1000 * 1000, &c.r), 0);
+	CHECK_EQ_INT(c.r.method, MAP_PCP);
 	CHECK_EQ_INT(fake_probes[MAP_NATPMP], 1); /* it answered the last run */
 	CHECK_EQ_INT(fake_probes[MAP_UPNP], 1);
-	remove_cache(tmp, dir);
+	remove_cache(c.tmp, c.dir);
 }
 
 static void controller_prefers_pcp(void)

@@ -8,22 +8,24 @@
 
 #define STORE_PATH_MAX 480
 
-/* Where a kind of file lives, most specific first (pass the variables'
- * values, NULL when unset). */
-struct store_places {
-	const char *service;   /* systemd's $STATE_DIRECTORY, $CACHE_DIRECTORY: a colon list */
-	const char *xdg;       /* $XDG_STATE_HOME, $XDG_CACHE_HOME: + "/natctl" */
-	const char *home;      /* $HOME: + home_tail */
+/* A kind of file natctl keeps: its place under $HOME, and without any variable. */
+struct store_kind {
 	const char *home_tail; /* "/.local/state/natctl" */
 	const char *fallback;  /* "/var/lib/natctl" */
 };
+extern const struct store_kind store_state; /* the state directory */
+extern const struct store_kind store_cache; /* the gateway cache */
 
 /*
- * The directory: the first of service's list, else xdg + "/natctl", else
- * home + home_tail, else fallback; a relative path is ignored, as the XDG
- * Base Directory specification says. Returns 0, or -ENAMETOOLONG.
+ * The directory of that kind, from the variables' values (NULL when
+ * unset): the first of service's colon-separated list (systemd's
+ * $STATE_DIRECTORY, $CACHE_DIRECTORY), else xdg + "/natctl"
+ * ($XDG_STATE_HOME, $XDG_CACHE_HOME), else home + its tail, else the
+ * fallback; a relative path is ignored, as the XDG Base Directory
+ * specification says. Returns 0, or -ENAMETOOLONG.
  */
-int store_dir_choose(char *out, size_t cap, const struct store_places *where);
+int store_dir_choose(char *out, size_t cap, const struct store_kind *kind, const char *service,
+		     const char *xdg, const char *home);
 
 /* Creates dir and its parents, mode 0700; 0 or -errno. */
 int store_dir_create(const char *dir);
