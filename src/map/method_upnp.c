@@ -373,11 +373,12 @@ static void upnp_info(const struct map_adapter *m, struct map_method_info *out)
 		out->connected = strcmp(c->igd.status, "Connected") == 0;
 }
 
-/* An SSDP answer came, and its description is still being fetched. */
+/* An SSDP answer came, and its description is still being fetched (the
+ * cached IGD's check is no answer yet: it may be gone). */
 static bool upnp_heard(const struct map_adapter *m)
 {
 	const struct upnp_client *c = &cself(m)->client;
-	return c->state == UPNP_DESCRIBING || (c->n_answers > 0 && !c->have_igd);
+	return (c->state == UPNP_DESCRIBING && !c->resuming) || (c->n_answers > 0 && !c->have_igd);
 }
 
 static bool upnp_double_nat_symptom(int code)
