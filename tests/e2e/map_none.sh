@@ -35,6 +35,13 @@ natctl_in client map --wait 5 8080 tcp
 check_eq "--wait past the deadline: usage, exit 2" "$RC" 2
 check "says to give -t more" grep -q "^natctl: map: --wait 5 does not end before the deadline (-t 3): give -t more$" "$ERR"
 
+# probe's gateway part decides by the same bound (STUN, silent here, by the deadline).
+natctl_in client --json --timeout 1.5 probe --stun 198.51.100.10
+check_json "probe: UPnP absent by the SSDP bound" "$OUT" \
+	'.upnp.reason | test("no IGD answered the SSDP search within 1\\.05 s \\(MX 1\\)$")' true
+check_json "probe: PCP absent by the ICMP port unreachable" "$OUT" \
+	'.pcp.reason | test("port unreachable")' true
+
 natctl_in client --json --timeout 0.8 map --via upnp 8080 udp
 took=$TOOK_MS
 check_eq "-t 0.8: exit 3" "$RC" 3
