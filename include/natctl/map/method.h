@@ -54,6 +54,15 @@ struct map_method_ops {
 	/* Asks, with no side effect, whether the gateway speaks it. */
 	void (*probe_start)(struct map_adapter *m, struct map_run *run);
 	void (*probe_update)(struct map_adapter *m, struct map_run *run, int64_t now);
+	/* A warm start: asks as probe_start does, but from what the gateway
+	 * cache holds of an earlier discovery, falling back to the full one
+	 * itself when that fails; NULL: probe_start (its discovery is one
+	 * request anyway). */
+	void (*warm_start)(struct map_adapter *m, struct map_run *run,
+			   const struct map_cache_entry *e);
+	/* What this run's discovery learnt beyond "it answered", into e for
+	 * the cache; false when that cannot be kept. NULL: nothing more. */
+	bool (*learn)(const struct map_adapter *m, struct map_cache_entry *e);
 	/* Starts run's operation: ADD, DELETE or LIST. */
 	void (*op_start)(struct map_adapter *m, struct map_run *run);
 	bool (*op_busy)(const struct map_adapter *m);
@@ -75,15 +84,6 @@ struct map_method_ops {
 	/* --keep: listens for the gateway's announcements of a restart; the
 	 * loop client (at most one) is done once *wake. NULL: it has none. */
 	size_t (*watch)(struct map_adapter *m, const bool *wake, struct loop_client *out);
-	/* A warm start: asks as probe_start does, but from what the gateway
-	 * cache holds of an earlier discovery, falling back to the full one
-	 * itself when that fails; NULL: probe_start (its discovery is one
-	 * request anyway). */
-	void (*warm_start)(struct map_adapter *m, struct map_run *run,
-			   const struct map_cache_entry *e);
-	/* What this run's discovery learnt beyond "it answered", into e for
-	 * the cache; false when that cannot be kept. NULL: nothing more. */
-	bool (*learn)(const struct map_adapter *m, struct map_cache_entry *e);
 };
 
 /* The adapters, one per row of MAP_METHODS (src/map/method_<name>.c). */
