@@ -11,6 +11,7 @@
 #include "natctl/base/clock.h"
 #include "natctl/cli/output_map.h"
 #include "natctl/cli/stun_servers.h"
+#include "natctl/map/map_cache.h"
 #include "natctl/map/map_check.h"
 #include "natctl/map/map_keep.h"
 #include "natctl/map/portmap.h"
@@ -53,7 +54,12 @@ void usage_map(FILE *f)
 	      "                         RFC 5780 STUN server answers through it (TCP, or a\n"
 	      "                         UDP port in use: through a companion UDP mapping)\n"
 	      "      --stun SERVER      the STUN server of --check, HOST[:PORT] (default\n"
-	      "                         stun.voipgate.com:3478, the RFC 5780 one of 'stun')\n",
+	      "                         stun.voipgate.com:3478, the RFC 5780 one of 'stun')\n"
+	      "      --wait SEC         how long a gateway that does not answer at all gets\n"
+	      "                         before it counts as absent (default 1.05; SSDP's MX\n"
+	      "                         follows; for slow routers; within -t)\n"
+	      "      --no-cache         neither use nor write the gateway cache (what the\n"
+	      "                         last discovery learnt, for a warm start)\n",
 	      f);
 	print_global_options(f);
 	print_examples(f, examples);
@@ -73,6 +79,8 @@ enum map_opt {
 	OPT_EXTERNAL,
 	OPT_CHECK,
 	OPT_STUN,
+	OPT_WAIT,
+	OPT_NO_CACHE,
 };
 
 static const struct option map_long_options[] = {
@@ -90,12 +98,15 @@ static const struct option map_long_options[] = {
 	{"external", no_argument, NULL, OPT_EXTERNAL},
 	{"check", no_argument, NULL, OPT_CHECK},
 	{"stun", required_argument, NULL, OPT_STUN},
+	{"wait", required_argument, NULL, OPT_WAIT},
+	{"no-cache", no_argument, NULL, OPT_NO_CACHE},
 	{NULL, 0, NULL, 0},
 };
 
 struct map_cli {
 	struct map_params p;
-	bool keep, lifetime_given, delete_given, list_given, external_given, check;
+	bool keep, lifetime_given, delete_given, list_given, external_given, check, no_cache;
+	char cache_dir[MAP_CACHE_DIR_MAX];
 	const char *stun; /* --stun, or NULL: the default server */
 	struct map_check_options copt;
 	char ifname[IF_NAMESIZE];
@@ -186,6 +197,8 @@ static void on_map_option(void *ctx, struct global_opts *g, int opt, const char 
 	case OPT_EXTERNAL: m->external_given = true; break;
 	case OPT_CHECK: m->check = true; break;
 	case OPT_STUN: m->stun = arg; break;
+	case OPT_WAIT: cli_parse_wait(g, arg, &m->p.wait_us); break;
+	case OPT_NO_CACHE: m->no_cache = true; break;
 	case 'i': parse_interface(g, arg, m); break;
 	default: break;
 	}
@@ -256,6 +269,8 @@ static void check_combination(struct map_cli *m, struct global_opts *g, int oper
 		bad = "--stun goes with --check";
 	if (bad)
 		cli_usage(g, "%s", bad);
+	else if (m->p.wait_us)
+		cli_check_wait(g, m->p.wait_us);
 }
 
 /* ---- running, and the one document of each mode ---- */
@@ -396,6 +411,7 @@ static int run_map(struct map_cli *m, const struct global_opts *g)
 	enum failure f = m->check ? resolve_check_server(m, g, &servers) : FAILURE_NONE;
 	if (f != FAILURE_NONE)
 		return render_not_run(m, &o, f, servers.error);
+	m->p.cache_dir = cli_cache_dir(g, m->no_cache, m->cache_dir, sizeof(m->cache_dir));
 	if (portmap_open(&pm, &m->p, &g->trace, &r) < 0)
 		status = render_not_run(m, &o, r.failure, r.error);
 	else if (m->list_given)

@@ -3,7 +3,9 @@
 # own lab (tests/net/lab.sh) and runs natctl inside the lab's namespaces.
 #
 # Environment: NATCTL (path to the binary, set by CTest), CI (when "true", a
-# test that cannot get namespaces fails instead of skipping).
+# test that cannot get namespaces fails instead of skipping). Each test has
+# a gateway cache of its own ($XDG_CACHE_HOME, a fresh temporary folder
+# removed at the end), so tests neither share one nor write to root's.
 
 set -u
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -60,6 +62,8 @@ e2e_cleanup() {
 	done
 	[ -n "$LAB" ] && lab_down "$LAB" >/dev/null 2>&1
 	LAB=""
+	[ -n "${E2E_CACHE:-}" ] && rm -rf "$E2E_CACHE"
+	E2E_CACHE=""
 }
 
 # e2e_init NAME: checks that namespaces can be had; otherwise SKIP (77), or
@@ -75,6 +79,9 @@ e2e_init() {
 		exit 77
 	fi
 	LAB="e$$"
+	E2E_CACHE=$(mktemp -d /tmp/natctl-e2e-cache.XXXXXX) || exit 1
+	export XDG_CACHE_HOME=$E2E_CACHE
+	unset CACHE_DIRECTORY
 	trap e2e_cleanup EXIT
 	trap 'exit 130' INT TERM
 }
