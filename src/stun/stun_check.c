@@ -14,11 +14,14 @@
 /* RFC 8489 §6.2.1: RTO 500 ms, doubling, Rc = 7 sends. Once the plain
  * request has answered, the check uses 3 x its round trip (20 ms at least,
  * never more than the RFC's), and its silence is decided as nat_behavior
- * decides it: 3 sends and one RTO with no answer. */
+ * decides it: 3 sends and one RTO with no answer, and, because silence here
+ * means exit 5, never before 250 ms from the first send: on a fast path a
+ * server busy for 80 ms must not make a working mapping look closed. */
 #define CHECK_RTO_INITIAL_US (500 * 1000)
 #define CHECK_RTO_FLOOR_US   (20 * 1000)
 #define CHECK_RC             7
 #define CHECK_SILENT_SENDS   3
+#define CHECK_SILENT_MIN_US  (250 * 1000)
 
 static int build(struct check_request *q, uint32_t change, uint16_t response_port)
 {
@@ -103,11 +106,23 @@ static void adopt_rto(struct stun_check *c, int64_t rtt_us)
 	q->interval_us *= 2;
 }
 
-static bool probe_silent(const struct stun_check *c, int64_t now)
+/* When the check's silence may be decided, once it has been sent. */
+static int64_t silence_from(const struct stun_check *c)
 {
 	const struct check_request *q = &c->probe;
-	return c->plain.answered && !q->answered && q->sends >= CHECK_SILENT_SENDS &&
-	       now - q->last_us >= c->rto_us;
+	int64_t at = q->last_us + c->rto_us;
+	int64_t floor = q->first_us + CHECK_SILENT_MIN_US;
+	return at > floor ? at : floor;
+}
+
+static bool silence_over(const struct stun_check *c, int64_t now)
+{
+	return c->probe.sends >= CHECK_SILENT_SENDS && now >= silence_from(c);
+}
+
+static bool probe_silent(const struct stun_check *c, int64_t now)
+{
+	return c->plain.answered && !c->probe.answered && silence_over(c, now);
 }
 
 static void check_tick(void *self, int64_t now)
@@ -225,7 +240,7 @@ static int64_t check_next(void *self)
 	if (pending(&c->probe))
 		at = clock_min(at, c->probe.next_us);
 	if (c->probe.sends)
-		at = clock_min(at, c->probe.last_us + c->rto_us); /* when silence may be decided */
+		at = clock_min(at, silence_from(c));
 	return at;
 }
 
@@ -254,7 +269,7 @@ static void decide_silence(struct stun_check *c)
 	endpoint_format(&c->opt->server, srv);
 	if (!c->plain.answered) {
 		set_reason(c, "no response from %s: the check could not be made", srv);
-	} else if (q->sends >= CHECK_SILENT_SENDS && clock_now_us() - q->last_us >= c->rto_us) {
+	} else if (silence_over(c, clock_now_us())) {
 		c->r->reachable = NAT_TRI_NO;
 		set_reason(c,
 			   "the answer %s sent to external port %u never came in (asked %u times)",

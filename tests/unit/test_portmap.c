@@ -875,6 +875,7 @@ struct keep_log {
 	enum map_event stop;
 	struct map_result last, stopped;
 	const struct map_check_options *check; /* --check, or NULL */
+	int64_t timeout_us;                    /* each operation's bound; 0: 100 ms */
 };
 
 static void keep_emit(void *ctx, enum map_event e, const struct map_result *r)
@@ -901,7 +902,8 @@ static int keep_fake(struct keep_log *log)
 	CHECK_EQ_INT(portmap_open_with(&pm, &p, NULL, &r, fake_table), 0);
 	CHECK_EQ_INT(portmap_run(pm, clock_now_us() + 1000 * 1000, &r), 0);
 	if (sigwatch_open(&sw, &wake) == 0) {
-		rc = map_keep(pm, &r, 100 * 1000, &sw, &wake, log->check, keep_emit, log);
+		rc = map_keep(pm, &r, log->timeout_us ? log->timeout_us : 100 * 1000, &sw, &wake,
+			      log->check, keep_emit, log);
 		sigwatch_close(&sw);
 	}
 	portmap_close(pm);
@@ -943,7 +945,10 @@ static void keep_checks_again(void)
 	struct stun_fake s;
 	pid_t pid = stun_fake_fork(&s, STUN_FAKE_SILENT_CHECK);
 	struct map_check_options o = {.server = s.addr};
-	struct keep_log log = {.stop = MAP_EVENT_ADDRESS_CHANGED, .check = &o};
+	/* the check decides silence 250 ms after its first send at the earliest */
+	struct keep_log log = {.stop = MAP_EVENT_ADDRESS_CHANGED,
+			       .check = &o,
+			       .timeout_us = 400 * 1000};
 	configure(FAKE_SILENT, FAKE_MOVES, FAKE_SILENT);
 	fake_cfg[MAP_NATPMP].lifetime = 1;
 	CHECK(pid > 0);
