@@ -347,6 +347,7 @@ static int do_keep(struct portmap *pm, const struct map_cli *m, const struct glo
 		emit_keep_event((void *)o, MAP_EVENT_FAILED, r);
 		return failure_exit(r->failure);
 	}
+	sigwatch_hangup(&sw, fileno(o->f)); /* `| head -1`: delete when the reader leaves */
 	rc = portmap_run(pm, g->deadline_us, r);
 	check_mapping(pm, m, g->deadline_us, r);
 	if (rc < 0) {
