@@ -124,6 +124,11 @@ static void add_update(struct natpmp_method *s, struct map_run *run)
 		map_run_offered(run, MAP_NATPMP, s->offered);
 	} else if (a->result != NATPMP_RESULT_SUCCESS) {
 		fail_with_result(run, a->result);
+	} else if (a->lifetime == 0) {
+		/* RFC 6886 §3.4: a lifetime of zero destroys a mapping; granted
+		 * in an answer, it means the gateway holds none. */
+		map_run_failed(run, MAP_NATPMP, FAILURE_REFUSED, 0,
+			       "the gateway answered success with lifetime 0: it holds no mapping");
 	} else if (!p->any && a->mapped_port != p->external_port) {
 		/* RFC 6886 §3.3: the suggested port is only a hint; without --any
 		 * a different one is a conflict, and the mapping we did not want goes. */

@@ -186,6 +186,11 @@ static void add_update(struct pcp_method *s, struct map_run *run)
 			       "UNSUPP_OPTION: the gateway does not map for other hosts (THIRD_PARTY)");
 	} else if (resp->result != PCP_RESULT_SUCCESS) {
 		fail_with_result(run, p, resp->result);
+	} else if (resp->lifetime == 0) {
+		/* RFC 6887 §15: a lifetime of zero deletes a mapping; granted in
+		 * a success answer, it means there is none to hold. */
+		map_run_failed(run, MAP_PCP, FAILURE_REFUSED, 0,
+			       "the gateway answered success with lifetime 0: it holds no mapping");
 	} else if (!p->any && resp->external_port != p->external_port) {
 		s->offered = resp->external_port;
 		s->taking_back = true;
