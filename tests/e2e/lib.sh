@@ -3,7 +3,10 @@
 # own lab (tests/net/lab.sh) and runs natctl inside the lab's namespaces.
 #
 # Environment: NATCTL (path to the binary, set by CTest), CI (when "true", a
-# test that cannot get namespaces fails instead of skipping).
+# test that cannot get namespaces fails instead of skipping). Each test has
+# natctl state of its own ($XDG_STATE_HOME, a fresh temporary folder removed
+# at the end), so tests neither share the mappings natctl records nor write
+# to root's home.
 
 set -u
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -60,6 +63,8 @@ e2e_cleanup() {
 	done
 	[ -n "$LAB" ] && lab_down "$LAB" >/dev/null 2>&1
 	LAB=""
+	[ -n "${E2E_STATE:-}" ] && rm -rf "$E2E_STATE"
+	E2E_STATE=""
 }
 
 # e2e_init NAME: checks that namespaces can be had; otherwise SKIP (77), or
@@ -74,6 +79,9 @@ e2e_init() {
 		printf '\n*** SKIP: %s: %s ***\n\n' "$1" "$why" >&2
 		exit 77
 	fi
+	E2E_STATE=$(mktemp -d /tmp/natctl-e2e-state.XXXXXX) || exit 1
+	export XDG_STATE_HOME=$E2E_STATE
+	unset STATE_DIRECTORY
 	LAB="e$$"
 	trap e2e_cleanup EXIT
 	trap 'exit 130' INT TERM
