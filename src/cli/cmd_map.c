@@ -15,6 +15,7 @@
 #include "natctl/base/text.h"
 #include "natctl/cli/output_map.h"
 #include "natctl/cli/stun_servers.h"
+#include "natctl/map/map_cache.h"
 #include "natctl/map/map_check.h"
 #include "natctl/map/map_cleanup.h"
 #include "natctl/map/map_hook.h"
@@ -73,7 +74,12 @@ void usage_map(FILE *f)
 	      "                         RFC 5780 STUN server answers through it (TCP, or a\n"
 	      "                         UDP port in use: through a companion UDP mapping)\n"
 	      "      --stun SERVER      the STUN server of --check, HOST[:PORT] (default\n"
-	      "                         stun.voipgate.com:3478, the RFC 5780 one of 'stun')\n",
+	      "                         stun.voipgate.com:3478, the RFC 5780 one of 'stun')\n"
+	      "      --wait SEC         how long a gateway that does not answer at all gets\n"
+	      "                         before it counts as absent (default 1.05; SSDP's MX\n"
+	      "                         follows; for slow routers; within -t)\n"
+	      "      --no-cache         neither use nor write the gateway cache (what the\n"
+	      "                         last discovery learnt, for a warm start)\n",
 	      f);
 	print_global_options(f);
 	print_examples(f, examples);
@@ -95,6 +101,8 @@ enum map_opt {
 	OPT_STUN,
 	OPT_CLEANUP,
 	OPT_ON_CHANGE,
+	OPT_WAIT,
+	OPT_NO_CACHE,
 };
 
 static const struct option map_long_options[] = {
@@ -114,6 +122,8 @@ static const struct option map_long_options[] = {
 	{"stun", required_argument, NULL, OPT_STUN},
 	{"cleanup", no_argument, NULL, OPT_CLEANUP},
 	{"on-change", required_argument, NULL, OPT_ON_CHANGE},
+	{"wait", required_argument, NULL, OPT_WAIT},
+	{"no-cache", no_argument, NULL, OPT_NO_CACHE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -123,9 +133,11 @@ static const struct option map_long_options[] = {
 struct map_cli {
 	struct map_params p;
 	bool keep, lifetime_given, delete_given, list_given, external_given, check, cleanup;
+	bool no_cache;
 	bool set; /* a range or both transports: one result per mapping */
 	struct map_ask asks[MAP_SET_MAX];
 	size_t n_asks;
+	char cache_dir[MAP_CACHE_DIR_MAX];
 	const char *stun;      /* --stun, or NULL: the default server */
 	const char *on_change; /* --on-change, or NULL */
 	struct map_check_options copt;
@@ -232,6 +244,8 @@ static void on_map_option(void *ctx, struct global_opts *g, int opt, const char 
 	case OPT_STUN: m->stun = arg; break;
 	case OPT_CLEANUP: m->cleanup = true; break;
 	case OPT_ON_CHANGE: parse_on_change(g, arg, m); break;
+	case OPT_WAIT: cli_parse_wait(g, arg, &m->p.wait_us); break;
+	case OPT_NO_CACHE: m->no_cache = true; break;
 	case 'i': parse_interface(g, arg, m); break;
 	default: break;
 	}
@@ -371,6 +385,8 @@ static void check_combination(struct map_cli *m, struct global_opts *g, int oper
 		bad = "--stun goes with --check";
 	if (bad)
 		cli_usage(g, "%s", bad);
+	else if (m->p.wait_us)
+		cli_check_wait(g, m->p.wait_us);
 }
 
 /* ---- natctl's state, and its own UPnP description ---- */
@@ -755,6 +771,7 @@ static int run_map(struct map_cli *m, const struct global_opts *g)
 	make_tag(m);
 	if (!m->external_given)
 		open_state(m);
+	m->p.cache_dir = cli_cache_dir(g, m->no_cache, m->cache_dir, sizeof(m->cache_dir));
 	if (portmap_open(&pm, &m->p, &g->trace, &r) < 0)
 		status = render_not_run(m, &o, r.failure, r.error);
 	else
