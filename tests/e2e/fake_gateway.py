@@ -31,7 +31,9 @@ Runs in the router namespace of a lab without miniupnpd, on 192.168.77.1:
            itself (from 40000 on), whatever port is asked, and forwards it
            for real (nftables DNAT in this namespace, table natctl_fake);
            on SIGHUP every chosen port moves by 1000, as when the provider
-           reassigns them; prints "port PROTO INTERNAL EXTERNAL" per grant.
+           reassigns them; grants at most VPN_GRANT (4 s) of the lifetime
+           asked, so a test sees a renewal every 2 s; prints
+           "port PROTO INTERNAL EXTERNAL" per grant.
 
 On SIGUSR1 the quirks gateway "restarts": its epoch starts again from 0
 and it multicasts a NAT-PMP address announcement (RFC 6886 section 3.2.1).
@@ -61,6 +63,7 @@ state = {"base": time.monotonic() - 1000, "restart": False, "flood": 0, "move": 
 MODES = ("quirks", "hostile", "forged", "forged-then-real", "zero-lifetime", "vpn")
 # vpn: (protocol, client, internal port) -> the external port chosen
 chosen = {}
+VPN_GRANT = 4
 V4MAPPED = b"\0" * 10 + b"\xff\xff"
 
 
@@ -346,7 +349,8 @@ def on_vpn(sock):
             ext = chosen[key]
             print("port %s %d %d" % ("udp" if data[1] == 1 else "tcp", iport, ext), flush=True)
         vpn_forward()
-        sock.sendto(struct.pack("!BBHIHHI", 0, 128 + data[1], 0, epoch, iport, ext, life), addr)
+        sock.sendto(struct.pack("!BBHIHHI", 0, 128 + data[1], 0, epoch, iport, ext,
+                                min(life, VPN_GRANT)), addr)
 
 
 def flood_one(pmp):
