@@ -102,6 +102,22 @@ want 9000-9010 "map --keep 9000-9010"
 want 8080:80-tcp "map --keep 8080:80 tcp"
 want 8080-tcp "map --keep --via upnp --lifetime 3600 8080 tcp" "--via upnp --lifetime 3600"
 want 8080-tcp "map --keep --description * 8080 tcp" "--description *"
+# A misspelt instance is a usage error, exit 2, which RestartPreventExitStatus=
+# keeps from restarting: the real natctl, in an empty network namespace.
+usage_exit() {
+	local -a argv
+	mapfile -d '' -t argv < <(python3 "$expand" "$u/natctl-map@.service" "$1")
+	unshare -n "${argv[@]}" >/dev/null 2>&1
+	echo $?
+}
+if unshare -n true 2>/dev/null; then
+	for inst in 8080-tcpx 80800-udp 9000-9010-8080-tcp; do
+		check "natctl-map@$inst: exit 2 (usage), not restarted" test "$(usage_exit "$inst")" = 2
+	done
+	check "the unit does not restart on exit 2" grep -qx "RestartPreventExitStatus=2" "$unit"
+else
+	printf 'note: no network namespace to be had (unshare -n): the usage exits are not checked\n'
+fi
 check "the expansion refuses what it does not know" \
 	bash -c '! python3 "$1" <(sed "s/%i/%H/" "$2") x >/dev/null 2>&1' _ "$expand" "$unit"
 
