@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # natctl-map@.service without systemd: its ExecStart, expanded for an
 # instance as systemd would (tests/systemd/exec_line.py), runs in the
-# client against miniupnpd with $STATE_DIRECTORY set; every mapping of the
-# instance forwards from the internet side and is in the state there, and
-# SIGTERM (systemctl stop) deletes them all: gone from the gateway, no
-# longer forwarding, exit 0. Once more under strace: every system call
-# made is one the unit's SystemCallFilter= allows, every socket of a family
-# its RestrictAddressFamilies= allows.
+# client against miniupnpd with $STATE_DIRECTORY set, as a user without
+# capabilities (as DynamicUser= and CapabilityBoundingSet= make it); every
+# mapping of the instance forwards from the internet side and is in the
+# state there, and SIGTERM (systemctl stop) deletes them all: gone from the
+# gateway, no longer forwarding, exit 0. Once more under strace: every
+# system call made is one the unit's SystemCallFilter= allows, every socket
+# of a family its RestrictAddressFamilies= allows.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/maplib.bash"
 e2e_init map_systemd
@@ -60,8 +61,15 @@ wait_lines() {
 	return 1
 }
 
+# As DynamicUser= and CapabilityBoundingSet= make it: a user of systemd's
+# dynamic range, no capabilities, no new privileges; the state folder its own.
+DYN_UID=61234
+chown "$DYN_UID:$DYN_UID" "$SVC_STATE"
+chmod 700 "$SVC_STATE"
+AS_SERVICE=(setpriv --reuid=$DYN_UID --regid=$DYN_UID --clear-groups --inh-caps=-all
+	--bounding-set=-all --no-new-privs)
 for p in 7790 7791; do listen_at udp $p; done
-unit_start 7790-7791-udp
+unit_start 7790-7791-udp "${AS_SERVICE[@]}"
 check "natctl-map@7790-7791-udp: two mapped events" wait_lines '^mapped udp ' 2 5
 check "udp 7790 forwards" reaches_at udp 7790
 check "udp 7791 forwards" reaches_at udp 7791
@@ -93,7 +101,8 @@ check "output as the journal shows it" bash -c '! grep -qv -E "^(mapped|deleted)
 listen_at tcp 8090
 listen_at udp 8090
 TRACE=$(mktemp)
-unit_start 8090-both strace -f -qq -o "$TRACE"
+chown "$DYN_UID" "$TRACE"
+unit_start 8090-both "${AS_SERVICE[@]}" strace -f -qq -o "$TRACE"
 check "natctl-map@8090-both: tcp and udp mapped (under strace)" wait_lines '^mapped ' 2 10
 check "tcp 8090 forwards" reaches_at tcp 8090
 check "udp 8090 forwards" reaches_at udp 8090
