@@ -44,7 +44,8 @@ LAB_UPNP_HTTP_PORT=5000
 LAB_READY_TIMEOUT=${LAB_READY_TIMEOUT:-10}
 
 lab_dir() { printf '%s/natctl-lab-%s\n' "${TMPDIR:-/tmp}" "$1"; }
-lab_ns() { printf 'nct-%s-%s\n' "$1" "$2"; }
+# NATCTL_LAB_TAG keeps labs of two checkouts apart when they run the same test
+lab_ns() { printf 'nct-%s%s-%s\n' "${NATCTL_LAB_TAG:-}" "$1" "$2"; }
 
 _lab_log() { [ -n "${LAB_VERBOSE:-}" ] && printf 'lab: %s\n' "$*" >&2; return 0; }
 _lab_err() { printf 'lab.sh: %s\n' "$*" >&2; }
