@@ -24,6 +24,7 @@ NATCTL_ABS=$(command -v "$NATCTL") || { echo "FAIL: no natctl at $NATCTL" >&2; e
 UNIT=$(mktemp -d)/natctl-map@.service
 sed "s|/usr/bin/natctl|$NATCTL_ABS|" "$E2E_DIR/../../systemd/natctl-map@.service" >"$UNIT"
 SVC_STATE=$(mktemp -d)
+SVC_CACHE=$(mktemp -d)
 declare -A LOGS
 
 # listen_at PROTO PORT: a listener whose log reaches/blocked find by port.
@@ -35,8 +36,9 @@ reaches_at() { LISTEN_LOG=${LOGS[$1/$2]} reaches "$1" "$2"; }
 blocked_at() { LISTEN_LOG=${LOGS[$1/$2]} blocked "$1" "$2"; }
 
 # unit_start INSTANCE [WRAPPER...]: the instance's ExecStart in the client,
-# as systemd runs it (STATE_DIRECTORY and the unit's Environment=; the
-# test's XDG_STATE_HOME stays set, to show STATE_DIRECTORY comes first);
+# as systemd runs it (STATE_DIRECTORY, CACHE_DIRECTORY and the unit's
+# Environment=; the test's XDG_STATE_HOME and XDG_CACHE_HOME stay set, to
+# show the service's folders come first);
 # output in $SVC_OUT, PID in $SVC_PID.
 unit_start() {
 	local inst=$1
@@ -44,7 +46,7 @@ unit_start() {
 	local -a argv
 	mapfile -d '' -t argv < <(python3 "$E2E_DIR/../systemd/exec_line.py" "$UNIT" "$inst")
 	SVC_OUT=$(mktemp)
-	ip netns exec "$(lab_ns "$LAB" client)" env STATE_DIRECTORY="$SVC_STATE" \
+	ip netns exec "$(lab_ns "$LAB" client)" env STATE_DIRECTORY="$SVC_STATE" CACHE_DIRECTORY="$SVC_CACHE" \
 		NATCTL_MAP_OPTIONS= "$@" "${argv[@]}" >"$SVC_OUT" 2>&1 &
 	SVC_PID=$!
 	E2E_PIDS+=("$SVC_PID")
@@ -64,8 +66,8 @@ wait_lines() {
 # As DynamicUser= and CapabilityBoundingSet= make it: a user of systemd's
 # dynamic range, no capabilities, no new privileges; the state folder its own.
 DYN_UID=61234
-chown "$DYN_UID:$DYN_UID" "$SVC_STATE"
-chmod 700 "$SVC_STATE"
+chown "$DYN_UID:$DYN_UID" "$SVC_STATE" "$SVC_CACHE"
+chmod 700 "$SVC_STATE" "$SVC_CACHE"
 AS_SERVICE=(setpriv --reuid=$DYN_UID --regid=$DYN_UID --clear-groups --inh-caps=-all
 	--bounding-set=-all --no-new-privs)
 for p in 7790 7791; do listen_at udp $p; done
@@ -82,6 +84,8 @@ state_has() {
 check "udp 7790 in the state under \$STATE_DIRECTORY" state_has udp 7790
 check "udp 7791 in the state under \$STATE_DIRECTORY" state_has udp 7791
 check "nothing written under \$XDG_STATE_HOME" test -z "$(ls -A "$XDG_STATE_HOME")"
+check "the gateway cache under \$CACHE_DIRECTORY" test -n "$(ls -A "$SVC_CACHE")"
+check "nothing written under \$XDG_CACHE_HOME" test -z "$(ls -A "$XDG_CACHE_HOME")"
 check "the state is private (0700 folder, 0600 files)" bash -c \
 	'[ "$(stat -c %a "$1")" = 700 ] && ! find "$1" -type f ! -perm 600 | grep -q .' _ "$SVC_STATE"
 kill -TERM "$SVC_PID"
@@ -152,5 +156,5 @@ families=$(sed -nE 's/^[0-9]+ +socket(pair)?\((AF_[A-Z0-9]+),.*/\2/p' "$TRACE" |
 check "sockets of AF_INET, AF_INET6, AF_NETLINK, AF_UNIX only ($families)" \
 	bash -c '[ -n "$1" ] && ! tr " " "\n" <<<"$1" | grep -qvxE "AF_(INET|INET6|NETLINK|UNIX)"' _ "$families"
 rm -f "$TRACE" "$SVC_OUT" "${LOGS[@]}"
-rm -rf "$SVC_STATE" "$(dirname "$UNIT")"
+rm -rf "$SVC_STATE" "$SVC_CACHE" "$(dirname "$UNIT")"
 e2e_done
