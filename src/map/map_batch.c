@@ -189,18 +189,12 @@ static size_t batch_clients(struct map_batch *b, struct loop_client **out)
 	return n;
 }
 
-/* Lanes for every method with jobs: as many as it has jobs, at most as
- * many as the method allows (PORTMAP_LANES unless it says fewer). */
-static size_t max_lanes(const struct map_method_ops *ops)
-{
-	return ops && ops->lanes && ops->lanes < PORTMAP_LANES ? ops->lanes : PORTMAP_LANES;
-}
-
+/* Lanes for every method with jobs: as many as it has jobs, PORTMAP_LANES at most. */
 static void open_lanes(struct map_batch *b)
 {
 	for (int m = 0; m < MAP_N_METHODS; m++) {
-		size_t want = 0, cap = max_lanes(b->main->ops[m]);
-		for (size_t i = 0; i < b->n && want < cap; i++)
+		size_t want = 0;
+		for (size_t i = 0; i < b->n && want < PORTMAP_LANES; i++)
 			want += b->jobs[i].method == m;
 		for (size_t k = 0; k < want; k++) {
 			if (!lane_open(&b->lanes[b->n_lanes], b->main, (enum map_method)m))

@@ -457,25 +457,12 @@ static bool upnp_adopt(struct map_adapter *lane, struct map_adapter *from)
 	return true;
 }
 
-/*
- * An IGD serves one SOAP request at a time (miniupnpd: one loop, each
- * request handled whole), so a batch's further requests only wait in its
- * queue, each against miniupnpc's 5 s read bound: one that runs out of it
- * is reported failed although the gateway makes the mapping later. Four
- * in flight keep the gateway busy while the next workers start
- * (bench/map: 256 mappings from miniupnpd in about 0.5 s with 2 or 4,
- * 1.3 s with 16; from the lab's miniupnpd, slowed by its debug log, a
- * third of them timed out with 16).
- */
-#define UPNP_LANES 4
-
 const struct map_method_ops map_method_upnp = {
 	.id = MAP_UPNP,
 	.permanent = true,
 	.third_party = true,
 	.lists = true,
 	.peer = "an IGD",
-	.lanes = UPNP_LANES,
 	.open = upnp_open,
 	.close = upnp_close,
 	.probe_start = upnp_probe_start,

@@ -47,7 +47,6 @@ struct map_method_ops {
 	bool lists;              /* can list the gateway's mappings (MAP_OP_LIST) */
 	const char *no_external; /* why it reports no external address by itself, or NULL */
 	const char *peer;        /* who it waits for ("an IGD"); NULL: the gateway */
-	unsigned lanes;          /* a batch's jobs in flight at once; 0: PORTMAP_LANES */
 
 	/* Opens its client; NULL when memory ran out. */
 	struct map_adapter *(*open)(const struct map_env *env);
