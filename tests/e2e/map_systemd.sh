@@ -36,6 +36,7 @@ reaches_at() { LISTEN_LOG=${LOGS[$1/$2]} reaches "$1" "$2"; }
 blocked_at() { LISTEN_LOG=${LOGS[$1/$2]} blocked "$1" "$2"; }
 
 # unit_start INSTANCE [WRAPPER...]: the instance's ExecStart in the client,
+# with $OPTIONS as the unit's NATCTL_MAP_OPTIONS (a drop-in's Environment=),
 # as systemd runs it (STATE_DIRECTORY, CACHE_DIRECTORY and the unit's
 # Environment=; the test's XDG_STATE_HOME and XDG_CACHE_HOME stay set, to
 # show the service's folders come first);
@@ -47,7 +48,7 @@ unit_start() {
 	mapfile -d '' -t argv < <(python3 "$E2E_DIR/../systemd/exec_line.py" "$UNIT" "$inst")
 	SVC_OUT=$(mktemp)
 	ip netns exec "$(lab_ns "$LAB" client)" env STATE_DIRECTORY="$SVC_STATE" CACHE_DIRECTORY="$SVC_CACHE" \
-		NATCTL_MAP_OPTIONS= "$@" "${argv[@]}" >"$SVC_OUT" 2>&1 &
+		NATCTL_MAP_OPTIONS="${OPTIONS:-}" "$@" "${argv[@]}" >"$SVC_OUT" 2>&1 &
 	SVC_PID=$!
 	E2E_PIDS+=("$SVC_PID")
 }
@@ -101,13 +102,29 @@ check "udp 7790 no longer forwards" blocked_at udp 7790
 check "udp 7791 no longer forwards" blocked_at udp 7791
 check "output as the journal shows it" bash -c '! grep -qv -E "^(mapped|deleted) udp " "$1"' _ "$SVC_OUT"
 
-# Under strace: the system calls and address families the sandbox must allow.
+# Under strace: the system calls and address families the sandbox must
+# allow, with an --on-change hook (a child watched by a pidfd) from
+# NATCTL_MAP_OPTIONS; the hook writes where the service may, its state.
 listen_at tcp 8090
 listen_at udp 8090
 TRACE=$(mktemp)
 chown "$DYN_UID" "$TRACE"
+OPTIONS="--on-change $SVC_STATE/hook.sh"
+printf '#!/bin/sh\necho "$NATCTL_EVENT $NATCTL_TRANSPORT $NATCTL_EXTERNAL_PORT" >>"$STATE_DIRECTORY/hook.log"\n' \
+	>"$SVC_STATE/hook.sh"
+chmod 755 "$SVC_STATE/hook.sh"
 unit_start 8090-both "${AS_SERVICE[@]}" strace -f -qq -o "$TRACE"
+OPTIONS=""
 check "natctl-map@8090-both: tcp and udp mapped (under strace)" wait_lines '^mapped ' 2 10
+hook_ran() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ "$(grep -c '^mapped .* 8090$' "$SVC_STATE/hook.log" 2>/dev/null)" = 2 ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+check "the hook from NATCTL_MAP_OPTIONS ran for tcp and udp" hook_ran
 check "tcp 8090 forwards" reaches_at tcp 8090
 check "udp 8090 forwards" reaches_at udp 8090
 natctl_pid=$(pgrep -P "$SVC_PID" -x natctl)
@@ -150,6 +167,8 @@ check "the filter as expanded allows socket and setrlimit, not reboot or chroot"
 	'grep -qx socket <<<"$1" && grep -qx setrlimit <<<"$1" && ! grep -qxE "reboot|chroot" <<<"$1"' _ "$allowed"
 used=$(sed -nE 's/^[0-9]+ +([a-z0-9_]+)\(.*/\1/p; s/^[0-9]+ +<\.\.\. ([a-z0-9_]+) resumed>.*/\1/p' "$TRACE" | sort -u)
 check "strace saw natctl's calls ($(wc -l <<<"$used") kinds)" grep -qx socket <<<"$used"
+check "... the hook's too (fork and a pidfd, or waitpid before Linux 5.3)" \
+	grep -qxE 'pidfd_open|wait4' <<<"$used"
 denied=$(comm -23 <(printf '%s\n' "$used") <(printf '%s\n' "$allowed" | sort -u) | paste -sd ' ')
 check_eq "every call allowed by SystemCallFilter=@system-service ~@privileged" "$denied" ""
 families=$(sed -nE 's/^[0-9]+ +socket(pair)?\((AF_[A-Z0-9]+),.*/\2/p' "$TRACE" | sort -u | paste -sd ' ')
