@@ -69,7 +69,7 @@ exposure=$(systemd-analyze security --offline=yes "$u/natctl-map@.service" 2>&1 
 	sed -n 's/.*Overall exposure level for [^ ]*: \([0-9.]*\).*/\1/p')
 check "sandbox exposure $exposure <= 2.0" awk -v e="$exposure" 'BEGIN { exit !(e != "" && e <= 2.0) }'
 for key in DynamicUser=yes ProtectSystem=strict ProtectHome=yes PrivateTmp=yes NoNewPrivileges=yes \
-	CapabilityBoundingSet= StateDirectory=natctl Restart=on-failure \
+	CapabilityBoundingSet= StateDirectory=natctl Restart=on-failure KillMode=mixed \
 	"RestrictAddressFamilies=AF_INET AF_INET6 AF_NETLINK AF_UNIX" SystemCallFilter=@system-service; do
 	check "the unit sets $key" grep -qx -- "$key" "$unit"
 done
