@@ -33,6 +33,16 @@ ok() {
 	printf 'ok: %s\n' "$*" >&2
 }
 
+# wait_line FILE PATTERN [SECONDS]: until a line of FILE matches (3 s).
+wait_line() {
+	local i
+	for ((i = 0; i < ${3:-3} * 20; i++)); do
+		grep -q -- "$2" "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # check DESCRIPTION COMMAND...: the command must succeed.
 check() {
 	local what=$1

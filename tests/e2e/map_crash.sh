@@ -11,16 +11,6 @@ e2e_init map_crash
 map_lab port-restricted
 LEASES="$(lab_dir "$LAB")/upnp.leases"
 
-# wait_line FILE PATTERN: until a line of FILE matches (up to 3 s).
-wait_line() {
-	local i
-	for ((i = 0; i < 60; i++)); do
-		grep -q -- "$2" "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # nft_dnat_rules: how many DNAT rules miniupnpd has in the router.
 nft_dnat_rules() {
 	in_ns router nft list table inet natctl_upnp | grep -c 'dnat'

@@ -16,21 +16,11 @@ keep_start() {
 	E2E_PIDS+=("$KEEP_PID")
 }
 
-# wait_line PATTERN SECONDS: until a line of $KEEP_OUT matches.
-wait_line() {
-	local i
-	for ((i = 0; i < $2 * 20; i++)); do
-		grep -q -- "$1" "$KEEP_OUT" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 listen client udp 7777
 # UPnP takes short leases (miniupnpd's min_lifetime binds NAT-PMP and PCP only).
 keep_start --json map --keep --via upnp --lifetime 2 7777 udp
-check "mapped event" wait_line '"event":"mapped"' 3
-check "renewed at half the lifetime" wait_line '"event":"renewed"' 3
+check "mapped event" wait_line "$KEEP_OUT" '"event":"mapped"' 3
+check "renewed at half the lifetime" wait_line "$KEEP_OUT" '"event":"renewed"' 3
 check "still forwarding after renewals" reaches udp 7777
 kill -TERM "$KEEP_PID"
 wait "$KEEP_PID"
@@ -46,7 +36,7 @@ check_eq "nothing on stderr" "$(cat "$KEEP_ERR")" ""
 
 listen client tcp 8443
 keep_start map --keep --via pcp 8443 tcp
-check "text: mapped line" wait_line '^mapped tcp 203.0.113.2:8443 -> 192.168.77.10:8443 via pcp' 3
+check "text: mapped line" wait_line "$KEEP_OUT" '^mapped tcp 203.0.113.2:8443 -> 192.168.77.10:8443 via pcp' 3
 check "forwarding while kept" reaches tcp 8443
 kill -INT "$KEEP_PID"
 wait "$KEEP_PID"
@@ -57,7 +47,7 @@ check "gone (upnpc)" upnpc_lacks TCP 8443
 check "TCP refused after the signal" blocked tcp 8443
 
 keep_start map --keep --via natpmp 8444 tcp
-check "natpmp kept" wait_line '^mapped tcp' 3
+check "natpmp kept" wait_line "$KEEP_OUT" '^mapped tcp' 3
 kill -HUP "$KEEP_PID"
 wait "$KEEP_PID"
 check_eq "SIGHUP: exit 0" "$?" 0

@@ -11,16 +11,6 @@
 e2e_init map_reboot
 map_lab port-restricted --uptime no
 
-# wait_line FILE PATTERN SECONDS: until a line of FILE matches.
-wait_line() {
-	local i
-	for ((i = 0; i < $3 * 20; i++)); do
-		grep -q -- "$2" "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # reaches_at PORT: through that port's own listener.
 declare -A LOGS OUTS
 reaches_at() { LISTEN_LOG=${LOGS[$1]} reaches tcp "$1"; }

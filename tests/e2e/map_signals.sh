@@ -17,16 +17,6 @@ keep_start() {
 	E2E_PIDS+=("$KEEP_PID")
 }
 
-# wait_line FILE PATTERN: until a line of FILE matches (up to 3 s).
-wait_line() {
-	local i
-	for ((i = 0; i < 60; i++)); do
-		grep -q -- "$2" "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # held_then_gone SIG PORT: a mapping kept, forwarding; SIG; deleted, exit 0.
 held_then_gone() {
 	local sig=$1 port=$2 rc=0

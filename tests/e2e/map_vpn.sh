@@ -27,16 +27,6 @@ echo "\$NATCTL_EVENT \$NATCTL_METHOD \$NATCTL_TRANSPORT \$NATCTL_INTERNAL_PORT \
 HOOK
 chmod +x "$BIN/natctl-port-changed"
 
-# wait_for FILE PATTERN SECONDS: until FILE has a line matching.
-wait_for() {
-	local i
-	for ((i = 0; i < $3 * 20; i++)); do
-		grep -q -- "$2" "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # port_of FILE EVENT PROTO: the external port of the last such event line.
 port_of() {
 	sed -n "s/^$2 $3 $PUBLIC:\\([0-9]*\\) -> .*/\\1/p" "$1" | tail -n 1
@@ -55,26 +45,26 @@ ip netns exec "$(lab_ns "$LAB" client)" env PATH="$BIN:$PATH" sh -c "exec $RECIP
 	>"$OUT_FILE" 2>/dev/null &
 KEEP_PID=$!
 E2E_PIDS+=("$KEEP_PID")
-check "recipe: tcp mapped" wait_for "$OUT_FILE" '^mapped tcp' 3
-check "recipe: udp mapped" wait_for "$OUT_FILE" '^mapped udp' 3
+check "recipe: tcp mapped" wait_line "$OUT_FILE" '^mapped tcp' 3
+check "recipe: udp mapped" wait_line "$OUT_FILE" '^mapped udp' 3
 t1=$(port_of "$OUT_FILE" mapped tcp)
 u1=$(port_of "$OUT_FILE" mapped udp)
 check "recipe: the gateway chose the ports ($t1, $u1), not 51413" \
 	test "${t1:-51413}" != 51413 -a "${u1:-51413}" != 51413
-check "recipe: hook run for mapped, tcp" wait_for "$HOOK_LOG" "^mapped natpmp tcp 51413 $PUBLIC $t1 " 3
-check "recipe: hook run for mapped, udp" wait_for "$HOOK_LOG" "^mapped natpmp udp 51413 $PUBLIC $u1 " 3
+check "recipe: hook run for mapped, tcp" wait_line "$HOOK_LOG" "^mapped natpmp tcp 51413 $PUBLIC $t1 " 3
+check "recipe: hook run for mapped, udp" wait_line "$HOOK_LOG" "^mapped natpmp udp 51413 $PUBLIC $u1 " 3
 check "recipe: forwarding tcp $t1" reaches_on tcp "$t1"
 check "recipe: forwarding udp $u1" reaches_on udp "$u1"
 
 kill -HUP "$FAKE_PID" # the provider moves every port by 1000
 t2=$((t1 + 1000))
 u2=$((u1 + 1000))
-check "port change: remapped tcp with the new port" wait_for "$OUT_FILE" "^remapped tcp $PUBLIC:$t2 " 4
-check "port change: remapped udp with the new port" wait_for "$OUT_FILE" "^remapped udp $PUBLIC:$u2 " 4
+check "port change: remapped tcp with the new port" wait_line "$OUT_FILE" "^remapped tcp $PUBLIC:$t2 " 4
+check "port change: remapped udp with the new port" wait_line "$OUT_FILE" "^remapped udp $PUBLIC:$u2 " 4
 check "port change: hook run with NATCTL_EXTERNAL_PORT=$t2" \
-	wait_for "$HOOK_LOG" "^remapped natpmp tcp 51413 $PUBLIC $t2 " 3
+	wait_line "$HOOK_LOG" "^remapped natpmp tcp 51413 $PUBLIC $t2 " 3
 check "port change: hook run with NATCTL_EXTERNAL_PORT=$u2" \
-	wait_for "$HOOK_LOG" "^remapped natpmp udp 51413 $PUBLIC $u2 " 3
+	wait_line "$HOOK_LOG" "^remapped natpmp udp 51413 $PUBLIC $u2 " 3
 check_eq "port change: one hook run per transport and event" \
 	"$(cut -d' ' -f1,3 "$HOOK_LOG" | sort | uniq -d)" ""
 check "port change: forwarding tcp $t2" reaches_on tcp "$t2"
@@ -94,7 +84,7 @@ ip netns exec "$(lab_ns "$LAB" client)" "$NATCTL" -t 0.3 --json map --keep --via
 	--lifetime 60 --on-change "echo \$\$ >$HANG_PID; exec sleep 30" 51414 tcp >"$HANG_OUT" 2>/dev/null &
 KEEP_PID=$!
 E2E_PIDS+=("$KEEP_PID")
-check "hanging hook: hook-failed within 5 s" wait_for "$HANG_OUT" '"event":"hook-failed"' 5
+check "hanging hook: hook-failed within 5 s" wait_line "$HANG_OUT" '"event":"hook-failed"' 5
 check "hanging hook: the reason: killed at its bound" \
 	bash -c "grep '\"event\":\"hook-failed\"' '$HANG_OUT' | jq -e '.error | test(\"still running at its bound: killed\")' >/dev/null"
 check "hanging hook: a renewal came while it hung" \

@@ -29,6 +29,19 @@ struct endpoint golden_ep(const char *ip, uint16_t port)
 	return e;
 }
 
+void golden_mapping(struct map_result *r, enum map_method m, int protocol, uint16_t port,
+		    uint32_t lifetime)
+{
+	memset(r, 0, sizeof(*r));
+	r->ok = true;
+	r->method = m;
+	r->gateway = golden_ep("192.168.77.1", 0);
+	r->protocol = protocol;
+	r->internal = golden_ep("192.168.77.10", port);
+	r->external = golden_ep("203.0.113.2", port);
+	r->lifetime = lifetime;
+}
+
 struct nat_test *golden_add_test(struct nat_report *r, const char *name, struct endpoint local,
 				 struct endpoint dst, uint32_t change, unsigned sends)
 {

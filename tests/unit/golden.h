@@ -10,6 +10,7 @@
 
 #include "natctl/base/addr.h"
 #include "natctl/cli/output.h"
+#include "natctl/map/map_types.h"
 #include "natctl/stun/nat_behavior.h"
 
 /* One rendering in progress: out.f and out.err are memory streams. */
@@ -34,6 +35,10 @@ void golden_end_at(struct golden *g, const char *name, const char *file, int lin
 
 /* An endpoint from an IP literal and a port (0 for an address alone). */
 struct endpoint golden_ep(const char *ip, uint16_t port);
+
+/* A mapping made: the lab's gateway, client 192.168.77.10:port, 203.0.113.2:port outside. */
+void golden_mapping(struct map_result *r, enum map_method m, int protocol, uint16_t port,
+		    uint32_t lifetime);
 
 /* Appends one STUN exchange to a report's evidence, unanswered, sent `sends` times. */
 struct nat_test *golden_add_test(struct nat_report *r, const char *name, struct endpoint local,

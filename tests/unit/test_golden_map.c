@@ -46,20 +46,6 @@ static void keep_goldens(const char *base, enum map_event e, const struct map_re
 	}
 }
 
-/* A mapping as fill_common leaves it: this host 192.168.77.10, gateway 192.168.77.1. */
-static void map_base(struct map_result *r, enum map_method m, int protocol, uint16_t port,
-		     uint32_t lifetime)
-{
-	memset(r, 0, sizeof(*r));
-	r->ok = true;
-	r->method = m;
-	r->gateway = golden_ep("192.168.77.1", 0);
-	r->protocol = protocol;
-	r->internal = golden_ep("192.168.77.10", port);
-	r->external = golden_ep("203.0.113.2", port);
-	r->lifetime = lifetime;
-}
-
 static void add_warning(struct map_result *r, const char *text)
 {
 	snprintf(r->warnings[r->n_warnings++], MAP_TEXT_MAX, "%s", text);
@@ -108,7 +94,7 @@ static void failed_base(struct map_result *r, int protocol, uint16_t port)
 static void golden_map_mapped(void)
 {
 	struct map_result r;
-	map_base(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
+	golden_mapping(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
 	add_error(&r, MAP_UPNP, 0, "no IGD answered the SSDP search");
 	event_goldens("map_mapped", MAP_EVENT_MAPPED, &r);
 }
@@ -117,7 +103,7 @@ static void golden_map_mapped(void)
 static void golden_map_mapped_upnp_permanent(void)
 {
 	struct map_result r;
-	map_base(&r, MAP_UPNP, IPPROTO_TCP, 8080, 0);
+	golden_mapping(&r, MAP_UPNP, IPPROTO_TCP, 8080, 0);
 	r.external = (struct endpoint){.port = 8080};
 	snprintf(r.description, sizeof(r.description), "natctl");
 	add_warning(&r, "the gateway takes only permanent UPnP leases: mapped with lease 0; delete "
@@ -130,7 +116,7 @@ static void golden_map_mapped_upnp_permanent(void)
 static void golden_map_mapped_no_gateway(void)
 {
 	struct map_result r;
-	map_base(&r, MAP_UPNP, IPPROTO_UDP, 51820, 7200);
+	golden_mapping(&r, MAP_UPNP, IPPROTO_UDP, 51820, 7200);
 	r.gateway = (struct endpoint){0};
 	snprintf(r.description, sizeof(r.description), "natctl");
 	add_error_as(&r, MAP_PCP, FAILURE_NO_ROUTE, 0, "no default IPv4 gateway on eth0");
@@ -142,7 +128,7 @@ static void golden_map_mapped_no_gateway(void)
 static void golden_map_mapped_double_nat(void)
 {
 	struct map_result r;
-	map_base(&r, MAP_NATPMP, IPPROTO_TCP, 8080, 7200);
+	golden_mapping(&r, MAP_NATPMP, IPPROTO_TCP, 8080, 7200);
 	r.external = golden_ep("100.64.0.2", 8080);
 	add_warning(&r, "the gateway's external address 100.64.0.2 is carrier-grade NAT space (RFC "
 			"6598, 100.64.0.0/10): the mapping only opens the inner NAT (double NAT)");
@@ -155,7 +141,7 @@ static void golden_map_mapped_double_nat(void)
 static void golden_map_renewed(void)
 {
 	struct map_result r;
-	map_base(&r, MAP_NATPMP, IPPROTO_TCP, 8080, 3600);
+	golden_mapping(&r, MAP_NATPMP, IPPROTO_TCP, 8080, 3600);
 	add_warning(&r, "NAT-PMP has no permanent mappings: the gateway granted 3600 s");
 	event_goldens("map_renewed", MAP_EVENT_RENEWED, &r);
 }
@@ -164,7 +150,7 @@ static void golden_map_renewed(void)
 static void golden_map_remapped(void)
 {
 	struct map_result r;
-	map_base(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
+	golden_mapping(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
 	r.external.port = 51821;
 	event_goldens("map_remapped", MAP_EVENT_REMAPPED, &r);
 }
@@ -173,7 +159,7 @@ static void golden_map_remapped(void)
 static void golden_map_renew_failed(void)
 {
 	struct map_result r;
-	map_base(&r, MAP_NATPMP, IPPROTO_TCP, 8080, 3600);
+	golden_mapping(&r, MAP_NATPMP, IPPROTO_TCP, 8080, 3600);
 	r.ok = false;
 	add_error(&r, MAP_NATPMP, 0, "no answer from 192.168.77.1:5351");
 	snprintf(r.error, sizeof(r.error), "natpmp: no answer from 192.168.77.1:5351");
@@ -186,7 +172,7 @@ static void golden_map_renew_failed(void)
 static void golden_map_renew_failed_as_kept(void)
 {
 	struct map_result r;
-	map_base(&r, MAP_NATPMP, IPPROTO_UDP, 51820, 7200);
+	golden_mapping(&r, MAP_NATPMP, IPPROTO_UDP, 51820, 7200);
 	r.ok = false;
 	add_error_as(&r, MAP_NATPMP, FAILURE_TIMEOUT, 0,
 		     "the gateway did not finish the request within the deadline");
@@ -201,7 +187,7 @@ static void golden_map_renew_failed_as_kept(void)
 static void golden_map_lost(void)
 {
 	struct map_result r;
-	map_base(&r, MAP_PCP, IPPROTO_TCP, 8080, 7200);
+	golden_mapping(&r, MAP_PCP, IPPROTO_TCP, 8080, 7200);
 	r.ok = false;
 	add_error(&r, MAP_PCP, 0, "no answer from 192.168.77.1:5351");
 	snprintf(r.error, sizeof(r.error), "pcp: no answer from 192.168.77.1:5351");
@@ -213,7 +199,7 @@ static void golden_map_lost(void)
 static void golden_map_address_changed(void)
 {
 	struct map_result r;
-	map_base(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
+	golden_mapping(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
 	r.external = golden_ep("198.51.100.23", 51820);
 	event_goldens("map_keep_address_changed", MAP_EVENT_ADDRESS_CHANGED, &r);
 }
@@ -222,7 +208,7 @@ static void golden_map_address_changed(void)
 static void golden_map_keep_mapped_and_failed(void)
 {
 	struct map_result r;
-	map_base(&r, MAP_UPNP, IPPROTO_UDP, 7777, 2);
+	golden_mapping(&r, MAP_UPNP, IPPROTO_UDP, 7777, 2);
 	snprintf(r.description, sizeof(r.description), "natctl");
 	keep_goldens("map_keep_mapped", MAP_EVENT_MAPPED, &r);
 	failed_base(&r, IPPROTO_UDP, 7777);
@@ -238,7 +224,7 @@ static void golden_map_keep_mapped_and_failed(void)
 static void golden_map_mapped_longest(void)
 {
 	struct map_result r;
-	map_base(&r, MAP_NATPMP, IPPROTO_TCP, 8080, MAP_LONGEST_LIFETIME);
+	golden_mapping(&r, MAP_NATPMP, IPPROTO_TCP, 8080, MAP_LONGEST_LIFETIME);
 	event_goldens("map_mapped_longest", MAP_EVENT_MAPPED, &r);
 }
 
@@ -246,7 +232,7 @@ static void golden_map_mapped_longest(void)
 static void golden_map_deleted_other_host(void)
 {
 	struct map_result r;
-	map_base(&r, MAP_UPNP, IPPROTO_TCP, 9000, 0);
+	golden_mapping(&r, MAP_UPNP, IPPROTO_TCP, 9000, 0);
 	r.internal = golden_ep("192.168.77.50", 9000);
 	r.deleted_by = MAP_BIT(MAP_UPNP);
 	event_goldens("map_deleted_other_host", MAP_EVENT_DELETED, &r);
@@ -258,7 +244,7 @@ static void golden_map_quiet(void)
 {
 	struct map_result r;
 	struct golden g;
-	map_base(&r, MAP_NATPMP, IPPROTO_TCP, 8080, 7200);
+	golden_mapping(&r, MAP_NATPMP, IPPROTO_TCP, 8080, 7200);
 	add_warning(&r, "the gateway did not tell its external address");
 	for (int json = 0; json <= 1; json++) {
 		golden_begin(&g, json, false);
@@ -280,7 +266,7 @@ static void golden_map_deleted(void)
 	struct map_result r;
 	const char *refused = "NOT_AUTHORIZED: the gateway refuses mappings (NAT-PMP disabled or "
 			      "forbidden)";
-	map_base(&r, MAP_PCP, IPPROTO_UDP, 51820, 0);
+	golden_mapping(&r, MAP_PCP, IPPROTO_UDP, 51820, 0);
 	r.deleted_by = MAP_BIT(MAP_PCP) | MAP_BIT(MAP_UPNP);
 	add_error_as(&r, MAP_NATPMP, FAILURE_REFUSED, 2, refused);
 	snprintf(r.warnings[r.n_warnings++], MAP_TEXT_MAX, "natpmp: %s", refused);
@@ -291,7 +277,7 @@ static void golden_map_deleted(void)
 static void golden_map_deleted_upnp(void)
 {
 	struct map_result r;
-	map_base(&r, MAP_UPNP, IPPROTO_TCP, 8080, 0);
+	golden_mapping(&r, MAP_UPNP, IPPROTO_TCP, 8080, 0);
 	r.external = (struct endpoint){.port = 8080};
 	r.deleted_by = MAP_BIT(MAP_UPNP);
 	add_error(&r, MAP_PCP, 0, "no answer from 192.168.77.1:5351");
@@ -320,7 +306,7 @@ static void with_check(struct map_result *r, enum nat_tri reachable, uint16_t po
 static void golden_map_check_reachable(void)
 {
 	struct map_result r;
-	map_base(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
+	golden_mapping(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
 	with_check(&r, NAT_TRI_YES, 51820, CHECK_REACHED("51820"));
 	event_goldens("map_check_reachable", MAP_EVENT_MAPPED, &r);
 }
@@ -332,7 +318,7 @@ static void golden_map_check_unreachable(void)
 {
 	struct map_result r;
 	struct golden g;
-	map_base(&r, MAP_NATPMP, IPPROTO_UDP, 40000, 7200);
+	golden_mapping(&r, MAP_NATPMP, IPPROTO_UDP, 40000, 7200);
 	r.external = golden_ep("100.64.0.2", 40000);
 	add_warning(&r, "the gateway's external address 100.64.0.2 is carrier-grade NAT space (RFC "
 			"6598, 100.64.0.0/10): the mapping only opens the inner NAT (double NAT)");
@@ -364,7 +350,7 @@ static void golden_map_check_unreachable(void)
 static void golden_map_check_tcp_companion(void)
 {
 	struct map_result r;
-	map_base(&r, MAP_UPNP, IPPROTO_TCP, 8080, 7200);
+	golden_mapping(&r, MAP_UPNP, IPPROTO_TCP, 8080, 7200);
 	snprintf(r.description, sizeof(r.description), "natctl");
 	with_check(&r, NAT_TRI_YES, 40123,
 		   CHECK_REACHED("40123") "; checked through a companion UDP mapping of port "
@@ -380,7 +366,7 @@ static void golden_map_check_tcp_companion(void)
 static void golden_map_check_not_checked(void)
 {
 	struct map_result r;
-	map_base(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
+	golden_mapping(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
 	r.internal = golden_ep("192.168.77.11", 51820);
 	with_check(&r, NAT_TRI_UNKNOWN, 0,
 		   "the mapping points at another host (192.168.77.11): only that host can listen "

@@ -10,19 +10,6 @@
 /* Every --keep event of these files happened at 2026-11-20T08:13:20.123Z. */
 #define KEEP_TIME_MS 1795162400123LL
 
-static void mapping(struct map_result *r, enum map_method m, int protocol, uint16_t port,
-		    uint32_t lifetime)
-{
-	memset(r, 0, sizeof(*r));
-	r->ok = true;
-	r->method = m;
-	r->gateway = golden_ep("192.168.77.1", 0);
-	r->protocol = protocol;
-	r->internal = golden_ep("192.168.77.10", port);
-	r->external = golden_ep("203.0.113.2", port);
-	r->lifetime = lifetime;
-}
-
 static void set_goldens(const char *base, const char *operation, const struct map_result *rs,
 			size_t n, const struct map_result *summary)
 {
@@ -52,10 +39,10 @@ static void keep_goldens(const char *base, enum map_event e, const struct map_re
 static void golden_map_set_range(void)
 {
 	struct map_result rs[4], summary;
-	mapping(&rs[0], MAP_UPNP, IPPROTO_TCP, 9000, 7200);
-	mapping(&rs[1], MAP_UPNP, IPPROTO_UDP, 9000, 7200);
-	mapping(&rs[2], MAP_UPNP, IPPROTO_TCP, 9001, 7200);
-	mapping(&rs[3], MAP_UPNP, IPPROTO_UDP, 9001, 0);
+	golden_mapping(&rs[0], MAP_UPNP, IPPROTO_TCP, 9000, 7200);
+	golden_mapping(&rs[1], MAP_UPNP, IPPROTO_UDP, 9000, 7200);
+	golden_mapping(&rs[2], MAP_UPNP, IPPROTO_TCP, 9001, 7200);
+	golden_mapping(&rs[3], MAP_UPNP, IPPROTO_UDP, 9001, 0);
 	for (int i = 0; i < 3; i++)
 		snprintf(rs[i].description, sizeof(rs[i].description), "natctl host");
 	rs[3].ok = false;
@@ -78,9 +65,9 @@ static void golden_map_set_range(void)
 static void golden_map_set_cleanup(void)
 {
 	struct map_result rs[2], summary;
-	mapping(&rs[0], MAP_PCP, IPPROTO_UDP, 51413, 0);
+	golden_mapping(&rs[0], MAP_PCP, IPPROTO_UDP, 51413, 0);
 	rs[0].deleted_by = MAP_BIT(MAP_PCP);
-	mapping(&rs[1], MAP_UPNP, IPPROTO_TCP, 8080, 0);
+	golden_mapping(&rs[1], MAP_UPNP, IPPROTO_TCP, 8080, 0);
 	snprintf(rs[1].warnings[rs[1].n_warnings++], MAP_TEXT_MAX, "the gateway no longer had it");
 	memset(&summary, 0, sizeof(summary));
 	summary.method = MAP_NONE;
@@ -102,7 +89,7 @@ static void golden_map_set_cleanup_empty(void)
 static void golden_map_keep_remapped_port(void)
 {
 	struct map_result r;
-	mapping(&r, MAP_NATPMP, IPPROTO_UDP, 51413, 60);
+	golden_mapping(&r, MAP_NATPMP, IPPROTO_UDP, 51413, 60);
 	r.external.port = 40123;
 	keep_goldens("map_keep_remapped_port", MAP_EVENT_REMAPPED, &r);
 }
@@ -111,7 +98,7 @@ static void golden_map_keep_remapped_port(void)
 static void golden_map_keep_hook_failed(void)
 {
 	struct map_result r;
-	mapping(&r, MAP_NATPMP, IPPROTO_UDP, 51413, 60);
+	golden_mapping(&r, MAP_NATPMP, IPPROTO_UDP, 51413, 60);
 	r.ok = false;
 	r.failure = FAILURE_SYSTEM;
 	snprintf(r.error, sizeof(r.error),
