@@ -82,6 +82,16 @@ static bool mapping_failed(const struct map_result *r)
 	return r->failure != FAILURE_NONE && r->failure != FAILURE_UNREACHABLE;
 }
 
+/* An IPv6 pinhole says so, and why its internal address is this one; an
+ * IPv4 mapping has neither key (its documents are as they were). */
+static void json_family(struct json_writer *w, const struct map_result *r)
+{
+	if (r->internal.family != AF_INET6 && !r->source[0])
+		return;
+	json_string(w, "family", "ipv6");
+	json_string(w, "source", r->source[0] ? r->source : NULL);
+}
+
 /* The keys of a mapping, success or not; lifetime and method are null on failure. */
 static void json_mapping(struct json_writer *w, const char *event, const struct map_result *r)
 {
@@ -93,6 +103,7 @@ static void json_mapping(struct json_writer *w, const char *event, const struct 
 	json_string(w, "transport", map_protocol_name(r->protocol));
 	json_endpoint(w, "internal", &r->internal);
 	json_endpoint(w, "external", &r->external);
+	json_family(w, r);
 	if (!failed && r->method != MAP_NONE)
 		json_uint(w, "lifetime", r->lifetime);
 	else
@@ -187,6 +198,8 @@ static void event_text(FILE *f, enum map_event e, const struct map_result *r)
 	lifetime_text(r->lifetime, life, sizeof(life));
 	fprintf(f, "%s %s %s -> %s via %s (gateway %s), %s\n", map_event_name(e), proto, ext, in,
 		map_method_name(r->method), gw, life);
+	if (r->source[0])
+		fprintf(f, "source: %s\n", r->source);
 	if (r->check.asked)
 		fprintf(f, "check: %s: %s\n", map_check_word(&r->check), r->check.reason);
 }
