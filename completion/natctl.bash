@@ -14,12 +14,13 @@ _natctl_global_argopts=(-t --timeout --color)
 
 # Each command's own options, and those of them that take a value.
 _natctl_map_opts=(--via --lifetime --keep --any --description --internal -i --interface
-	--gateway --delete --force --list --external --check --stun)
-_natctl_map_argopts=(--via --lifetime --description --internal -i --interface --gateway --stun)
+	--gateway --delete --force --list --external --check --stun --wait --no-cache)
+_natctl_map_argopts=(--via --lifetime --description --internal -i --interface --gateway --stun
+	--wait)
 _natctl_stun_opts=(--address-only --tcp --local-port --path)
 _natctl_stun_argopts=(--local-port)
-_natctl_probe_opts=(--stun --test-mapping -i --interface --gateway)
-_natctl_probe_argopts=(--stun -i --interface --gateway)
+_natctl_probe_opts=(--stun --test-mapping -i --interface --gateway --wait --no-cache)
+_natctl_probe_argopts=(--stun -i --interface --gateway --wait)
 
 # Prints the options valid in the context of command $1 ("" before the
 # command, and for help): all of them, or with $2 = arg those taking a value.
@@ -94,7 +95,8 @@ _natctl_complete_value() {
 	--color) mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur") ;;
 	-i | --interface) mapfile -t COMPREPLY < <(compgen -W "$(_natctl_interfaces)" -- "$cur") ;;
 	--stun) mapfile -t COMPREPLY < <(compgen -A hostname -- "$cur") ;;
-	# --timeout, --lifetime, --description, --internal, --gateway, --local-port: free text.
+	# --timeout, --lifetime, --description, --internal, --gateway, --local-port,
+	# --wait: free text.
 	*) COMPREPLY=() ;;
 	esac
 }

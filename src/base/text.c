@@ -81,3 +81,16 @@ void text_lines_add(char *lines, size_t width, size_t max, size_t *n, const char
 	text_lines_vadd(lines, width, max, n, fmt, ap);
 	va_end(ap);
 }
+
+void text_seconds(char *out, size_t cap, int64_t us)
+{
+	long long cs = (long long)((us < 0 ? 0 : us) + 5000) / 10000;
+	int n = snprintf(out, cap, "%lld.%02lld", cs / 100, cs % 100);
+	/* "1.50" -> "1.5", "3.00" -> "3" */
+	while (n > 0 && (size_t)n < cap && (out[n - 1] == '0' || out[n - 1] == '.')) {
+		bool dot = out[n - 1] == '.';
+		out[--n] = '\0';
+		if (dot)
+			break;
+	}
+}

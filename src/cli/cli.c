@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "natctl/base/clock.h"
+#include "natctl/base/text.h"
+#include "natctl/map/map_cache.h"
 
 enum { OPT_COLOR = 0x400 };
 
@@ -138,6 +140,36 @@ int parse_seconds(const char *s, double min, double max, int64_t *us)
 		return -1;
 	*us = (int64_t)llround(v * USEC_PER_SEC);
 	return 0;
+}
+
+void cli_parse_wait(struct global_opts *g, const char *arg, int64_t *wait_us)
+{
+	if (parse_seconds(arg, 0.1, 60, wait_us) < 0)
+		cli_usage(g, "invalid --wait '%s': expected seconds from 0.1 to 60", arg);
+}
+
+void cli_check_wait(struct global_opts *g, int64_t wait_us)
+{
+	char wait[16], timeout[16];
+	text_seconds(wait, sizeof(wait), wait_us);
+	text_seconds(timeout, sizeof(timeout), g->timeout_us);
+	if (wait_us >= g->timeout_us)
+		cli_usage(g, "--wait %s does not end before the deadline (-t %s): give -t more",
+			  wait, timeout);
+}
+
+const char *cli_cache_dir(const struct global_opts *g, bool no_cache, char *buf, size_t cap)
+{
+	if (no_cache) {
+		trace_log(&g->trace, "cache: not used (--no-cache)");
+		return NULL;
+	}
+	if (map_cache_dir_choose(buf, cap, getenv("CACHE_DIRECTORY"), getenv("XDG_CACHE_HOME"),
+				 getenv("HOME")) < 0) {
+		trace_log(&g->trace, "cache: not used: its directory's path is too long");
+		return NULL;
+	}
+	return buf;
 }
 
 void global_opts_arm(struct global_opts *g)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // `natctl map`: open, keep, delete or list port mappings on the gateway (PCP, NAT-PMP, UPnP IGD).
+#include <fcntl.h>
 #include <net/if.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include "natctl/base/text.h"
 #include "natctl/cli/output_map.h"
 #include "natctl/cli/stun_servers.h"
+#include "natctl/map/map_cache.h"
 #include "natctl/map/map_check.h"
 #include "natctl/map/map_cleanup.h"
 #include "natctl/map/map_hook.h"
@@ -73,7 +76,12 @@ void usage_map(FILE *f)
 	      "                         RFC 5780 STUN server answers through it (TCP, or a\n"
 	      "                         UDP port in use: through a companion UDP mapping)\n"
 	      "      --stun SERVER      the STUN server of --check, HOST[:PORT] (default\n"
-	      "                         stun.voipgate.com:3478, the RFC 5780 one of 'stun')\n",
+	      "                         stun.voipgate.com:3478, the RFC 5780 one of 'stun')\n"
+	      "      --wait SEC         how long a gateway that does not answer at all gets\n"
+	      "                         before it counts as absent (default 1.05; SSDP's MX\n"
+	      "                         follows; for slow routers; within -t)\n"
+	      "      --no-cache         neither use nor write the gateway cache (what the\n"
+	      "                         last discovery learnt, for a warm start)\n",
 	      f);
 	print_global_options(f);
 	print_examples(f, examples);
@@ -95,6 +103,8 @@ enum map_opt {
 	OPT_STUN,
 	OPT_CLEANUP,
 	OPT_ON_CHANGE,
+	OPT_WAIT,
+	OPT_NO_CACHE,
 };
 
 static const struct option map_long_options[] = {
@@ -114,6 +124,8 @@ static const struct option map_long_options[] = {
 	{"stun", required_argument, NULL, OPT_STUN},
 	{"cleanup", no_argument, NULL, OPT_CLEANUP},
 	{"on-change", required_argument, NULL, OPT_ON_CHANGE},
+	{"wait", required_argument, NULL, OPT_WAIT},
+	{"no-cache", no_argument, NULL, OPT_NO_CACHE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -123,9 +135,11 @@ static const struct option map_long_options[] = {
 struct map_cli {
 	struct map_params p;
 	bool keep, lifetime_given, delete_given, list_given, external_given, check, cleanup;
+	bool no_cache;
 	bool set; /* a range or both transports: one result per mapping */
 	struct map_ask asks[MAP_SET_MAX];
 	size_t n_asks;
+	char cache_dir[MAP_CACHE_DIR_MAX];
 	const char *stun;      /* --stun, or NULL: the default server */
 	const char *on_change; /* --on-change, or NULL */
 	struct map_check_options copt;
@@ -233,6 +247,8 @@ static void on_map_option(void *ctx, struct global_opts *g, int opt, const char 
 	case OPT_STUN: m->stun = arg; break;
 	case OPT_CLEANUP: m->cleanup = true; break;
 	case OPT_ON_CHANGE: parse_on_change(g, arg, m); break;
+	case OPT_WAIT: cli_parse_wait(g, arg, &m->p.wait_us); break;
+	case OPT_NO_CACHE: m->no_cache = true; break;
 	case 'i': parse_interface(g, arg, m); break;
 	default: break;
 	}
@@ -417,6 +433,8 @@ static void check_combination(struct map_cli *m, struct global_opts *g, int oper
 		bad = conflict(m, operands);
 	if (bad)
 		cli_usage(g, "%s", bad);
+	else if (m->p.wait_us)
+		cli_check_wait(g, m->p.wait_us);
 }
 
 /* ---- natctl's state, and its own UPnP description ---- */
@@ -676,6 +694,19 @@ static int keep_all(struct portmap *pm, const struct map_cli *m, const struct gl
 	return failure_exit(worst(rs, m->n_asks));
 }
 
+/* The reader of stdout left (`| head -1`, SIGPIPE): nobody is there to
+ * read the rest, which is no failure of the run, so it goes to /dev/null
+ * and the exit status says how the mappings ended. */
+static void reader_gone(FILE *f)
+{
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, fileno(f));
+		close(fd);
+	}
+	clearerr(f);
+}
+
 static int do_keep(struct portmap *pm, const struct map_cli *m, const struct global_opts *g,
 		   const struct output *o, struct map_result *r)
 {
@@ -708,6 +739,8 @@ static int do_keep(struct portmap *pm, const struct map_cli *m, const struct glo
 	}
 	free(rs);
 	sigwatch_close(&sw);
+	if (sw.signo == SIGPIPE)
+		reader_gone(o->f);
 	return status;
 }
 
@@ -801,6 +834,7 @@ static int run_map(struct map_cli *m, const struct global_opts *g)
 	make_tag(m);
 	if (!m->external_given)
 		open_state(m);
+	m->p.cache_dir = cli_cache_dir(g, m->no_cache, m->cache_dir, sizeof(m->cache_dir));
 	if (portmap_open(&pm, &m->p, &g->trace, &r) < 0)
 		status = render_not_run(m, &o, r.failure, r.error);
 	else

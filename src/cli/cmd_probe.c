@@ -8,6 +8,7 @@
 #include "natctl/cli/cli.h"
 #include "natctl/cli/output.h"
 #include "natctl/cli/stun_servers.h"
+#include "natctl/map/map_cache.h"
 #include "natctl/probe/probe.h"
 
 #define PROBE_MAX_STUN 8
@@ -18,15 +19,20 @@ struct probe_cli {
 	bool test_mapping;
 	const char *ifname;
 	const char *gateway;
+	int64_t wait_us;
+	bool no_cache;
+	char cache_dir[MAP_CACHE_DIR_MAX];
 };
 
-enum { OPT_STUN = 0x100, OPT_TEST_MAPPING, OPT_GATEWAY };
+enum { OPT_STUN = 0x100, OPT_TEST_MAPPING, OPT_GATEWAY, OPT_WAIT, OPT_NO_CACHE };
 
 static const struct option probe_long_options[] = {
 	{"stun", required_argument, NULL, OPT_STUN},
 	{"test-mapping", no_argument, NULL, OPT_TEST_MAPPING},
 	{"interface", required_argument, NULL, 'i'},
 	{"gateway", required_argument, NULL, OPT_GATEWAY},
+	{"wait", required_argument, NULL, OPT_WAIT},
+	{"no-cache", no_argument, NULL, OPT_NO_CACHE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -39,7 +45,7 @@ void usage_probe(FILE *f)
 		NULL,
 	};
 	fputs("usage: natctl probe [--stun SERVER[:PORT]]... [--test-mapping]\n"
-	      "                    [-i IFNAME] [--gateway ADDRESS]\n"
+	      "                    [-i IFNAME] [--gateway ADDRESS] [--wait SEC] [--no-cache]\n"
 	      "\n"
 	      "Diagnoses the network in one go: the default gateway, which port-mapping\n"
 	      "protocols it speaks (UPnP IGD, NAT-PMP, PCP) and the external address each\n"
@@ -56,7 +62,12 @@ void usage_probe(FILE *f)
 	      "                        that answered, report whether it was accepted, check\n"
 	      "                        it from outside by STUN, delete it\n"
 	      "  -i, --interface IF    use interface IF and its default gateway\n"
-	      "  --gateway ADDRESS     the gateway to ask, instead of the default route's\n",
+	      "  --gateway ADDRESS     the gateway to ask, instead of the default route's\n"
+	      "  --wait SEC            how long a gateway that does not answer at all gets\n"
+	      "                        before it counts as absent (default 1.05; SSDP's MX\n"
+	      "                        follows; for slow routers; within -t)\n"
+	      "  --no-cache            neither use nor write the gateway cache (see 'natctl\n"
+	      "                        help map')\n",
 	      f);
 	print_global_options(f);
 	print_examples(f, examples);
@@ -75,6 +86,8 @@ static void probe_option(void *ctx, struct global_opts *g, int opt, const char *
 	case OPT_TEST_MAPPING: p->test_mapping = true; break;
 	case 'i': p->ifname = arg; break;
 	case OPT_GATEWAY: p->gateway = arg; break;
+	case OPT_WAIT: cli_parse_wait(g, arg, &p->wait_us); break;
+	case OPT_NO_CACHE: p->no_cache = true; break;
 	default: break;
 	}
 }
@@ -102,7 +115,9 @@ static void check_args(const struct probe_cli *p, int argc, int first, struct gl
 	else if (p->gateway &&
 		 (endpoint_parse_ip(gateway, p->gateway) < 0 || gateway->family != AF_INET))
 		cli_usage(g, "invalid gateway '%s': expected an IPv4 address", p->gateway);
-	else
+	else if (p->wait_us)
+		cli_check_wait(g, p->wait_us);
+	if (!g->usage_error[0])
 		check_stun_operands(p, g);
 }
 
@@ -186,11 +201,13 @@ int cmd_probe(int argc, char **argv, struct global_opts *g)
 		return EXIT_OK;
 	struct probe_options o = {.test_mapping = p.test_mapping,
 				  .ifname = p.ifname,
+				  .wait_us = p.wait_us,
 				  .start_us = g->start_us,
 				  .deadline = g->deadline_us,
 				  .trace = &g->trace};
 	check_args(&p, argc, first, g, &o.gateway, argv);
 	if (g->usage_error[0])
 		return render_not_run(g, FAILURE_USAGE, g->usage_error);
+	o.cache_dir = cli_cache_dir(g, p.no_cache, p.cache_dir, sizeof(p.cache_dir));
 	return run_probe(&p, g, &o);
 }

@@ -154,8 +154,10 @@ bool map_run_probe_answered(struct map_run *run, enum map_method m, struct reque
 	char gw[ENDPOINT_STRLEN];
 	if (rq->state == REQUEST_PENDING && now >= run->window_end) {
 		request_cancel(rq);
-		map_run_absent(run, m, FAILURE_NO_ANSWER, "no answer from %s:%u",
-			       gw_text(run->pm, gw), port);
+		char wait[16];
+		text_seconds(wait, sizeof(wait), run->window_end - run->start);
+		map_run_absent(run, m, FAILURE_NO_ANSWER, "no answer from %s:%u within %s s",
+			       gw_text(run->pm, gw), port, wait);
 	} else if (rq->state == REQUEST_FAILED) {
 		/* Port unreachable is a gateway with no such server: silence, for a script. */
 		if (rq->sys_error == -ECONNREFUSED)
@@ -183,6 +185,11 @@ bool map_env_for_other_host(const struct map_env *env)
 {
 	return endpoint_is_set(&env->p->internal) &&
 	       !endpoint_same_ip(&env->p->internal, &env->local);
+}
+
+int64_t map_env_wait_us(const struct map_env *env)
+{
+	return env->p->wait_us > 0 ? env->p->wait_us : MAP_DEFAULT_WAIT_US;
 }
 
 uint32_t map_env_wire_lifetime(const struct map_env *env)
@@ -295,6 +302,8 @@ static void controller_tick(void *self, int64_t now)
 	if (run->finished)
 		return;
 	probe_updates(run, now);
+	if (map_warm_fallback(run, now))
+		return;
 	if (run->op == MAP_OP_EXTERNAL) {
 		if (!map_run_any(run, MAP_MS_PROBING))
 			finish(run);
@@ -457,16 +466,30 @@ struct map_run *map_run_init(struct portmap *pm, struct map_result *r, enum map_
 	run->op = op;
 	run->start = clock_now_us();
 	run->deadline = deadline;
-	run->window_end = clock_min(deadline, run->start + MAP_DISCOVERY_WINDOW_US);
+	run->window_end = clock_min(deadline, run->start + map_env_wait_us(&pm->env));
 	return run;
+}
+
+/* From what the cache holds when it says the method answered, else afresh. */
+static void start_probe(struct map_run *run, enum map_method m, const struct map_cache_entry *e)
+{
+	struct portmap *pm = run->pm;
+	if (e && e->seen[m] == MAP_SEEN_YES && pm->ops[m]->warm_start)
+		pm->ops[m]->warm_start(pm->m[m], run, e);
+	else
+		pm->ops[m]->probe_start(pm->m[m], run);
 }
 
 void map_run_start_probes(struct map_run *run, unsigned methods)
 {
 	struct portmap *pm = run->pm;
+	const struct map_cache_entry *e = map_warm_entry(pm, methods);
+	run->discovered = true;
 	for (int m = 0; m < MAP_N_METHODS; m++)
 		run->st[m] = pm->m[m] && (methods & MAP_BIT(m)) ? MAP_MS_PROBING : MAP_MS_OFF;
+	if (e)
+		map_warm_skip(run, e);
 	for (int m = 0; m < MAP_N_METHODS; m++)
 		if (run->st[m] == MAP_MS_PROBING)
-			pm->ops[m]->probe_start(pm->m[m], run);
+			start_probe(run, (enum map_method)m, e);
 }

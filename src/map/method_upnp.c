@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "natctl/base/clock.h"
 #include "natctl/base/text.h"
+#include "natctl/map/map_cache.h"
 #include "natctl/map/map_errors.h"
 #include "natctl/map/method.h"
 #include "natctl/map/upnp_client.h"
@@ -53,23 +55,92 @@ static void igd_external(const struct upnp_client *c, struct endpoint *out)
 		memset(out, 0, sizeof(*out));
 }
 
-static void upnp_probe_start(struct map_adapter *m, struct map_run *run)
+/* Whom the SSDP search asks, and how long it waits. */
+static struct upnp_search search_for(const struct upnp_method *s, const struct map_run *run)
 {
-	struct upnp_method *s = self(m);
 	const struct map_env *env = s->env;
 	struct upnp_search search = {
 		.local = env->local,
 		.search_until = map_run_window_end(run),
 		.job_deadline = map_run_deadline(run),
+		.mx = ssdp_mx_for_wait(map_env_wait_us(env)),
+		.wan_status = map_run_op(run) == MAP_OP_EXTERNAL,
 	};
 	/* --gateway: a unicast search to it alone */
 	if (endpoint_is_set(&env->p->gateway))
 		search.target = env->gateway;
 	if (env->have_gateway)
 		search.gateway = env->gateway;
+	return search;
+}
+
+static void search_failed(struct upnp_method *s, struct map_run *run)
+{
+	map_run_absent(run, MAP_UPNP, failure_of_errno(s->client.sys_error),
+		       "SSDP search failed: %s", strerror(-s->client.sys_error));
+}
+
+static void upnp_probe_start(struct map_adapter *m, struct map_run *run)
+{
+	struct upnp_method *s = self(m);
+	struct upnp_search search = search_for(s, run);
 	if (upnp_client_search(&s->client, &search) < 0)
-		map_run_absent(run, MAP_UPNP, failure_of_errno(s->client.sys_error),
-			       "SSDP search failed: %s", strerror(-s->client.sys_error));
+		search_failed(s, run);
+}
+
+/* The IGD as the cache holds it, for this host's address now. */
+static void igd_from_cache(const struct map_cache_igd *g, const struct endpoint *local,
+			   struct upnp_igd *out)
+{
+	memset(out, 0, sizeof(*out));
+	text_copy(out->location, sizeof(out->location), g->location);
+	text_copy(out->data.urlbase, sizeof(out->data.urlbase), g->urlbase);
+	text_copy(out->data.first.controlurl, sizeof(out->data.first.controlurl), g->control);
+	text_copy(out->data.first.servicetype, sizeof(out->data.first.servicetype), g->service);
+	endpoint_format_ip(local, out->lanaddr);
+}
+
+/* A warm start: the cached IGD asked straight away, and only if it fails
+ * the SSDP search; its control URL must pass the same host check as a
+ * fresh description's, or it is not even asked. */
+static void upnp_warm_start(struct map_adapter *m, struct map_run *run,
+			    const struct map_cache_entry *e)
+{
+	struct upnp_method *s = self(m);
+	struct upnp_search search = search_for(s, run);
+	struct upnp_igd igd;
+	struct UPNPUrls urls;
+	char why[160];
+	igd_from_cache(&e->igd, &s->env->local, &igd);
+	if (!e->have_igd || upnp_igd_urls(&igd, &urls, why, sizeof(why)) < 0) {
+		trace_log(s->env->trace, "upnp: the cached IGD is not used: %s",
+			  e->have_igd ? why : "the cache has none");
+		upnp_probe_start(m, run);
+		return;
+	}
+	FreeUPNPUrls(&urls);
+	char location[SSDP_LOCATION_MAX];
+	text_sanitize(location, sizeof(location), igd.location);
+	trace_log(s->env->trace, "upnp: -> the cached IGD %s (no SSDP search)", location);
+	if (upnp_client_resume(&s->client, &search, &igd) < 0)
+		search_failed(s, run);
+}
+
+/* What discovery learnt, for the cache: the IGD as its description gave it. */
+static bool upnp_learn(const struct map_adapter *m, struct map_cache_entry *e)
+{
+	const struct upnp_client *c = &cself(m)->client;
+	struct map_cache_igd *g = &e->igd;
+	if (!c->have_igd)
+		return false;
+	memset(g, 0, sizeof(*g));
+	text_copy(g->location, sizeof(g->location), c->igd.location);
+	text_copy(g->urlbase, sizeof(g->urlbase), c->igd.data.urlbase);
+	text_copy(g->control, sizeof(g->control), c->igd.data.first.controlurl);
+	text_copy(g->service, sizeof(g->service), c->igd.data.first.servicetype);
+	g->version = upnp_igd_v2(&c->igd.data) ? 2 : 1;
+	e->have_igd = map_cache_igd_storable(g);
+	return e->have_igd;
 }
 
 static void upnp_probe_update(struct map_adapter *m, struct map_run *run, int64_t now)
@@ -91,8 +162,11 @@ static void upnp_probe_update(struct map_adapter *m, struct map_run *run, int64_
 			       c->failed.out_of_time ? FAILURE_TIMEOUT : FAILURE_BAD_ANSWER, "%s",
 			       why);
 	} else {
+		char wait[16];
+		text_seconds(wait, sizeof(wait), c->search.search_until - c->searched_from);
 		map_run_absent(run, MAP_UPNP, FAILURE_NO_ANSWER,
-			       "no IGD answered the SSDP search%s",
+			       "no IGD answered the SSDP search within %s s (MX %u)%s", wait,
+			       c->search.mx,
 			       c->dropped ? " (malformed answers dropped; -v shows them)" : "");
 	}
 }
@@ -307,11 +381,12 @@ static void upnp_info(const struct map_adapter *m, struct map_method_info *out)
 		out->connected = strcmp(c->igd.status, "Connected") == 0;
 }
 
-/* An SSDP answer came, and its description is still being fetched. */
+/* An SSDP answer came, and its description is still being fetched (the
+ * cached IGD's check is no answer yet: it may be gone). */
 static bool upnp_heard(const struct map_adapter *m)
 {
 	const struct upnp_client *c = &cself(m)->client;
-	return c->state == UPNP_DESCRIBING || (c->n_answers > 0 && !c->have_igd);
+	return (c->state == UPNP_DESCRIBING && !c->resuming) || (c->n_answers > 0 && !c->have_igd);
 }
 
 static bool upnp_double_nat_symptom(int code)
@@ -403,4 +478,6 @@ const struct map_method_ops map_method_upnp = {
 	.list = upnp_list,
 	.watch = upnp_watch_op,
 	.adopt = upnp_adopt,
+	.warm_start = upnp_warm_start,
+	.learn = upnp_learn,
 };

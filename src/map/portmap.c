@@ -176,6 +176,7 @@ int portmap_open_with(struct portmap **out, const struct map_params *p, const st
 	char local[IP_STRLEN], gw[IP_STRLEN];
 	trace_log(trace, "map: this host %s, gateway %s", endpoint_format_ip(&pm->env.local, local),
 		  pm->env.have_gateway ? endpoint_format_ip(&pm->env.gateway, gw) : "none");
+	map_warm_open(pm);
 	return open_methods(pm, r);
 }
 
@@ -183,6 +184,14 @@ int portmap_open(struct portmap **out, const struct map_params *p, const struct 
 		 struct map_result *r)
 {
 	return portmap_open_with(out, p, trace, r, default_table);
+}
+
+void portmap_cache_key(struct portmap *pm, const uint8_t mac[6])
+{
+	if (pm->p.cache_dir && pm->env.have_gateway) {
+		pm->warm.dir = pm->p.cache_dir;
+		map_warm_key(pm, mac);
+	}
 }
 
 void portmap_close(struct portmap *pm)
@@ -309,7 +318,8 @@ static void nobody_answered(struct map_run *run)
 	struct map_result *r = run->r;
 	char tail[sizeof(r->error)], titles[64];
 	memcpy(tail, r->error, sizeof(tail));
-	double secs = (double)(clock_now_us() - run->start) / USEC_PER_SEC;
+	char secs[16];
+	text_seconds(secs, sizeof(secs), clock_now_us() - run->start);
 	if (r->failure == FAILURE_UNSUPPORTED) {
 		titles_of(run, FAILURE_UNSUPPORTED, titles, sizeof(titles));
 		snprintf(r->error, sizeof(r->error), "the gateway does not speak %s (%s)", titles,
@@ -318,13 +328,12 @@ static void nobody_answered(struct map_run *run)
 		snprintf(r->error, sizeof(r->error), "no route to a gateway (%s)", tail);
 	} else if (r->failure == FAILURE_TIMEOUT) {
 		snprintf(r->error, sizeof(r->error),
-			 "the gateway did not finish answering within %.1f s (%s)", secs, tail);
+			 "the gateway did not finish answering within %s s (%s)", secs, tail);
 	} else if (run->op == MAP_OP_LIST) {
 		snprintf(r->error, sizeof(r->error),
-			 "no gateway that can list mappings answered within %.1f s (%s)", secs,
-			 tail);
+			 "no gateway that can list mappings answered within %s s (%s)", secs, tail);
 	} else {
-		snprintf(r->error, sizeof(r->error), "no gateway answered within %.1f s (%s)", secs,
+		snprintf(r->error, sizeof(r->error), "no gateway answered within %s s (%s)", secs,
 			 tail);
 	}
 }
@@ -361,6 +370,7 @@ static void fill_failed(struct map_run *run)
 int map_run_conclude(struct map_run *run)
 {
 	struct map_result *r = run->r;
+	map_warm_save(run);
 	map_run_compose_errors(run);
 	if (run->op == MAP_OP_DELETE) {
 		r->ok = run->found;
@@ -519,6 +529,7 @@ int portmap_external_finish(struct portmap *pm, struct map_external *x)
 	memset(x, 0, sizeof(*x));
 	if (!run->finished)
 		map_run_settle(run);
+	map_warm_save(run);
 	map_run_compose_errors(run);
 	for (int m = 0; m < MAP_N_METHODS; m++)
 		if (run->st[m] == MAP_MS_PRESENT)

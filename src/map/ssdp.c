@@ -25,6 +25,12 @@ const char *ssdp_strerror(int err)
 	return "unknown error";
 }
 
+unsigned ssdp_mx_for_wait(int64_t wait_us)
+{
+	int64_t mx = (wait_us - SSDP_LAST_ROUND_US) / 1000000;
+	return mx < SSDP_MX_MIN ? SSDP_MX_MIN : mx > SSDP_MX_MAX ? SSDP_MX_MAX : (unsigned)mx;
+}
+
 int ssdp_build_msearch(const char *st, unsigned mx, char *out, size_t cap)
 {
 	/* UDA 1.1 §1.3.2: MAN must be quoted, HOST names the multicast group. */

@@ -9,131 +9,38 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "natctl/map/store.h"
 #include "natctl/net/net.h"
 
 /* "natctl-mapping 1 METHOD GATEWAY tcp|udp INTERNAL PORT EXTERNAL LIFETIME EXPIRY NONCE|-" */
 #define STATE_MAGIC    "natctl-mapping 1"
 #define STATE_LINE_MAX 256
 
-static int join(struct state_dir *d, const char *base, const char *tail)
-{
-	int n = snprintf(d->path, sizeof(d->path), "%s%s", base, tail);
-	return n < 0 || (size_t)n >= sizeof(d->path) ? -ENAMETOOLONG : 0;
-}
-
 int state_dir_choose(struct state_dir *d, const char *state_directory, const char *xdg_state_home,
 		     const char *home)
 {
-	if (state_directory && state_directory[0] == '/') {
-		size_t n = strcspn(state_directory, ":");
-		if (n >= sizeof(d->path))
-			return -ENAMETOOLONG;
-		memcpy(d->path, state_directory, n);
-		d->path[n] = '\0';
-		return 0;
-	}
-	if (xdg_state_home && xdg_state_home[0] == '/')
-		return join(d, xdg_state_home, "/natctl");
-	if (home && home[0] == '/')
-		return join(d, home, "/.local/state/natctl");
-	return join(d, "/var/lib/natctl", "");
+	return store_dir_choose(d->path, sizeof(d->path), &store_state, state_directory,
+				xdg_state_home, home);
 }
 
 int state_dir_create(const struct state_dir *d)
 {
-	char path[STATE_PATH_MAX];
-	memcpy(path, d->path, sizeof(path));
-	for (char *p = path + 1;; p++) {
-		bool last = *p == '\0';
-		if (*p != '/' && !last)
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0700) < 0 && errno != EEXIST)
-			return -errno;
-		if (last)
-			return 0;
-		*p = '/';
-	}
-}
-
-static int file_path(const struct state_dir *d, const char *name, char *out, size_t len)
-{
-	int n = snprintf(out, len, "%s/%s", d->path, name);
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-static bool write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return false;
-		p += k;
-		n -= (size_t)k;
-	}
-	return true;
-}
-
-/* Writes data to dir/name through a new file renamed over the old one. */
-static int replace_file(const struct state_dir *d, const char *name, const char *data, size_t len)
-{
-	char path[STATE_PATH_MAX + 32], tmp[STATE_PATH_MAX + 48];
-	int rc = file_path(d, name, path, sizeof(path));
-	if (rc < 0)
-		return rc;
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	bool ok = write_all(fd, data, len) && fsync(fd) == 0;
-	int e = errno;
-	if (close(fd) < 0 && ok) {
-		ok = false;
-		e = errno;
-	}
-	if (ok && rename(tmp, path) == 0)
-		return 0;
-	e = ok ? errno : e;
-	unlink(tmp);
-	return -e;
-}
-
-/* Reads at most cap - 1 bytes of dir/name, terminated; its length or -errno. */
-static ssize_t read_file(const struct state_dir *d, const char *name, char *out, size_t cap)
-{
-	char path[STATE_PATH_MAX + 32];
-	int rc = file_path(d, name, path, sizeof(path));
-	if (rc < 0)
-		return rc;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	size_t n = 0;
-	ssize_t k;
-	while (n + 1 < cap &&
-	       ((k = read(fd, out + n, cap - 1 - n)) > 0 || (k < 0 && errno == EINTR)))
-		n += k > 0 ? (size_t)k : 0;
-	close(fd);
-	out[n] = '\0';
-	return (ssize_t)n;
+	return store_dir_create(d->path);
 }
 
 int state_key(const struct state_dir *d, uint8_t key[SIPHASH_KEY_LEN])
 {
 	char have[SIPHASH_KEY_LEN + 1];
-	if (read_file(d, "pcp-key", have, sizeof(have)) == SIPHASH_KEY_LEN) {
+	if (store_read(d->path, "pcp-key", have, sizeof(have)) == SIPHASH_KEY_LEN) {
 		memcpy(key, have, SIPHASH_KEY_LEN);
 		return 0;
 	}
 	int rc = random_bytes(key, SIPHASH_KEY_LEN);
 	if (rc == 0)
 		rc = state_dir_create(d);
-	return rc < 0 ? rc : replace_file(d, "pcp-key", (const char *)key, SIPHASH_KEY_LEN);
+	return rc < 0 ? rc : store_replace(d->path, "pcp-key", (const char *)key, SIPHASH_KEY_LEN);
 }
 
 /* ---- one record as a line ---- */
@@ -233,7 +140,7 @@ static int load_all(const struct state_dir *d, struct state_mapping *out, size_t
 	*n = 0;
 	if (!text)
 		return -ENOMEM;
-	ssize_t len = read_file(d, "mappings", text, cap);
+	ssize_t len = store_read(d->path, "mappings", text, cap);
 	if (len == -ENOENT)
 		len = 0;
 	for (char *line = text, *next; len >= 0 && line && *line && *n < max; line = next) {
@@ -257,7 +164,7 @@ static int store_all(const struct state_dir *d, const struct state_mapping *m, s
 		int k = state_format_line(&m[i], text + len, STATE_LINE_MAX);
 		len += k > 0 ? (size_t)k : 0;
 	}
-	int rc = replace_file(d, "mappings", text, len);
+	int rc = store_replace(d->path, "mappings", text, len);
 	free(text);
 	return rc;
 }
@@ -277,10 +184,10 @@ static bool among(const struct state_mapping *m, const struct state_mapping *set
 static int with_lock(const struct state_dir *d, const struct state_mapping *add, size_t n_add,
 		     const struct state_mapping *drop, size_t n_drop)
 {
-	char path[STATE_PATH_MAX + 32];
+	char path[STATE_PATH_MAX + 64];
 	int rc = state_dir_create(d);
 	if (rc == 0)
-		rc = file_path(d, "lock", path, sizeof(path));
+		rc = store_path(d->path, "lock", path, sizeof(path));
 	if (rc < 0)
 		return rc;
 	int lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);

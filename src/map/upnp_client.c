@@ -3,6 +3,7 @@
 #include "natctl/map/upnp_client.h"
 
 #include <errno.h>
+#include <miniupnpc/upnpcommands.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -12,15 +13,22 @@
 
 #include "natctl/base/clock.h"
 #include "natctl/base/text.h"
+#include "natctl/map/map_errors.h"
 #include "natctl/net/net.h"
 
 /* UDA 1.1 §1.3.2: "control points should send each M-SEARCH more than
- * once" over lossy UDP; three rounds, early in the wait. */
-static const int64_t search_rounds_us[] = {0, 200 * 1000, 700 * 1000};
+ * once" over lossy UDP; three rounds, all early, so that the answers to
+ * the last are due soon after the first's (ssdp_mx_for_wait). */
+static const int64_t search_rounds_us[] = {0, SSDP_LAST_ROUND_US / 2, SSDP_LAST_ROUND_US};
 #define SEARCH_ROUNDS (sizeof(search_rounds_us) / sizeof(search_rounds_us[0]))
-/* UDA 1.1 §1.3.3: a device answers within MX seconds; then the gateway has
- * had its chance, and other hosts' answers may be used. */
-#define GATEWAY_FIRST_US (SSDP_MX * 1000 * 1000 + 200 * 1000)
+
+/* UDA 1.1 §1.3.3: a device answers within MX seconds of a search; after
+ * the last round's, the gateway has had its chance, and other hosts'
+ * answers may be used. */
+static int64_t gateway_first_us(unsigned mx)
+{
+	return (int64_t)mx * USEC_PER_SEC + SSDP_LAST_ROUND_US;
+}
 
 /* Why an answer was dropped, beside the enum ssdp_error codes. */
 enum {
@@ -85,7 +93,8 @@ static int open_ssdp_socket(const struct endpoint *local)
 	return fd;
 }
 
-int upnp_client_search(struct upnp_client *c, const struct upnp_search *s)
+/* Forgets what an earlier discovery found, and takes s as the search's. */
+static void forget_discovery(struct upnp_client *c, const struct upnp_search *s)
 {
 	upnp_client_cancel(c);
 	c->have_igd = false;
@@ -95,6 +104,16 @@ int upnp_client_search(struct upnp_client *c, const struct upnp_search *s)
 	c->failed_location[0] = '\0';
 	memset(&c->failed, 0, sizeof(c->failed));
 	c->search = *s;
+	if (c->search.mx < SSDP_MX_MIN)
+		c->search.mx = SSDP_MX_MIN;
+	c->searched_from = clock_now_us();
+}
+
+/* Opens the SSDP socket and schedules the M-SEARCH rounds of c->search,
+ * as forget_discovery() just took it. */
+static int begin_search(struct upnp_client *c)
+{
+	const struct upnp_search *s = &c->search;
 	c->fd = open_ssdp_socket(&s->local);
 	if (c->fd < 0) {
 		c->sys_error = c->fd;
@@ -109,7 +128,8 @@ int upnp_client_search(struct upnp_client *c, const struct upnp_search *s)
 	c->search.target.port = SSDP_PORT;
 	/* No default gateway known: nobody to wait for. */
 	c->others_from = endpoint_is_set(&c->search.gateway)
-				 ? clock_min(s->search_until, clock_now_us() + GATEWAY_FIRST_US)
+				 ? clock_min(s->search_until,
+					     c->searched_from + gateway_first_us(c->search.mx))
 				 : 0;
 	c->rounds = 0;
 	c->next_search_us = 0;
@@ -117,15 +137,49 @@ int upnp_client_search(struct upnp_client *c, const struct upnp_search *s)
 	return 0;
 }
 
+int upnp_client_search(struct upnp_client *c, const struct upnp_search *s)
+{
+	forget_discovery(c, s);
+	c->resumed = c->stale = false;
+	return begin_search(c);
+}
+
+int upnp_client_resume(struct upnp_client *c, const struct upnp_search *s,
+		       const struct upnp_igd *igd)
+{
+	forget_discovery(c, s);
+	c->resumed = c->stale = false;
+	/* The check gets the same wait as a search; a fallback search its own. */
+	c->resume_wait_us = s->search_until - c->searched_from;
+	struct upnp_job *j = &c->job;
+	memset(j, 0, sizeof(*j));
+	j->kind = UPNP_JOB_DESCRIBE;
+	j->cached = true;
+	j->wan_status = s->wan_status;
+	j->igd = *igd;
+	text_copy(j->locations[0], sizeof(j->locations[0]), igd->location);
+	j->n_locations = 1;
+	j->deadline = clock_min(s->job_deadline, s->search_until);
+	forget_report(c);
+	c->job_done = c->job_lost = c->job_overflow = false;
+	int rc = c->start_job(&c->worker, upnp_job_run, j, j->deadline);
+	if (rc < 0)
+		return begin_search(c);
+	c->resuming = true;
+	c->state = UPNP_DESCRIBING;
+	return 0;
+}
+
 static void send_round(struct upnp_client *c, int64_t now)
 {
 	char dst[ENDPOINT_STRLEN], msg[512];
 	for (size_t i = 0; i < 2; i++) {
-		int n = ssdp_build_msearch(ssdp_igd_targets[i], SSDP_MX, msg, sizeof(msg));
+		int n = ssdp_build_msearch(ssdp_igd_targets[i], c->search.mx, msg, sizeof(msg));
 		int rc = n < 0 ? -EMSGSIZE : udp_send(c->fd, &c->search.target, msg, (size_t)n);
-		trace_log(c->trace, "upnp: -> %s M-SEARCH %s (round %u)%s%s",
+		trace_log(c->trace, "upnp: -> %s M-SEARCH %s MX %u (round %u)%s%s",
 			  endpoint_format(&c->search.target, dst), ssdp_igd_targets[i],
-			  c->rounds + 1, rc < 0 ? ": " : "", rc < 0 ? strerror(-rc) : "");
+			  c->search.mx, c->rounds + 1, rc < 0 ? ": " : "",
+			  rc < 0 ? strerror(-rc) : "");
 		if (rc < 0)
 			c->sys_error = rc;
 	}
@@ -198,6 +252,7 @@ int upnp_client_job(struct upnp_client *c, struct upnp_job *job)
 
 void upnp_client_cancel(struct upnp_client *c)
 {
+	c->resuming = false;
 	worker_stop(&c->worker);
 	close_socket(c);
 	if (c->state == UPNP_SEARCHING || c->state == UPNP_DESCRIBING)
@@ -498,12 +553,46 @@ static void take_igd(struct upnp_client *c)
 		  c->igd.external_code ? " (GetExternalIPAddress failed)" : "");
 }
 
+/* The cached IGD did not answer as one: a full discovery, with the same
+ * wait from now on, within the deadline. */
+static void resume_failed(struct upnp_client *c, bool ok, int64_t now)
+{
+	const struct upnp_status *st = &c->report.status;
+	char location[SSDP_LOCATION_MAX], code[96], why[sizeof(st->detail) + 160];
+	char text[sizeof(why)];
+	map_upnp_code_text(st->code, code, sizeof(code));
+	if (!ok)
+		snprintf(why, sizeof(why), "%s", upnp_client_lost_why(c));
+	else if (st->code == UPNPCOMMAND_UNKNOWN_ERROR) /* neither an address nor a fault */
+		snprintf(why, sizeof(why), "%s: no SOAP answer (an HTTP error?)", st->action);
+	else if (st->code)
+		snprintf(why, sizeof(why), "%s: %s", st->action, code);
+	else
+		snprintf(why, sizeof(why), "%s", st->detail);
+	text_sanitize(location, sizeof(location), c->job.locations[0]);
+	text_sanitize(text, sizeof(text), why);
+	trace_log(c->trace, "upnp: the cached IGD %s failed (%s): searching again", location, text);
+	memset(&c->igd, 0, sizeof(c->igd));
+	c->stale = true;
+	c->search.search_until = clock_min(c->search.job_deadline, now + c->resume_wait_us);
+	c->searched_from = now;
+	if (begin_search(c) < 0)
+		trace_log(c->trace, "upnp: SSDP search failed: %s", strerror(-c->sys_error));
+}
+
 static void describe_finished(struct upnp_client *c, bool ok, int64_t now)
 {
 	char location[SSDP_LOCATION_MAX], detail[sizeof(c->failed.detail)];
+	bool resuming = c->resuming;
+	c->resuming = false;
 	if (ok && c->report.status.code == 0 && c->igd.location[0]) {
+		c->resumed = resuming;
 		take_igd(c);
 		close_socket(c);
+		return;
+	}
+	if (resuming) {
+		resume_failed(c, ok, now);
 		return;
 	}
 	memset(&c->igd, 0, sizeof(c->igd));

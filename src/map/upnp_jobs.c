@@ -108,7 +108,8 @@ static int lookup_holder(const char *ctl, const char *svc, const char *ext, cons
 }
 
 /* The WAN side as the IGD sees it: its external address, and "Connected",
- * "Disconnected"... (probe reports both). */
+ * "Disconnected"... (probe reports both; a cached IGD's check for a
+ * mapping asks only the address). */
 static void read_wan_state(const struct upnp_job *j, const struct UPNPUrls *urls,
 			   struct upnp_igd *igd, struct upnp_status *o)
 {
@@ -118,7 +119,7 @@ static void read_wan_state(const struct upnp_job *j, const struct UPNPUrls *urls
 		igd->external_code =
 			UPNP_GetExternalIPAddress(urls->controlURL, igd->data.first.servicetype,
 						  igd->external);
-	if (time_left(j, o) &&
+	if ((!j->cached || j->wan_status) && time_left(j, o) &&
 	    UPNP_GetStatusInfo(urls->controlURL, igd->data.first.servicetype, igd->status, &uptime,
 			       lasterr) != UPNPCOMMAND_SUCCESS)
 		igd->status[0] = '\0';
@@ -210,6 +211,35 @@ static bool describe_one(const struct upnp_job *j, const char *location, struct 
 	return true;
 }
 
+bool upnp_igd_gone(int code)
+{
+	return code < 0 || code == UPNP_INVALID_ACTION;
+}
+
+/* The cached IGD: its control URL checked as a fresh one is, and asked
+ * for the WAN state; it must answer as the IGD it was. */
+static bool describe_cached(const struct upnp_job *j, struct upnp_igd *igd, struct upnp_status *o)
+{
+	struct UPNPUrls urls;
+	char why[sizeof(o->detail)];
+	*igd = j->igd;
+	igd->external[0] = igd->status[0] = '\0';
+	igd->external_code = 0;
+	memset(o, 0, sizeof(*o));
+	if (upnp_igd_urls(igd, &urls, why, sizeof(why)) < 0)
+		return description_failed(o, UPNPCOMMAND_INVALID_RESPONSE, "%s", why);
+	read_wan_state(j, &urls, igd, o);
+	FreeUPNPUrls(&urls);
+	if (o->out_of_time)
+		return description_failed(o, 0, "no time left to ask the cached IGD");
+	if (upnp_igd_gone(igd->external_code)) {
+		set_action(o, "GetExternalIPAddress", igd->external_code);
+		snprintf(o->detail, sizeof(o->detail), "the cached IGD did not answer as one");
+		return false;
+	}
+	return true;
+}
+
 static bool connected(const struct upnp_igd *igd)
 {
 	return strcmp(igd->status, "Connected") == 0;
@@ -222,6 +252,11 @@ static void job_describe(const struct upnp_job *j, struct upnp_status *o, int fd
 	struct upnp_igd igd, best;
 	struct upnp_status tried;
 	bool have = false;
+	if (j->cached) {
+		if (describe_cached(j, &best, o))
+			worker_put(fd, UPNP_REC_IGD, &best, sizeof(best));
+		return;
+	}
 	for (size_t i = 0; i < j->n_locations && i < UPNP_MAX_LOCATIONS; i++) {
 		if (!describe_one(j, j->locations[i], &igd, &tried)) {
 			if (!have)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// The default gateways from /proc/net/route and /proc/net/ipv6_route, and interface addresses.
+// The default gateways from /proc/net/route and /proc/net/ipv6_route, the IPv4 one's link-layer address from /proc/net/arp, and interface addresses.
 #include "natctl/net/gateway.h"
 
 #include <errno.h>
@@ -42,26 +42,38 @@ static bool parse_line(const char *line, struct gateway_route *r)
 	return true;
 }
 
-int gateway_parse_proc_route(const char *text, const char *ifname, struct gateway_route *out)
+/* The next row of a /proc table into line: *at starts at the end of the
+ * column titles, and moves on; a row too long for line is skipped. */
+static bool next_row(const char **at, char *line, size_t cap)
 {
-	bool found = false;
-	const char *p = strchr(text, '\n'); /* the first line is the column titles */
+	const char *p = *at;
 	while (p && *++p) {
-		char line[256];
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		if (n < sizeof(line)) {
+		*at = nl;
+		if (n < cap) {
 			memcpy(line, p, n);
 			line[n] = '\0';
-			struct gateway_route r;
-			if (parse_line(line, &r) && (!ifname || strcmp(r.ifname, ifname) == 0) &&
-			    (!found || r.metric < out->metric)) {
-				*out = r;
-				found = true;
-			}
+			return true;
 		}
 		p = nl;
 	}
+	*at = NULL;
+	return false;
+}
+
+int gateway_parse_proc_route(const char *text, const char *ifname, struct gateway_route *out)
+{
+	bool found = false;
+	char line[256];
+	struct gateway_route r;
+	const char *at = strchr(text, '\n'); /* the first line is the column titles */
+	while (next_row(&at, line, sizeof(line)))
+		if (parse_line(line, &r) && (!ifname || strcmp(r.ifname, ifname) == 0) &&
+		    (!found || r.metric < out->metric)) {
+			*out = r;
+			found = true;
+		}
 	return found ? 0 : -1;
 }
 
@@ -122,7 +134,7 @@ int gateway_parse_proc_ipv6_route(const char *text, const char *ifname, struct g
 	return best_route(text, ifname, parse_line6, out);
 }
 
-/* The text of a /proc file, cut at cap - 1 bytes; 0 or -errno. */
+/* Reads a /proc file whole into text (cap bytes at most, terminated); 0 or -errno. */
 static int read_proc(const char *path, char *text, size_t cap)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -137,11 +149,18 @@ static int read_proc(const char *path, char *text, size_t cap)
 			break;
 		len += (size_t)n;
 		if (len == cap - 1)
-			break; /* a huge table: the default route comes early anyway */
+			break; /* a huge table: what we look for comes early anyway */
 	}
 	close(fd);
 	text[len] = '\0';
 	return 0;
+}
+
+int gateway_default_v4(const char *ifname, struct gateway_route *out)
+{
+	char text[16384];
+	int rc = read_proc("/proc/net/route", text, sizeof(text));
+	return rc < 0 ? rc : gateway_parse_proc_route(text, ifname, out);
 }
 
 int gateway_default_v6(const char *ifname, struct gateway_route *out)
@@ -159,26 +178,53 @@ int gateway_default_v6(const char *ifname, struct gateway_route *out)
 	return 0;
 }
 
-int gateway_default_v4(const char *ifname, struct gateway_route *out)
+/* include/uapi/linux/if_arp.h: the entry is complete (the address resolved). */
+#define ARP_FLAG_COMPLETE 0x02
+
+bool gateway_parse_mac(const char *s, uint8_t mac[GATEWAY_MAC_LEN])
+{
+	unsigned v[GATEWAY_MAC_LEN];
+	char end;
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+		   &end) != 6)
+		return false;
+	unsigned any = 0;
+	for (size_t i = 0; i < GATEWAY_MAC_LEN; i++) {
+		mac[i] = (uint8_t)v[i];
+		any |= v[i];
+	}
+	return any != 0;
+}
+
+/* One line: "192.168.77.1     0x1         0x2         02:fc:00:00:00:05     *        eth0". */
+static bool arp_line_matches(const char *line, const struct endpoint *ip, const char *ifname,
+			     uint8_t mac[GATEWAY_MAC_LEN])
+{
+	char addr[IP_STRLEN], hw[32], dev[IF_NAMESIZE + 1];
+	unsigned type, flags;
+	struct endpoint e;
+	return sscanf(line, "%45s %x %x %31s %*s %16s", addr, &type, &flags, hw, dev) == 5 &&
+	       (flags & ARP_FLAG_COMPLETE) && endpoint_parse_ip(&e, addr) == 0 &&
+	       endpoint_same_ip(&e, ip) && (!ifname || strcmp(dev, ifname) == 0) &&
+	       gateway_parse_mac(hw, mac);
+}
+
+int gateway_parse_proc_arp(const char *text, const struct endpoint *ip, const char *ifname,
+			   uint8_t mac[GATEWAY_MAC_LEN])
+{
+	char line[256];
+	const char *at = strchr(text, '\n'); /* the first line is the column titles */
+	while (next_row(&at, line, sizeof(line)))
+		if (arp_line_matches(line, ip, ifname, mac))
+			return 0;
+	return -1;
+}
+
+int gateway_mac(const struct endpoint *ip, const char *ifname, uint8_t mac[GATEWAY_MAC_LEN])
 {
 	char text[16384];
-	int fd = open("/proc/net/route", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	size_t len = 0;
-	for (;;) {
-		ssize_t n = read(fd, text + len, sizeof(text) - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (len == sizeof(text) - 1)
-			break; /* a huge table: the default route comes early anyway */
-	}
-	close(fd);
-	text[len] = '\0';
-	return gateway_parse_proc_route(text, ifname, out);
+	int rc = read_proc("/proc/net/arp", text, sizeof(text));
+	return rc < 0 ? rc : gateway_parse_proc_arp(text, ip, ifname, mac);
 }
 
 int interface_ipv4(const char *ifname, struct endpoint *out)

@@ -291,6 +291,8 @@ int probe_open(struct probe **out, const struct probe_options *o, struct probe_r
 		.lifetime = PROBE_TEST_LIFETIME,
 		.ifname = o->ifname,
 		.gateway = o->gateway,
+		.wait_us = o->wait_us,
+		.cache_dir = o->cache_dir,
 	};
 	struct map_result mres;
 	init_facts(r);

@@ -22,6 +22,10 @@
 #define PATH_TRIES        3
 #define PATH_RTO_US       (250 * 1000)
 #define PATH_RTO_FLOOR_US (20 * 1000)
+/* Linux routers allow a burst of six ICMP errors per destination, then one a
+ * second (net.ipv4.icmp_ratelimit, 1000 ms): a hop's last try waits for one
+ * refill, so a bucket emptied by other traffic does not make it look silent. */
+#define PATH_REFILL_US (1050 * 1000)
 
 static int open_probe(struct path_probe *q, const struct endpoint *server, unsigned ttl)
 {
@@ -79,7 +83,12 @@ int stun_path_start(struct stun_path *p, const struct stun_path_options *o, stru
  * when its silence is decided. */
 static int64_t next_time(const struct stun_path *p, const struct path_probe *q)
 {
-	return q->last_us + (q->sends < PATH_TRIES ? p->rto_us << (q->sends - 1) : p->rto_us);
+	if (q->sends >= PATH_TRIES)
+		return q->last_us + p->rto_us;
+	int64_t at = q->last_us + (p->rto_us << (q->sends - 1));
+	if (q->sends == PATH_TRIES - 1 && at < q->first_us + PATH_REFILL_US)
+		at = q->first_us + PATH_REFILL_US;
+	return at;
 }
 
 static void send_probe(struct stun_path *p, struct path_probe *q, int64_t now)

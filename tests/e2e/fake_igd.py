@@ -18,6 +18,10 @@ Runs inside a lab namespace, on --addr (default 192.168.77.1, the router):
   rogue            a LAN host answering SSDP with a LOCATION on itself and
                    serving a sound description (its control URL on itself)
   counter          no SSDP: only an HTTP listener on --addr:5000
+  moved            a sound IGD whose control URL is /ctl/Moved: SOAP to any
+                   other path (miniupnpd's /ctl/IPConn) gets 404 Not Found
+  v1               a sound IGD of WANIPConnection:1 at /ctl/IPConn: a call
+                   to another service type there gets 401 Invalid Action
 
 Every HTTP connection is logged to --log ("connection from IP"), so a test
 can tell that nothing reached a host. No NAT-PMP or PCP: those ports are closed.
@@ -40,7 +44,9 @@ EVIL = b"\x1b[2J\x1b]0;pwned\x07\x9b1m\xc2\x9b2m\r\x08\x7f\x07"
 # What fits in miniupnpc's 16-byte NewInternalClient buffer.
 EVIL_SHORT = b"\x1b]0;x\x07\x9b\xc2\x9b\x1b[2J"
 MODES = ("sound", "escapes", "foreign-control", "foreign-base", "many", "endless", "endless-soap",
-         "rogue", "counter")
+         "rogue", "counter", "moved", "v1")
+MOVED = b"/ctl/Moved"
+V1 = b"urn:schemas-upnp-org:service:WANIPConnection:1"
 
 
 def description(mode, addr):
@@ -48,7 +54,12 @@ def description(mode, addr):
     base = b""
     name = b"fake"
     svc_suffix = b""
-    if mode == "foreign-control":
+    service = b"urn:schemas-upnp-org:service:WANIPConnection:2"
+    if mode == "moved":
+        control = MOVED
+    elif mode == "v1":
+        service = V1
+    elif mode == "foreign-control":
         control = b"http://%s:%d/ctl/IPConn" % (OTHER.encode(), HTTP_PORT)
     elif mode == "foreign-base":
         base = b"<URLBase>http://%s:%d/</URLBase>" % (OTHER.encode(), HTTP_PORT)
@@ -62,8 +73,7 @@ def description(mode, addr):
             b"</manufacturer><modelName>" + name + b"</modelName>"
             b"<deviceList><device><deviceType>urn:schemas-upnp-org:device:WANDevice:2</deviceType>"
             b"<deviceList><device><deviceType>urn:schemas-upnp-org:device:WANConnectionDevice:2"
-            b"</deviceType><serviceList><service><serviceType>"
-            b"urn:schemas-upnp-org:service:WANIPConnection:2" + svc_suffix +
+            b"</deviceType><serviceList><service><serviceType>" + service + svc_suffix +
             b"</serviceType><serviceId>urn:upnp-org:serviceId:WANIPConn1</serviceId>"
             b"<controlURL>" + control + b"</controlURL><eventSubURL>/evt/IPConn</eventSubURL>"
             b"<SCPDURL>/WANIPCn.xml</SCPDURL></service></serviceList></device></deviceList>"
@@ -162,7 +172,7 @@ def read_request(conn):
         if name.strip().lower() == b"content-length":
             length = int(value.strip())
         if name.strip().lower() == b"soapaction":
-            action = value.strip().strip(b'"').partition(b"#")[2]
+            action = value.strip().strip(b'"')
     while len(body) < length:
         chunk = conn.recv(4096)
         if not chunk:
@@ -195,6 +205,15 @@ def serve(conn, state):
         return
     if mode == "endless-soap":
         stream_forever(conn)
+    service, _, action = action.partition(b"#")
+    path = first.split(b" ")[1] if first.count(b" ") >= 2 else b""
+    if mode == "moved" and path != MOVED:
+        reply(conn, 404, b"<HTML><BODY>404 Not Found</BODY></HTML>", False)
+        return
+    if mode == "v1" and service != V1:
+        status, answer = soap_error(401, False)
+        reply(conn, status, answer, False)
+        return
     status, answer = soap(state, action, body)
     reply(conn, status, answer, mode == "escapes")
 

@@ -4,9 +4,10 @@
 #
 # Environment: NATCTL (path to the binary, set by CTest), CI (when "true", a
 # test that cannot get namespaces fails instead of skipping). Each test has
-# natctl state of its own ($XDG_STATE_HOME, a fresh temporary folder removed
-# at the end), so tests neither share the mappings natctl records nor write
-# to root's home.
+# natctl state of its own ($XDG_STATE_HOME) and a gateway cache of its own
+# ($XDG_CACHE_HOME), fresh temporary folders removed at the end, so tests
+# neither share the mappings natctl records or a cache nor write to root's
+# home.
 
 set -u
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -65,6 +66,8 @@ e2e_cleanup() {
 	LAB=""
 	[ -n "${E2E_STATE:-}" ] && rm -rf "$E2E_STATE"
 	E2E_STATE=""
+	[ -n "${E2E_CACHE:-}" ] && rm -rf "$E2E_CACHE"
+	E2E_CACHE=""
 }
 
 # e2e_init NAME: checks that namespaces can be had; otherwise SKIP (77), or
@@ -83,6 +86,9 @@ e2e_init() {
 	export XDG_STATE_HOME=$E2E_STATE
 	unset STATE_DIRECTORY
 	LAB="e$$"
+	E2E_CACHE=$(mktemp -d /tmp/natctl-e2e-cache.XXXXXX) || exit 1
+	export XDG_CACHE_HOME=$E2E_CACHE
+	unset CACHE_DIRECTORY
 	trap e2e_cleanup EXIT
 	trap 'exit 130' INT TERM
 }

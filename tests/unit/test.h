@@ -72,6 +72,7 @@ extern const struct test_case upnp_cases[];
 extern const struct test_case worker_cases[];
 extern const struct test_case stun_check_cases[];
 extern const struct test_case state_cases[];
+extern const struct test_case map_cache_cases[];
 extern const struct test_case stun_error_cases[];
 extern const struct test_case golden_stun_cases[];
 extern const struct test_case golden_probe_cases[];

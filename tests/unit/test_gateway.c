@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Unit tests for the gateway lookup (/proc/net/route and ipv6_route text), the IPv6 source choice (if_inet6 text), epoch checks and NAT-PMP response checks.
+// Unit tests for the gateway lookup (/proc/net/route, ipv6_route and arp text), the IPv6 source choice (if_inet6 text), epoch checks and NAT-PMP response checks.
 #include "natctl/base/clock.h"
 #include "natctl/map/epoch.h"
 #include "natctl/net/gateway.h"
@@ -38,6 +38,36 @@ static void gateway_proc_route_interface(void)
 	CHECK_EQ_INT(gateway_parse_proc_route(proc_route, "eth1", &r), -1);
 	CHECK_EQ_INT(gateway_parse_proc_route("Iface\tDestination\n", NULL, &r), -1);
 	CHECK_EQ_INT(gateway_parse_proc_route("", NULL, &r), -1);
+}
+
+static const char proc_arp[] =
+	"IP address       HW type     Flags       HW address            Mask     Device\n"
+	"192.168.77.5     0x1         0x0         00:00:00:00:00:00     *        eth0\n"
+	"192.168.77.1     0x1         0x2         02:fc:00:00:00:05     *        wlan0\n"
+	"192.168.77.1     0x1         0x2         02:AB:cd:00:10:ff     *        eth0\n"
+	"192.168.77.9     0x1         0x0         00:00:00:00:00:00     *        eth0\n"
+	"192.168.77.7     0x1         0x2         02:ab:cd              *        eth0\n";
+
+/* The gateway's MAC keys the cache: only a complete entry counts. */
+static void gateway_proc_arp_mac(void)
+{
+	struct endpoint gw, other;
+	uint8_t mac[GATEWAY_MAC_LEN];
+	static const uint8_t eth0[] = {0x02, 0xab, 0xcd, 0x00, 0x10, 0xff};
+	static const uint8_t wlan0[] = {0x02, 0xfc, 0x00, 0x00, 0x00, 0x05};
+	endpoint_parse_ip(&gw, "192.168.77.1");
+	CHECK_EQ_INT(gateway_parse_proc_arp(proc_arp, &gw, "eth0", mac), 0);
+	CHECK(memcmp(mac, eth0, sizeof(mac)) == 0);
+	CHECK_EQ_INT(gateway_parse_proc_arp(proc_arp, &gw, NULL, mac), 0);
+	CHECK(memcmp(mac, wlan0, sizeof(mac)) == 0); /* the first complete one */
+	CHECK_EQ_INT(gateway_parse_proc_arp(proc_arp, &gw, "eth1", mac), -1);
+	endpoint_parse_ip(&other, "192.168.77.9"); /* incomplete: not resolved yet */
+	CHECK_EQ_INT(gateway_parse_proc_arp(proc_arp, &other, NULL, mac), -1);
+	endpoint_parse_ip(&other, "192.168.77.7"); /* a malformed address */
+	CHECK_EQ_INT(gateway_parse_proc_arp(proc_arp, &other, NULL, mac), -1);
+	endpoint_parse_ip(&other, "192.168.77.5"); /* flags 0, all zero */
+	CHECK_EQ_INT(gateway_parse_proc_arp(proc_arp, &other, NULL, mac), -1);
+	CHECK_EQ_INT(gateway_parse_proc_arp("", &gw, NULL, mac), -1);
 }
 
 /* As the kernel prints it: a default via a global router on eth0, one via
@@ -170,8 +200,13 @@ static void natpmp_check_table(void)
 }
 
 const struct test_case gateway_cases[] = {
-	T(gateway_proc_route_default), T(gateway_proc_route_interface),
-	T(gateway_proc_ipv6_route),    T(source6_stable_global),
-	T(source6_none_or_tentative),  T(epoch_rules),
-	T(natpmp_check_table),         {NULL, NULL},
+	T(gateway_proc_route_default),
+	T(gateway_proc_route_interface),
+	T(gateway_proc_arp_mac),
+	T(gateway_proc_ipv6_route),
+	T(source6_stable_global),
+	T(source6_none_or_tentative),
+	T(epoch_rules),
+	T(natpmp_check_table),
+	{NULL, NULL},
 };

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Unit tests for the port-mapping controller, driven through its method table by fake methods on timers (no network).
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "natctl/base/clock.h"
+#include "natctl/map/map_cache.h"
 #include "natctl/map/map_check.h"
 #include "natctl/map/map_keep.h"
 #include "natctl/map/method.h"
@@ -40,7 +42,8 @@ struct fake_config {
 
 /* Test-only state: the cases run one at a time in one thread. */
 static struct fake_config fake_cfg[MAP_N_METHODS];
-static unsigned fake_deletes; /* DELETEs answered since the case began */
+static unsigned fake_deletes;               /* DELETEs answered since the case began */
+static unsigned fake_probes[MAP_N_METHODS]; /* probes started since configure() */
 
 struct fake {
 	const struct map_env *env;
@@ -102,6 +105,7 @@ static void ask(struct fake *f, bool add)
 static void fake_probe_start(struct map_adapter *m, struct map_run *run)
 {
 	(void)run;
+	fake_probes[fake_of(m)->id]++;
 	ask(fake_of(m), false);
 }
 
@@ -275,6 +279,7 @@ static void configure(enum fake_kind pcp, enum fake_kind natpmp, enum fake_kind 
 	fake_cfg[MAP_PCP] = (struct fake_config){pcp, 5 * 1000, 8, 0};
 	fake_cfg[MAP_NATPMP] = (struct fake_config){natpmp, 5 * 1000, 3, 0};
 	fake_cfg[MAP_UPNP] = (struct fake_config){upnp, 5 * 1000, 718, 0};
+	memset(fake_probes, 0, sizeof(fake_probes));
 }
 
 /* Opens the controller on the fakes and runs p; returns portmap_run's result. */
@@ -286,6 +291,159 @@ static int run_fakes(const struct map_params *p, int64_t timeout_us, struct map_
 		rc = portmap_run(pm, clock_now_us() + timeout_us, r);
 	portmap_close(pm);
 	return rc;
+}
+
+/* ---- the gateway cache (map_warm.c) with the fakes ---- */
+
+static const uint8_t fake_mac[GATEWAY_MAC_LEN] = {0x02, 0, 0, 0, 0, 0x01};
+
+/* A cache folder under a fresh temporary one; the fakes' gateway is 127.0.0.1. */
+static bool temp_cache(char tmp[64], char dir[600])
+{
+	strcpy(tmp, "/tmp/natctl-warm-XXXXXX");
+	return mkdtemp(tmp) && map_cache_dir_choose(dir, 600, NULL, tmp, NULL) == 0;
+}
+
+static void remove_cache(const char *tmp, const char *dir)
+{
+	struct endpoint gw;
+	endpoint_parse_ip(&gw, "127.0.0.1");
+	map_cache_forget(dir, &gw, fake_mac);
+	rmdir(dir);
+	rmdir(tmp);
+}
+
+/* Writes the entry a cache would hold for the fakes' gateway: seen[m] per method. */
+static void cache_holds(const char *dir, enum map_cache_seen pcp, enum map_cache_seen natpmp,
+			enum map_cache_seen upnp)
+{
+	struct map_cache_entry e;
+	memset(&e, 0, sizeof(e));
+	endpoint_parse_ip(&e.gateway, "127.0.0.1");
+	memcpy(e.mac, fake_mac, sizeof(fake_mac));
+	e.written = clock_wall_ms() / 1000 - 30;
+	e.seen[MAP_PCP] = pcp;
+	e.seen[MAP_NATPMP] = natpmp;
+	e.seen[MAP_UPNP] = upnp;
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		e.absent[m] = FAILURE_NO_ANSWER;
+	CHECK_EQ_INT(map_cache_save(dir, &e), 0);
+}
+
+/* What the cache holds for the fakes' gateway now (-ENOENT: nothing). */
+static int cache_now(const char *dir, struct map_cache_entry *e)
+{
+	struct endpoint gw;
+	char why[128];
+	endpoint_parse_ip(&gw, "127.0.0.1");
+	return map_cache_load(dir, &gw, fake_mac, clock_wall_ms() / 1000, e, why, sizeof(why));
+}
+
+/* run_fakes with the cache of dir, keyed as if the gateway had fake_mac. */
+static int run_warm(struct map_params *p, const char *dir, int64_t timeout_us, struct map_result *r)
+{
+	struct portmap *pm;
+	p->cache_dir = dir;
+	int rc = portmap_open_with(&pm, p, NULL, r, fake_table);
+	if (rc == 0) {
+		portmap_cache_key(pm, fake_mac);
+		rc = portmap_run(pm, clock_now_us() + timeout_us, r);
+	}
+	portmap_close(pm);
+	return rc;
+}
+
+/* One case of the cache with the fakes: its folder, what is asked, what came back. */
+struct warm_case {
+	char tmp[64], dir[600];
+	struct map_params p;
+	struct map_result r;
+	struct map_cache_entry e;
+};
+
+static bool warm_case_open(struct warm_case *c, unsigned methods)
+{
+	memset(c, 0, sizeof(*c));
+	c->p = params(MAP_OP_ADD, methods);
+	return temp_cache(c->tmp, c->dir);
+}
+
+/* A cold run writes what it found; the next asks only what answered. */
+static void controller_cache_warm_start(void)
+{
+	struct warm_case c;
+	CHECK(warm_case_open(&c, MAP_ALL_METHODS));
+	/* Silence is absence before UPnP's grace ends: PCP and NAT-PMP are
+	 * decided absent, not left unknown. */
+	configure(FAKE_SILENT, FAKE_SILENT, FAKE_ANSWERS);
+	c.p.wait_us = 10 * 1000;
+	CHECK_EQ_INT(run_warm(&c.p, c.dir, 1000 * 1000, &c.r), 0);
+	CHECK_EQ_INT(c.r.method, MAP_UPNP);
+	CHECK_EQ_INT(cache_now(c.dir, &c.e), 0);
+	CHECK_EQ_INT(c.e.seen[MAP_PCP], MAP_SEEN_NO);
+	CHECK_EQ_INT(c.e.seen[MAP_NATPMP], MAP_SEEN_NO);
+	CHECK_EQ_INT(c.e.seen[MAP_UPNP], MAP_SEEN_YES);
+	/* PCP would answer now, but the cache says it did not: not asked. */
+	configure(FAKE_ANSWERS, FAKE_ANSWERS, FAKE_ANSWERS);
+	CHECK_EQ_INT(run_warm(&c.p, c.dir, 1000 * 1000, &c.r), 0);
+	CHECK_EQ_INT(c.r.method, MAP_UPNP);
+	CHECK_EQ_INT(fake_probes[MAP_PCP], 0);
+	CHECK_EQ_INT(fake_probes[MAP_NATPMP], 0);
+	CHECK_EQ_INT(fake_probes[MAP_UPNP], 1);
+	CHECK_EQ_STR(c.r.errors[0].text,
+		     "no answer from 127.0.0.1:5351 within 0.01 s; not asked: so "
+		     "it was 0 s ago (the gateway cache; --no-cache asks)");
+	/* Without the cache (--no-cache), every method is asked. */
+	configure(FAKE_ANSWERS, FAKE_ANSWERS, FAKE_ANSWERS);
+	CHECK_EQ_INT(run_fakes(&c.p, 1000 * 1000, &c.r), 0);
+	CHECK_EQ_INT(c.r.method, MAP_PCP);
+	CHECK_EQ_INT(fake_probes[MAP_PCP] + fake_probes[MAP_NATPMP] + fake_probes[MAP_UPNP], 3);
+	remove_cache(c.tmp, c.dir);
+}
+
+/* What the cache said answered is silent now: the others are asked after
+ * all, within the same deadline, and the cache says what is there now. */
+static void controller_cache_fallback(void)
+{
+	struct warm_case c;
+	CHECK(warm_case_open(&c, MAP_ALL_METHODS));
+	cache_holds(c.dir, MAP_SEEN_YES, MAP_SEEN_NO, MAP_SEEN_NO);
+	configure(FAKE_SILENT, FAKE_ANSWERS, FAKE_SILENT);
+	c.p.wait_us = 50 * 1000;
+	CHECK_EQ_INT(run_warm(&c.p, c.dir, 1000 * 1000, &c.r), 0);
+	CHECK_EQ_INT(c.r.method, MAP_NATPMP);
+	CHECK_EQ_INT(fake_probes[MAP_PCP], 1);
+	CHECK_EQ_INT(fake_probes[MAP_NATPMP], 1);
+	CHECK_EQ_INT(fake_probes[MAP_UPNP], 1);
+	CHECK_EQ_INT(cache_now(c.dir, &c.e), 0);
+	CHECK_EQ_INT(c.e.seen[MAP_PCP], MAP_SEEN_NO);
+	CHECK_EQ_INT(c.e.seen[MAP_NATPMP], MAP_SEEN_YES);
+	/* Nothing answers at all: the entry goes, nothing is left to start from. */
+	configure(FAKE_SILENT, FAKE_SILENT, FAKE_SILENT);
+	CHECK_EQ_INT(run_warm(&c.p, c.dir, 1000 * 1000, &c.r), -1);
+	CHECK_EQ_INT(c.r.failure, FAILURE_NO_ANSWER);
+	CHECK_EQ_INT(cache_now(c.dir, &c.e), -ENOENT);
+	remove_cache(c.tmp, c.dir);
+}
+
+/* --via a method the cache says is absent: the cache is not used at all. */
+static void controller_cache_only_for_what_answered(void)
+{
+	struct warm_case c;
+	CHECK(warm_case_open(&c, MAP_BIT(MAP_NATPMP)));
+	cache_holds(c.dir, MAP_SEEN_YES, MAP_SEEN_NO, MAP_SEEN_UNKNOWN);
+	configure(FAKE_ANSWERS, FAKE_ANSWERS, FAKE_ANSWERS);
+	CHECK_EQ_INT(run_warm(&c.p, c.dir, 1000 * 1000, &c.r), 0);
+	CHECK_EQ_INT(c.r.method, MAP_NATPMP);
+	CHECK_EQ_INT(fake_probes[MAP_NATPMP], 1);
+	/* A method the cache does not know is asked as always, beside the cached one. */
+	c.p.methods = MAP_ALL_METHODS;
+	configure(FAKE_ANSWERS, FAKE_ANSWERS, FAKE_ANSWERS);
+	CHECK_EQ_INT(run_warm(&c.p, c.dir, 1000 * 1000, &c.r), 0);
+	CHECK_EQ_INT(c.r.method, MAP_PCP);
+	CHECK_EQ_INT(fake_probes[MAP_NATPMP], 1); /* it answered the last run */
+	CHECK_EQ_INT(fake_probes[MAP_UPNP], 1);
+	remove_cache(c.tmp, c.dir);
 }
 
 static void controller_prefers_pcp(void)
@@ -383,6 +541,28 @@ static void controller_silent_gateway(void)
 	CHECK(strstr(r.error, "natpmp") == NULL); /* not selected, not named */
 	CHECK_EQ_INT(r.failure, FAILURE_NO_ANSWER);
 	CHECK_EQ_INT(r.errors[0].failure, FAILURE_NO_ANSWER);
+}
+
+/* Silence is absence at the wait (the protocols' bound), long before the
+ * deadline: the errors name the bound, not the deadline. */
+static void controller_absent_at_the_wait(void)
+{
+	struct map_params p = params(MAP_OP_ADD, MAP_BIT(MAP_PCP) | MAP_BIT(MAP_NATPMP));
+	struct map_result r;
+	configure(FAKE_SILENT, FAKE_SILENT, FAKE_SILENT);
+	p.wait_us = 100 * 1000;
+	int64_t start = clock_now_us();
+	CHECK_EQ_INT(run_fakes(&p, 5 * 1000 * 1000, &r), -1);
+	CHECK(clock_now_us() - start < 5 * 1000 * 1000); /* decided before the deadline */
+	CHECK_EQ_STR(r.error,
+		     "no gateway answered within 0.1 s (pcp: no answer from 127.0.0.1:5351 "
+		     "within 0.1 s; natpmp: no answer from 127.0.0.1:5351 within 0.1 s)");
+	CHECK_EQ_INT(r.failure, FAILURE_NO_ANSWER);
+	/* An answer within the wait is used however long the wait. */
+	configure(FAKE_SILENT, FAKE_ANSWERS, FAKE_SILENT);
+	p.wait_us = 3 * 1000 * 1000;
+	CHECK_EQ_INT(run_fakes(&p, 5 * 1000 * 1000, &r), 0);
+	CHECK_EQ_INT(r.method, MAP_NATPMP);
 }
 
 /* --via pcp to a gateway that answers in NAT-PMP: not "no gateway answered within 0.0 s". */
@@ -805,6 +985,10 @@ const struct test_case portmap_cases[] = {
 	T(controller_falls_back_on_refusal),
 	T(controller_every_method_refuses),
 	T(controller_silent_gateway),
+	T(controller_absent_at_the_wait),
+	T(controller_cache_warm_start),
+	T(controller_cache_fallback),
+	T(controller_cache_only_for_what_answered),
 	T(controller_foreign_protocol),
 	T(controller_list_names_what_lists),
 	T(controller_delete_names_whose),

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Unit tests for SSDP: the M-SEARCH we send and the parsing of (hostile) search responses.
+#include "natctl/map/map_types.h"
 #include "natctl/map/ssdp.h"
 #include "test.h"
 
@@ -128,7 +129,30 @@ static void ssdp_msearch_format(void)
 	CHECK_EQ_INT(ssdp_build_msearch(ssdp_igd_targets[1], 1, b, 20), -1);
 }
 
+/* The MX asked for follows the wait: every answer to the last round (sent
+ * SSDP_LAST_ROUND_US after the first) is due within it; 1 to 5 s. */
+static void ssdp_mx_follows_the_wait(void)
+{
+	static const struct {
+		int64_t wait_us;
+		unsigned mx;
+	} rows[] = {
+		{100 * 1000, 1},  {1050 * 1000, 1}, {2049 * 1000, 1},
+		{2050 * 1000, 2}, {3000 * 1000, 2}, {5049 * 1000, 4},
+		{5050 * 1000, 5}, {9000 * 1000, 5}, {60 * 1000 * 1000, 5},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		CHECK_EQ_INT(ssdp_mx_for_wait(rows[i].wait_us), rows[i].mx);
+	CHECK_EQ_INT(ssdp_mx_for_wait(MAP_DEFAULT_WAIT_US), 1);
+	CHECK_EQ_INT(MAP_DEFAULT_WAIT_US, SSDP_MX_MIN * 1000 * 1000 + SSDP_LAST_ROUND_US);
+}
+
 const struct test_case ssdp_cases[] = {
-	T(ssdp_parse_miniupnpd), T(ssdp_parse_lenient_forms), T(ssdp_parse_hostile_table),
-	T(ssdp_parse_oversized), T(ssdp_msearch_format),      {NULL, NULL},
+	T(ssdp_parse_miniupnpd),
+	T(ssdp_parse_lenient_forms),
+	T(ssdp_parse_hostile_table),
+	T(ssdp_parse_oversized),
+	T(ssdp_msearch_format),
+	T(ssdp_mx_follows_the_wait),
+	{NULL, NULL},
 };

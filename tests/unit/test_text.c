@@ -54,11 +54,35 @@ static void text_lines_add_is_bounded(void)
 	CHECK_EQ_STR(lines[1], "a line ");
 }
 
+static void text_seconds_for_people(void)
+{
+	static const struct {
+		int64_t us;
+		const char *text;
+	} rows[] = {
+		{1050 * 1000, "1.05"},
+		{1100 * 1000, "1.1"},
+		{3 * 1000 * 1000, "3"},
+		{1049987, "1.05"},
+		{2500 * 1000, "2.5"},
+		{100 * 1000, "0.1"},
+		{0, "0"},
+		{60 * 1000 * 1000, "60"},
+		{10 * 1000 * 1000, "10"},
+	};
+	char out[16];
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		text_seconds(out, sizeof(out), rows[i].us);
+		CHECK_EQ_STR(out, rows[i].text);
+	}
+}
+
 const struct test_case text_cases[] = {
 	T(text_sanitize_keeps_printable_and_utf8),
 	T(text_sanitize_replaces_controls),
 	T(text_sanitize_rejects_malformed_utf8),
 	T(text_sanitize_bounds),
 	T(text_lines_add_is_bounded),
+	T(text_seconds_for_people),
 	{NULL, NULL},
 };

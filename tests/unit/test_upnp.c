@@ -156,6 +156,17 @@ static void upnp_gateway_first(void)
 	upnp_client_close(&c);
 }
 
+/* The gateway has its MX after the last M-SEARCH round, and no more. */
+static void upnp_gateway_first_bound(void)
+{
+	struct upnp_client c;
+	start_search(&c, GW, NULL);
+	CHECK_EQ_INT(c.search.mx, SSDP_MX_MIN); /* not asked: the least */
+	CHECK_EQ_INT(c.others_from - c.searched_from,
+		     SSDP_MX_MIN * USEC_PER_SEC + SSDP_LAST_ROUND_US);
+	upnp_client_close(&c);
+}
+
 /* Only other hosts answer: after the gateway's MX, they are used. */
 static void upnp_others_when_gateway_silent(void)
 {
@@ -210,6 +221,52 @@ static void upnp_pinned_gateway(void)
 	answer(&c, GW, DESC(1), now);
 	CHECK_EQ_INT(n_started, 1);
 	upnp_client_close(&c);
+}
+
+/* A warm start: the cached IGD is asked by one job, no SSDP; it answers, or
+ * it is gone and the search starts with a wait of its own. */
+static void upnp_resume_cached_igd(void)
+{
+	struct upnp_client c;
+	struct upnp_status ok = {0}, gone = {.code = -3};
+	int64_t now = clock_now_us();
+	struct upnp_search s = {.local = ip("127.0.0.1"), .gateway = ip(GW)};
+	s.search_until = now + 1100 * 1000;
+	s.job_deadline = now + 3 * USEC_PER_SEC;
+	struct upnp_igd cached = good_igd(DESC(1));
+	cached.external[0] = '\0';
+	upnp_client_init(&c, NULL);
+	c.start_job = fake_start;
+	n_started = 0;
+	CHECK_EQ_INT(upnp_client_resume(&c, &s, &cached), 0);
+	CHECK_EQ_INT(c.state, UPNP_DESCRIBING);
+	CHECK_EQ_INT(c.fd, -1); /* no SSDP socket */
+	CHECK_EQ_INT(n_started, 1);
+	CHECK(started[0].cached);
+	CHECK(!started[0].wan_status);
+	CHECK_EQ_STR(started[0].locations[0], DESC(1));
+	CHECK(started[0].deadline <= s.search_until); /* bounded by the wait */
+	struct upnp_igd g = good_igd(DESC(1));
+	put(&c, UPNP_REC_IGD, &g, sizeof(g));
+	put(&c, UPNP_REC_STATUS, &ok, sizeof(ok));
+	finish(&c, now + 1000);
+	CHECK(c.have_igd && c.resumed && !c.stale);
+	CHECK_EQ_STR(c.igd.external, "203.0.113.2");
+
+	/* Gone (no HTTP answer): a search begins, the same wait from now. */
+	CHECK_EQ_INT(upnp_client_resume(&c, &s, &cached), 0);
+	snprintf(gone.action, sizeof(gone.action), "GetExternalIPAddress");
+	put(&c, UPNP_REC_STATUS, &gone, sizeof(gone));
+	int64_t later = now + 5000;
+	finish(&c, later);
+	CHECK(!c.have_igd && !c.resumed && c.stale);
+	CHECK_EQ_INT(c.state, UPNP_SEARCHING);
+	CHECK(c.fd >= 0);
+	CHECK_EQ_INT(c.search.search_until - c.searched_from, c.resume_wait_us);
+	CHECK(c.searched_from >= later);
+	upnp_client_close(&c);
+	CHECK(upnp_igd_gone(-3) && upnp_igd_gone(-1) && upnp_igd_gone(401));
+	CHECK(!upnp_igd_gone(0) && !upnp_igd_gone(501) && !upnp_igd_gone(606));
 }
 
 /* A describe job's records: only a whole, expected, checked report counts. */
@@ -357,14 +414,8 @@ static void upnp_soap_text(void)
 }
 
 const struct test_case upnp_cases[] = {
-	T(upnp_many_locations),
-	T(upnp_gateway_first),
-	T(upnp_others_when_gateway_silent),
-	T(upnp_gateway_evicts_others),
-	T(upnp_pinned_gateway),
-	T(upnp_describe_records),
-	T(upnp_list_records),
-	T(upnp_control_url_host),
-	T(upnp_soap_text),
-	{NULL, NULL},
+	T(upnp_many_locations),      T(upnp_gateway_first),     T(upnp_others_when_gateway_silent),
+	T(upnp_gateway_first_bound), T(upnp_resume_cached_igd), T(upnp_gateway_evicts_others),
+	T(upnp_pinned_gateway),      T(upnp_describe_records),  T(upnp_list_records),
+	T(upnp_control_url_host),    T(upnp_soap_text),         {NULL, NULL},
 };

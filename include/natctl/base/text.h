@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Text helpers: the one sanitiser for strings that came from the network, bounded copies, and bounded lists of lines. */
+/* Text helpers: the one sanitiser for strings that came from the network, bounded copies, bounded lists of lines, seconds for people. */
 #ifndef NATCTL_TEXT_H
 #define NATCTL_TEXT_H
 
@@ -35,6 +35,10 @@ void text_lines_add(char *lines, size_t width, size_t max, size_t *n, const char
 	__attribute__((format(printf, 5, 6)));
 void text_lines_vadd(char *lines, size_t width, size_t max, size_t *n, const char *fmt, va_list ap)
 	__attribute__((format(printf, 5, 0)));
+/* A duration for people: "1.05", "2.5", "3" (seconds to the hundredth, no
+ * trailing zeros), from microseconds. */
+void text_seconds(char *out, size_t cap, int64_t us);
+
 #define TEXT_LINES_ADD(array, count, ...)                                                      \
 	text_lines_add(&(array)[0][0], sizeof((array)[0]), sizeof(array) / sizeof((array)[0]), \
 		       &(count), __VA_ARGS__)

@@ -85,6 +85,17 @@ int parse_port(const char *s, uint16_t *port);
 int parse_seconds(const char *s, double min, double max, int64_t *us);
 int parse_uint(const char *s, unsigned long max, unsigned long *out);
 
+/* --wait SEC (map, probe): how long a gateway that does not answer at all
+ * gets before it counts as absent; a usage error unless 0.1 to 60 s. */
+void cli_parse_wait(struct global_opts *g, const char *arg, int64_t *wait_us);
+/* Once every option is read: the wait must end before the deadline (-t). */
+void cli_check_wait(struct global_opts *g, int64_t wait_us);
+
+/* The gateway cache's directory (map, probe), from $CACHE_DIRECTORY,
+ * $XDG_CACHE_HOME or $HOME, into buf; NULL for no cache (--no-cache, or a
+ * path too long), which -v says. */
+const char *cli_cache_dir(const struct global_opts *g, bool no_cache, char *buf, size_t cap);
+
 /* A one-line diagnostic on stderr that is no result's: "natctl: CMD: message". */
 void cli_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -7,16 +7,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "natctl/map/map_cache.h"
 #include "natctl/map/method.h"
 #include "natctl/map/portmap.h"
 
-/*
- * A gateway that has not answered at all after this long counts as absent
- * (or the command's deadline, if sooner). SSDP answers are due within MX
- * (1 s); the second gives slow routers room. Once a gateway has answered,
- * only the deadline bounds the rest.
- */
-#define MAP_DISCOVERY_WINDOW_US (2 * 1000 * 1000)
 /* When a less preferred method is ready first, the better ones get this
  * long (or as long again as the ready one took, if more) to answer too. */
 #define MAP_GRACE_MIN_US (20 * 1000)
@@ -36,6 +30,9 @@ struct map_run {
 	struct portmap *pm;
 	struct map_result *r;
 	enum map_op op;
+	/* A method that has not answered at all by window_end (the wait,
+	 * map_params.wait_us, or the deadline if sooner) counts as absent; once
+	 * a gateway has answered, only the deadline bounds the rest. */
 	int64_t start, deadline, window_end;
 	enum map_mstate st[MAP_N_METHODS];
 	int64_t present_at[MAP_N_METHODS];
@@ -45,7 +42,17 @@ struct map_run {
 	bool not_found[MAP_N_METHODS];    /* DELETE: the method had no such mapping */
 	struct endpoint deleted_internal; /* DELETE: whom the removed mapping pointed at, if known */
 	bool finished;
-	bool found; /* DELETE: something was removed */
+	bool found;       /* DELETE: something was removed */
+	bool discovered;  /* the methods were asked (not a renewal): the cache learns from it */
+	unsigned skipped; /* MAP_BIT()s the gateway cache says are absent: not asked (yet) */
+};
+
+/* The gateway cache for this portmap's gateway (map_warm.c). */
+struct map_warm {
+	const char *dir; /* NULL: no cache */
+	bool keyed;      /* the gateway's MAC is known: the cache may be read and written */
+	bool loaded;     /* entry holds this gateway's cached discovery */
+	struct map_cache_entry entry; /* loaded, or the key alone */
 };
 
 struct portmap {
@@ -57,7 +64,27 @@ struct portmap {
 	struct map_run run;                   /* the operation in progress */
 	void (*on_restart)(void *ctx, enum map_method m);
 	void *restart_ctx;
+	struct map_warm warm;
 };
+
+/* ---- the gateway cache (map_warm.c) ---- */
+
+/* Looks the gateway's MAC up in the neighbour table and reads its entry
+ * (when p->cache_dir names a cache). */
+void map_warm_open(struct portmap *pm);
+/* The cache entry with this MAC as the gateway's (map_warm_open's second half). */
+void map_warm_key(struct portmap *pm, const uint8_t mac[GATEWAY_MAC_LEN]);
+/* The entry to start `methods` from, or NULL for a cold start: only an
+ * entry where one of them answered is used. */
+const struct map_cache_entry *map_warm_entry(const struct portmap *pm, unsigned methods);
+/* The methods e says are absent are not asked: absent, with why (run->skipped). */
+void map_warm_skip(struct map_run *run, const struct map_cache_entry *e);
+/* Once every method asked is absent: the skipped ones are asked after all,
+ * with a wait of their own from now; false if there were none. */
+bool map_warm_fallback(struct map_run *run, int64_t now);
+/* After a run with discovery: what it learnt, written when it changed;
+ * the entry removed when nothing answered. */
+void map_warm_save(struct map_run *run);
 
 /* Starts a run of op for r (discovery window, clock). */
 struct map_run *map_run_init(struct portmap *pm, struct map_result *r, enum map_op op,

@@ -58,6 +58,15 @@ enum map_op {
 };
 
 #define MAP_DEFAULT_LIFETIME 7200 /* RFC 6886 §3.3 recommends two hours */
+/*
+ * How long a gateway that has not answered at all gets before a method
+ * counts as absent, unless asked otherwise (--wait): the protocols' own
+ * bound. An SSDP search with MX 1 is answered within 1 s by every compliant
+ * device (UPnP Device Architecture 1.1 §1.3.3), and natctl's last M-SEARCH
+ * round leaves 50 ms after the first; NAT-PMP and PCP answer in one round
+ * trip, and an ICMP port unreachable ends them at once.
+ */
+#define MAP_DEFAULT_WAIT_US  (1050 * 1000)
 #define MAP_LONGEST_LIFETIME 0xffffffffu
 #define MAP_MAX_WARNINGS     8
 #define MAP_TEXT_MAX         320
@@ -86,6 +95,8 @@ struct map_params {
 	/* PCP: the nonce of a mapping made earlier (recorded in the state),
 	 * to renew or delete it with; NULL: derived from the key. */
 	const uint8_t *nonce;
+	int64_t wait_us;       /* silence before absence; 0: MAP_DEFAULT_WAIT_US */
+	const char *cache_dir; /* the gateway cache's directory; NULL: no cache */
 };
 
 struct map_method_error {

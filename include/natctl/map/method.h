@@ -31,8 +31,9 @@ struct map_env {
 	void *ctx;
 };
 
-struct map_run;     /* one operation in progress; the controller's */
-struct map_adapter; /* one method's own state, the adapter's */
+struct map_run;         /* one operation in progress; the controller's */
+struct map_cache_entry; /* what the gateway cache holds (map/map_cache.h) */
+struct map_adapter;     /* one method's own state, the adapter's */
 
 /*
  * One row of the method table. The controller calls probe_start for every
@@ -54,6 +55,15 @@ struct map_method_ops {
 	/* Asks, with no side effect, whether the gateway speaks it. */
 	void (*probe_start)(struct map_adapter *m, struct map_run *run);
 	void (*probe_update)(struct map_adapter *m, struct map_run *run, int64_t now);
+	/* A warm start: asks as probe_start does, but from what the gateway
+	 * cache holds of an earlier discovery, falling back to the full one
+	 * itself when that fails; NULL: probe_start (its discovery is one
+	 * request anyway). */
+	void (*warm_start)(struct map_adapter *m, struct map_run *run,
+			   const struct map_cache_entry *e);
+	/* What this run's discovery learnt beyond "it answered", into e for
+	 * the cache; false when that cannot be kept. NULL: nothing more. */
+	bool (*learn)(const struct map_adapter *m, struct map_cache_entry *e);
 	/* Starts run's operation: ADD, DELETE or LIST. */
 	void (*op_start)(struct map_adapter *m, struct map_run *run);
 	bool (*op_busy)(const struct map_adapter *m);
@@ -141,6 +151,8 @@ bool map_run_op_answered(struct map_run *run, enum map_method m, const struct re
 
 /* For the adapters: the mapping is for another host than this one (--internal). */
 bool map_env_for_other_host(const struct map_env *env);
+/* How long a gateway's silence lasts before a method counts as absent. */
+int64_t map_env_wait_us(const struct map_env *env);
 /* The lifetime to ask for: PCP and NAT-PMP have no permanent mapping (0 deletes). */
 uint32_t map_env_wire_lifetime(const struct map_env *env);
 /* Records an epoch the gateway reported; tells the controller when it restarted. */

@@ -26,6 +26,9 @@ int portmap_open_with(struct portmap **out, const struct map_params *p, const st
 		      struct map_result *r,
 		      const struct map_method_ops *const table[MAP_N_METHODS]);
 void portmap_close(struct portmap *pm);
+/* Unit tests: keys the gateway cache (p->cache_dir) as if the neighbour
+ * table gave the gateway this MAC, and reads its entry. */
+void portmap_cache_key(struct portmap *pm, const uint8_t mac[6]);
 
 /* The methods this portmap may use (--via). */
 unsigned portmap_methods(const struct portmap *pm);

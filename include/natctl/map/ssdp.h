@@ -14,8 +14,21 @@
 #define SSDP_MAX_MESSAGE  1500
 #define SSDP_LOCATION_MAX 256
 #define SSDP_FIELD_MAX    128
-/* UDA 1.1 §1.3.2: MX is the most a device may wait before it answers. */
-#define SSDP_MX 1
+/* UDA 1.1 §1.3.3: "Device responses should be delayed a random duration
+ * between 0 and this many seconds" (MX); UDA 2.0 §1.3.2: "MUST be greater
+ * than or equal to 1 and SHOULD be less than 5 inclusive". */
+#define SSDP_MX_MIN 1
+#define SSDP_MX_MAX 5
+/* UDA 1.1 §1.3.2: "control points should send each M-SEARCH message more
+ * than once": natctl's rounds all go out within this long of the first. */
+#define SSDP_LAST_ROUND_US (50 * 1000)
+
+/*
+ * The MX to ask for when silence is to count as absence after wait_us:
+ * every compliant answer to the last round is then due within the wait
+ * (MX s after the last round), 1 to 5.
+ */
+unsigned ssdp_mx_for_wait(int64_t wait_us);
 
 /* The search targets we ask for: IGD:2 first, IGD:1 for older routers. */
 extern const char *const ssdp_igd_targets[2];

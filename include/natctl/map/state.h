@@ -10,8 +10,9 @@
 #include "natctl/base/addr.h"
 #include "natctl/base/siphash.h"
 #include "natctl/map/map_types.h"
+#include "natctl/map/store.h"
 
-#define STATE_PATH_MAX     480
+#define STATE_PATH_MAX     STORE_PATH_MAX
 #define STATE_NONCE_LEN    12
 #define STATE_MAX_MAPPINGS 1024
 

@@ -40,6 +40,8 @@ struct upnp_search {
 	struct endpoint gateway; /* the default gateway: its answers come first; unset if none */
 	int64_t search_until;    /* stop waiting for SSDP answers */
 	int64_t job_deadline;    /* the description is cut here */
+	unsigned mx;             /* the M-SEARCH's MX (ssdp_mx_for_wait); 0: SSDP_MX_MIN */
+	bool wan_status;         /* upnp_client_resume: the IGD's status too (probe reports it) */
 };
 
 /* One LOCATION that answered, kept until an IGD is described. */
@@ -59,7 +61,8 @@ struct upnp_client {
 	enum upnp_state state;
 	int fd; /* SSDP socket, -1 when closed */
 	struct upnp_search search;
-	int64_t others_from; /* answers from other hosts than the gateway wait until then */
+	int64_t searched_from; /* when the search began */
+	int64_t others_from;   /* answers from other hosts than the gateway wait until then */
 	int64_t next_search_us;
 	unsigned rounds; /* M-SEARCH rounds sent */
 	/* The best few LOCATIONs seen, best first: the gateway's, then the
@@ -73,6 +76,10 @@ struct upnp_client {
 	struct upnp_job job;
 	bool have_igd;
 	struct upnp_igd igd; /* once described */
+	/* upnp_client_resume: the cached IGD's check runs; it answered (the
+	 * IGD is the cached one); it failed, and the search began afresh. */
+	bool resuming, resumed, stale;
+	int64_t resume_wait_us; /* the wait a fallback search gets */
 	/* Why the last description failed: its LOCATION and the job's status. */
 	char failed_location[SSDP_LOCATION_MAX];
 	struct upnp_status failed;
@@ -98,6 +105,17 @@ int upnp_client_search(struct upnp_client *c, const struct upnp_search *s);
 /* One SSDP datagram from `from` (the loop calls it for each one read). */
 void upnp_client_datagram(struct upnp_client *c, const char *data, size_t n,
 			  const struct endpoint *from, int64_t now);
+
+/*
+ * Starts from an IGD an earlier discovery described (the gateway cache):
+ * one job asks it for its WAN state (GetExternalIPAddress, GetStatusInfo)
+ * instead of SSDP and the description. If it does not answer as the IGD
+ * it was (upnp_igd_gone), the client searches as upnp_client_search()
+ * does, with the same wait from then on, within the deadline; `stale`
+ * says so. 0 or -errno.
+ */
+int upnp_client_resume(struct upnp_client *c, const struct upnp_search *s,
+		       const struct upnp_igd *igd);
 
 /* Runs a SOAP job on the described IGD (the client fills in job->igd). 0 or -errno. */
 int upnp_client_job(struct upnp_client *c, struct upnp_job *job);

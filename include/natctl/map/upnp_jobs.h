@@ -25,7 +25,9 @@
 
 enum upnp_job_kind {
 	/* Each LOCATION in turn: description, GetExternalIPAddress and
-	 * GetStatusInfo; the first connected IGD, else the first usable one. */
+	 * GetStatusInfo; the first connected IGD, else the first usable one.
+	 * With `cached`, the IGD given instead of a description: only the two
+	 * calls, which must show it is still there (upnp_igd_gone). */
 	UPNP_JOB_DESCRIBE,
 	UPNP_JOB_ADD,
 	UPNP_JOB_DELETE,
@@ -53,8 +55,10 @@ struct upnp_igd {
 
 struct upnp_job {
 	enum upnp_job_kind kind;
-	int64_t deadline;                                      /* monotonic us */
-	struct upnp_igd igd;                                   /* SOAP jobs: the IGD */
+	int64_t deadline;    /* monotonic us */
+	struct upnp_igd igd; /* SOAP jobs: the IGD */
+	bool cached; /* DESCRIBE: igd comes from the gateway cache (locations[0] is its LOCATION) */
+	bool wan_status; /* cached: GetStatusInfo too, not only GetExternalIPAddress */
 	char locations[UPNP_MAX_LOCATIONS][SSDP_LOCATION_MAX]; /* DESCRIBE, best first */
 	size_t n_locations;
 	/* ADD, DELETE */
@@ -126,6 +130,15 @@ struct upnp_status {
 
 /* worker_fn: runs the job described by arg (struct upnp_job *). */
 void upnp_job_run(void *arg, int fd);
+
+/*
+ * Whether GetExternalIPAddress's result shows that a cached IGD is gone:
+ * no HTTP answer (connection refused, a closed port), no SOAP answer (an
+ * HTTP error page: miniupnpc finds neither the address nor an errorCode),
+ * or 401 Invalid Action (another service at that URL). A UPnP error such
+ * as 501 is the IGD itself answering.
+ */
+bool upnp_igd_gone(int code);
 
 /* True for an IGD:2 WANIPConnection (AddAnyPortMapping exists there). */
 bool upnp_igd_v2(const struct IGDdatas *d);

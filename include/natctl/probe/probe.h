@@ -40,6 +40,8 @@ struct probe_options {
 	bool test_mapping;  /* make, check, report and delete a short-lived mapping per method */
 	const char *ifname; /* NULL: the default route's */
 	struct endpoint gateway; /* unset: the default gateway */
+	int64_t wait_us;         /* silence before a gateway protocol is absent; 0: the default */
+	const char *cache_dir;   /* the gateway cache's directory; NULL: no cache */
 	int64_t start_us, deadline;
 	const struct trace *trace;
 };

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The controller's warm start: the gateway cache read before a discovery, the methods it says are absent not asked, and what the discovery learnt written back.
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "natctl/base/clock.h"
+#include "natctl/base/text.h"
+#include "natctl/map/map_run.h"
+#include "natctl/net/gateway.h"
+
+static const char *seen_word(const struct map_cache_entry *e, enum map_method m)
+{
+	static const char *const words[] =
+		{[MAP_SEEN_UNKNOWN] = "unknown", [MAP_SEEN_YES] = "yes", [MAP_SEEN_NO] = "no"};
+	return words[e->seen[m]];
+}
+
+/* "pcp no, natpmp no, upnp yes (IGD http://...)" for the -v trace. */
+static void describe(const struct map_cache_entry *e, char *out, size_t cap)
+{
+	char location[SSDP_LOCATION_MAX];
+	size_t len = 0;
+	out[0] = '\0';
+	for (int m = 0; m < MAP_N_METHODS && len < cap; m++)
+		len += (size_t)snprintf(out + len, cap - len, "%s%s %s", m ? ", " : "",
+					map_method_name((enum map_method)m),
+					seen_word(e, (enum map_method)m));
+	text_sanitize(location, sizeof(location), e->igd.location);
+	if (e->have_igd && len < cap)
+		snprintf(out + len, cap - len, " (IGD %s)", location);
+}
+
+static int64_t wall_now(void)
+{
+	return clock_wall_ms() / 1000;
+}
+
+/* "42 s", "12 min", "3 h": how long ago the entry was written. */
+static void age_text(int64_t seconds, char *out, size_t cap)
+{
+	if (seconds < 120)
+		snprintf(out, cap, "%lld s", (long long)seconds);
+	else if (seconds < 2 * 3600)
+		snprintf(out, cap, "%lld min", (long long)(seconds / 60));
+	else
+		snprintf(out, cap, "%lld h", (long long)(seconds / 3600));
+}
+
+void map_warm_key(struct portmap *pm, const uint8_t mac[GATEWAY_MAC_LEN])
+{
+	struct map_warm *w = &pm->warm;
+	char name[MAP_CACHE_NAME_MAX], why[128], what[SSDP_LOCATION_MAX + 96], age[32];
+	w->keyed = true;
+	map_cache_file_name(&pm->env.gateway, mac, name);
+	int rc = map_cache_load(w->dir, &pm->env.gateway, mac, wall_now(), &w->entry, why,
+				sizeof(why));
+	w->loaded = rc == 0;
+	if (!w->loaded) {
+		memset(&w->entry, 0, sizeof(w->entry));
+		w->entry.gateway = pm->env.gateway;
+		memcpy(w->entry.mac, mac, GATEWAY_MAC_LEN);
+	}
+	if (rc == 0) {
+		describe(&w->entry, what, sizeof(what));
+		age_text(wall_now() - w->entry.written, age, sizeof(age));
+		trace_log(pm->env.trace, "cache: %s/%s: %s; written %s ago", w->dir, name, what,
+			  age);
+	} else if (rc == -ENOENT) {
+		trace_log(pm->env.trace, "cache: nothing yet for this gateway (%s/%s)", w->dir,
+			  name);
+	} else {
+		trace_log(pm->env.trace, "cache: %s/%s: not used: %s", w->dir, name, why);
+	}
+}
+
+/* The MAC keeps another network's entry (the same private address behind
+ * another router) from ever being used here. */
+static bool key_by_neighbour(struct portmap *pm)
+{
+	uint8_t mac[GATEWAY_MAC_LEN];
+	if (gateway_mac(&pm->env.gateway, pm->p.ifname, mac) != 0)
+		return false;
+	map_warm_key(pm, mac);
+	return true;
+}
+
+void map_warm_open(struct portmap *pm)
+{
+	pm->warm.dir = pm->p.cache_dir;
+	if (pm->warm.dir && pm->env.have_gateway && !key_by_neighbour(pm))
+		trace_log(pm->env.trace,
+			  "cache: not read: the gateway is not in the neighbour table (no MAC yet)");
+}
+
+const struct map_cache_entry *map_warm_entry(const struct portmap *pm, unsigned methods)
+{
+	const struct map_warm *w = &pm->warm;
+	if (!w->loaded)
+		return NULL;
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		if ((methods & MAP_BIT(m)) && pm->m[m] && w->entry.seen[m] == MAP_SEEN_YES)
+			return &w->entry;
+	return NULL;
+}
+
+void map_warm_skip(struct map_run *run, const struct map_cache_entry *e)
+{
+	char age[32];
+	age_text(wall_now() - e->written, age, sizeof(age));
+	for (int m = 0; m < MAP_N_METHODS; m++) {
+		if (run->st[m] != MAP_MS_PROBING || e->seen[m] != MAP_SEEN_NO)
+			continue;
+		run->skipped |= MAP_BIT(m);
+		map_run_absent(run, (enum map_method)m, e->absent[m],
+			       "%s; not asked: so it was %s ago (the gateway cache; --no-cache asks)",
+			       e->why[m][0]                          ? e->why[m]
+			       : e->absent[m] == FAILURE_UNSUPPORTED ? "another protocol"
+								     : "no answer",
+			       age);
+	}
+}
+
+/* Nothing asked is still there, or still being asked. */
+static bool all_absent(const struct map_run *run)
+{
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		if (run->st[m] != MAP_MS_ABSENT && run->st[m] != MAP_MS_OFF)
+			return false;
+	return true;
+}
+
+bool map_warm_fallback(struct map_run *run, int64_t now)
+{
+	struct portmap *pm = run->pm;
+	if (!run->skipped || !all_absent(run))
+		return false;
+	trace_log(pm->env.trace, "cache: what answered before did not: asking every method");
+	run->window_end = clock_min(run->deadline, now + map_env_wait_us(&pm->env));
+	unsigned ask = run->skipped;
+	run->skipped = 0;
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		if (ask & MAP_BIT(m)) {
+			run->st[m] = MAP_MS_PROBING;
+			run->why[m][0] = '\0';
+		}
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		if (ask & MAP_BIT(m))
+			pm->ops[m]->probe_start(pm->m[m], run);
+	return true;
+}
+
+/* What this run says of method m: what it found, or what was known. */
+static void learn_method(const struct map_run *run, enum map_method m, struct map_cache_entry *e)
+{
+	enum map_mstate st = run->st[m];
+	if (st == MAP_MS_OFF || st == MAP_MS_PROBING || (run->skipped & MAP_BIT(m)))
+		return; /* not asked, or not decided: what the cache held stands */
+	if (st == MAP_MS_ABSENT) {
+		bool silent =
+			run->fail[m] == FAILURE_NO_ANSWER || run->fail[m] == FAILURE_UNSUPPORTED;
+		e->seen[m] = silent ? MAP_SEEN_NO : MAP_SEEN_UNKNOWN;
+		e->absent[m] = run->fail[m];
+		memset(e->why[m], 0, sizeof(e->why[m]));
+		text_sanitize(e->why[m], sizeof(e->why[m]), run->why[m]);
+		return;
+	}
+	e->seen[m] = MAP_SEEN_YES; /* it answered: present, used, or refusing */
+	const struct map_method_ops *ops = run->pm->ops[m];
+	if (ops->learn && !ops->learn(run->pm->m[m], e))
+		e->seen[m] = MAP_SEEN_UNKNOWN; /* nothing a warm start could use */
+}
+
+static bool any_yes(const struct map_cache_entry *e)
+{
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		if (e->seen[m] == MAP_SEEN_YES)
+			return true;
+	return false;
+}
+
+/* The entry's content, the time it was written aside. */
+static bool same(const struct map_cache_entry *a, const struct map_cache_entry *b)
+{
+	struct map_cache_entry x = *a, y = *b;
+	x.written = y.written = 0;
+	for (int m = 0; m < MAP_N_METHODS; m++) {
+		if (x.seen[m] != MAP_SEEN_NO) {
+			x.absent[m] = FAILURE_NONE;
+			memset(x.why[m], 0, sizeof(x.why[m]));
+		}
+		if (y.seen[m] != MAP_SEEN_NO) {
+			y.absent[m] = FAILURE_NONE;
+			memset(y.why[m], 0, sizeof(y.why[m]));
+		}
+	}
+	if (!x.have_igd)
+		memset(&x.igd, 0, sizeof(x.igd));
+	if (!y.have_igd)
+		memset(&y.igd, 0, sizeof(y.igd));
+	return memcmp(&x, &y, sizeof(x)) == 0;
+}
+
+static void write_entry(struct map_warm *w, const struct map_cache_entry *e,
+			const struct trace *trace)
+{
+	char name[MAP_CACHE_NAME_MAX], what[SSDP_LOCATION_MAX + 96];
+	map_cache_file_name(&e->gateway, e->mac, name);
+	int rc = map_cache_save(w->dir, e);
+	if (rc < 0) {
+		trace_log(trace, "cache: cannot write %s/%s: %s", w->dir, name, strerror(-rc));
+		return;
+	}
+	describe(e, what, sizeof(what));
+	trace_log(trace, "cache: %s %s/%s: %s", w->loaded ? "refreshed" : "wrote", w->dir, name,
+		  what);
+	w->entry = *e;
+	w->loaded = true;
+}
+
+void map_warm_save(struct map_run *run)
+{
+	struct map_warm *w = &run->pm->warm;
+	const struct trace *trace = run->pm->env.trace;
+	if (!w->dir || !run->discovered)
+		return;
+	/* Talking to the gateway put it in the neighbour table. */
+	if (!w->keyed && (!run->pm->env.have_gateway || !key_by_neighbour(run->pm)))
+		return;
+	struct map_cache_entry e = w->entry;
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		learn_method(run, (enum map_method)m, &e);
+	if (e.seen[MAP_UPNP] != MAP_SEEN_YES)
+		e.have_igd = false;
+	if (!any_yes(&e)) {
+		/* Nothing there to start from next time. */
+		if (w->loaded && map_cache_forget(w->dir, &e.gateway, e.mac) == 0)
+			trace_log(trace, "cache: removed this gateway's entry: nothing answered");
+		w->loaded = false;
+		return;
+	}
+	if (w->loaded && same(&e, &w->entry))
+		return; /* nothing new: no write */
+	e.written = wall_now();
+	write_entry(w, &e, trace);
+}
