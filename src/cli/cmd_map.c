@@ -549,6 +549,7 @@ static int render_not_run(const struct map_cli *m, const struct output *o, enum 
 	r.internal = m->p.internal;
 	r.internal.port = m->p.internal_port;
 	r.external.port = m->p.external_port;
+	r.family = m->p.family;
 	r.failure = failure;
 	snprintf(r.error, sizeof(r.error), "%s", error);
 	if (m->check)

@@ -158,6 +158,7 @@ int portmap_open_with(struct portmap **out, const struct map_params *p, const st
 	memset(r, 0, sizeof(*r));
 	r->method = MAP_NONE;
 	r->protocol = p->protocol;
+	r->family = p->family;
 	struct portmap *pm = *out = calloc(1, sizeof(*pm));
 	if (!pm) {
 		snprintf(r->error, sizeof(r->error), "out of memory");
@@ -364,6 +365,7 @@ static void fill_failed(struct map_run *run)
 	r->internal = endpoint_is_set(&pm->p.internal) ? pm->p.internal : pm->env.local;
 	r->internal.port = pm->p.internal_port;
 	snprintf(r->source, sizeof(r->source), "%s", pm->env.source_why);
+	r->family = pm->p.family;
 	r->external.port = pm->p.external_port;
 }
 

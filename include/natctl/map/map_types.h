@@ -130,6 +130,7 @@ struct map_result {
 	int protocol;
 	struct endpoint internal; /* address and port */
 	struct endpoint external; /* address (unset if unknown) and port */
+	int family;               /* AF_INET6 for a pinhole (map -6); 0 or AF_INET a mapping */
 	/* IPv6: why the internal address is this one ("--internal", or the
 	 * stable global address of ...); "" for IPv4. */
 	char source[MAP_TEXT_MAX];
