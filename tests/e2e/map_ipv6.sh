@@ -132,6 +132,14 @@ check_json "--internal: that address" "$OUT" .internal.address fd00:77::10
 check_json "--internal: the source says so" "$OUT" .source --internal
 natctl_in client -6 map --delete --internal fd00:77::10 40002 udp
 
+# No IPv6 default route: --gateway names the router, and the interface
+# toward it gives the address.
+in_ns client ip -6 route del default
+natctl_in client -6 --json map --gateway 2001:db8:77::1 40004 udp
+check_json "--gateway, no default route: the stable address" "$OUT" .internal.address "$STABLE"
+check_json "--gateway, no default route: the source says why" "$OUT" .source \
+	"the stable global address of eth0, the interface toward --gateway (passed over: 1 temporary, 1 ULA, 1 deprecated)"
+
 # (-6 usage errors: e2e map_usage)
 
 rm -f "$LISTEN_LOG"
