@@ -22,8 +22,10 @@ struct pcp_method {
 	uint8_t nonce[PCP_NONCE_LEN]; /* of the MAP request in flight */
 	bool prefer_failure;          /* PREFER_FAILURE still sent */
 	bool taking_back;             /* deleting a port we did not ask for */
+	bool shortening;              /* a pinhole it would not delete: its lifetime cut */
 	uint16_t offered;
 	struct announce announce;
+	int open_error; /* -errno of the socket that could not be opened, or 0 */
 };
 
 static struct pcp_method *self(struct map_adapter *m)
@@ -59,7 +61,8 @@ static struct map_adapter *pcp_open(const struct map_env *env)
 	s->epoch = &s->own_epoch;
 	take_nonce_key(s);
 	if (env->have_gateway)
-		s->open = pcp_client_open(&s->client, &env->gateway, &env->local, env->trace) == 0;
+		s->open_error = pcp_client_open(&s->client, &env->gateway, &env->local, env->trace);
+	s->open = env->have_gateway && s->open_error == 0;
 	return (struct map_adapter *)(void *)s;
 }
 
@@ -83,6 +86,10 @@ static void request_for(struct pcp_method *s, uint32_t lifetime, uint16_t eport,
 	q->protocol = (uint8_t)env->p->protocol;
 	q->internal_port = env->p->internal_port;
 	q->external_port = eport;
+	/* §11.1: no preference is "the address-family-specific all-zeros
+	 * address": :: for a pinhole, ::ffff:0.0.0.0 for IPv4. */
+	if (env->local.family == AF_INET6)
+		q->external.family = AF_INET6;
 	/* §13.1 THIRD_PARTY: a mapping for another host of the LAN. */
 	if (map_env_for_other_host(env))
 		q->third_party = env->p->internal;
@@ -117,6 +124,12 @@ static void start_delete(struct pcp_method *s, uint16_t eport)
 static void pcp_probe_start(struct map_adapter *m, struct map_run *run)
 {
 	struct pcp_method *s = self(m);
+	char ip[IP_STRLEN];
+	if (!s->open && s->open_error) {
+		map_run_absent(run, MAP_PCP, FAILURE_SYSTEM, "no socket from %s to the gateway: %s",
+			       endpoint_format_ip(&s->env->local, ip), strerror(-s->open_error));
+		return;
+	}
 	if (!s->open) {
 		map_run_absent(run, MAP_PCP, FAILURE_NO_ROUTE, "%s", s->env->gateway_why);
 		return;
@@ -150,6 +163,7 @@ static void pcp_op_start(struct map_adapter *m, struct map_run *run)
 	struct pcp_method *s = self(m);
 	s->prefer_failure = true;
 	s->taking_back = false;
+	s->shortening = false;
 	if (map_run_op(run) == MAP_OP_ADD)
 		start_add(s);
 	else
@@ -208,6 +222,11 @@ static void add_update(struct pcp_method *s, struct map_run *run)
 		start_delete(s, resp->external_port);
 	} else {
 		struct endpoint ext = resp->external;
+		/* A firewall, no NAT (RFC 6887 §1): the pinhole's external
+		 * address is the internal one when the server leaves it ::. */
+		if (s->env->local.family == AF_INET6 &&
+		    (!endpoint_is_set(&ext) || addr_classify(&ext) == ADDR_CLASS_UNSPECIFIED))
+			ext = s->env->local;
 		ext.port = resp->external_port;
 		struct map_result *r = map_run_mapped(run, MAP_PCP, &ext, resp->lifetime);
 		r->has_nonce = true;
@@ -215,10 +234,43 @@ static void add_update(struct pcp_method *s, struct map_run *run)
 	}
 }
 
+/*
+ * miniupnpd before 2.3.6 (nftables) loses a pinhole's description, the
+ * nonce it checks a deletion against, when it renews the pinhole, and then
+ * answers every deletion NOT_AUTHORIZED: the pinhole can only lapse. natctl
+ * then asks for the shortest lifetime there is (§15: "the PCP client can
+ * ... reduce the lifetime"), and says when it closes; it was not deleted.
+ */
+static bool shorten_pinhole(struct pcp_method *s, struct map_run *run)
+{
+	const struct pcp_response *resp = &s->client.resp;
+	if (s->shortening) {
+		if (resp->result == PCP_RESULT_SUCCESS)
+			map_run_failed(
+				run, MAP_PCP, FAILURE_REFUSED, PCP_RESULT_NOT_AUTHORIZED,
+				"NOT_AUTHORIZED: the gateway would not delete the pinhole (miniupnpd "
+				"before 2.3.6 forgets its nonce once it renews it); natctl cut its "
+				"lifetime to %u s, after which it closes",
+				resp->lifetime);
+		else
+			fail_with_result(run, s->env->p, PCP_RESULT_NOT_AUTHORIZED);
+		return true;
+	}
+	if (resp->result != PCP_RESULT_NOT_AUTHORIZED || s->env->local.family != AF_INET6)
+		return false;
+	struct pcp_request q;
+	request_for(s, 1, s->env->p->external_port, &q);
+	s->shortening = true;
+	pcp_client_start(&s->client, &q);
+	return true;
+}
+
 static void delete_update(struct pcp_method *s, struct map_run *run)
 {
 	const struct pcp_response *resp = &s->client.resp;
 	const struct map_params *p = s->env->p;
+	if (shorten_pinhole(s, run))
+		return;
 	if (resp->result == PCP_RESULT_SUCCESS)
 		map_run_done(run, MAP_PCP);
 	else if (resp->result ==

@@ -13,6 +13,7 @@
 #include "natctl/map/ssdp.h"
 #include "natctl/net/gateway.h"
 #include "natctl/net/net.h"
+#include "natctl/net/source6.h"
 
 static const struct map_method_ops *const default_table[MAP_N_METHODS] = {
 #define MAP_METHOD_ROW(id, name, title, facts) [MAP_##id] = &map_method_##name,
@@ -22,11 +23,91 @@ static const struct map_method_ops *const default_table[MAP_N_METHODS] = {
 
 /* ------------------------------------------------------------ setup */
 
+/* IPv6: the default router (RFC 6887 §8.1: the PCP server is the default
+ * router when nothing else is configured) and its interface. */
+static void find_gateway6(struct portmap *pm)
+{
+	const struct map_params *p = &pm->p;
+	struct map_env *env = &pm->env;
+	struct gateway_route route;
+	pm->why_ifname6 =
+		p->ifname ? "the interface given (-i)" : "the interface of the IPv6 default route";
+	if (gateway_default_v6(p->ifname, &route) == 0) {
+		snprintf(pm->ifname6, sizeof(pm->ifname6), "%s", route.ifname);
+		if (!endpoint_is_set(&p->gateway))
+			env->gateway = route.gateway;
+		env->have_gateway = true;
+	} else if (p->ifname) {
+		snprintf(pm->ifname6, sizeof(pm->ifname6), "%s", p->ifname);
+	}
+	/* --gateway: the interface the kernel reaches it through, whatever
+	 * the default route's is (-i still decides when given). */
+	struct endpoint via;
+	if (endpoint_is_set(&p->gateway) && !p->ifname &&
+	    net_route_source(&p->gateway, &via) == 0 &&
+	    source6_interface_of(&via, pm->ifname6) == 0)
+		pm->why_ifname6 = "the interface toward --gateway";
+	if (endpoint_is_set(&p->gateway)) {
+		env->gateway = p->gateway;
+		env->have_gateway = true;
+	} else if (!env->have_gateway) {
+		snprintf(env->gateway_why, sizeof(env->gateway_why), "no IPv6 default router%s%s",
+			 p->ifname ? " on " : "", p->ifname ? p->ifname : "");
+	}
+}
+
+/*
+ * IPv6: the pinhole is for this host's stable global address, chosen and
+ * bound explicitly: the kernel's own choice is a temporary address where
+ * privacy extensions are on (RFC 6724 rule 7), whose pinhole dies with it,
+ * and gateways refuse one for another address than the request's source.
+ */
+static int find_local6(struct portmap *pm, struct map_result *r)
+{
+	struct map_env *env = &pm->env;
+	struct source6_choice c;
+	char ifname[IF_NAMESIZE], ip[IP_STRLEN];
+	if (endpoint_is_set(&pm->p.internal)) {
+		env->local = pm->p.internal;
+		env->local.port = 0;
+		snprintf(env->source_why, sizeof(env->source_why), "--internal");
+		if (source6_interface_of(&env->local, ifname) == 0)
+			return 0;
+		r->failure = FAILURE_USAGE; /* a pinhole is only ever this host's */
+		snprintf(r->error, sizeof(r->error),
+			 "--internal %s is not an address of this host: -6 opens pinholes for its own",
+			 endpoint_format_ip(&env->local, ip));
+		return -1;
+	}
+	if (!pm->ifname6[0]) {
+		snprintf(r->error, sizeof(r->error), "%s", env->gateway_why);
+		return -1;
+	}
+	int rc = source6_find(pm->ifname6, &c);
+	if (rc == 0) {
+		env->local = c.addr;
+		source6_reason(&c, pm->why_ifname6, env->source_why, sizeof(env->source_why));
+		return 0;
+	}
+	if (rc < 0 && rc != -1)
+		snprintf(r->error, sizeof(r->error), "/proc/net/if_inet6: %s", strerror(-rc));
+	else
+		snprintf(r->error, sizeof(r->error),
+			 "no stable global IPv6 address on %s (%u temporary, %u ULA, %u deprecated): "
+			 "name one with --internal",
+			 pm->ifname6, c.skipped_temporary, c.skipped_ula, c.skipped_deprecated);
+	return -1;
+}
+
 static void find_gateway(struct portmap *pm)
 {
 	const struct map_params *p = &pm->p;
 	struct map_env *env = &pm->env;
 	struct gateway_route route;
+	if (p->family == AF_INET6) {
+		find_gateway6(pm);
+		return;
+	}
 	if (endpoint_is_set(&p->gateway)) {
 		env->gateway = p->gateway;
 		env->have_gateway = true;
@@ -45,6 +126,8 @@ static int find_local(struct portmap *pm, struct map_result *r)
 	struct map_env *env = &pm->env;
 	int rc;
 	r->failure = FAILURE_NO_ROUTE;
+	if (p->family == AF_INET6)
+		return find_local6(pm, r);
 	if (p->ifname) {
 		rc = interface_ipv4(p->ifname, &env->local);
 		if (rc < 0)
@@ -91,6 +174,7 @@ int portmap_open_with(struct portmap **out, const struct map_params *p, const st
 	memset(r, 0, sizeof(*r));
 	r->method = MAP_NONE;
 	r->protocol = p->protocol;
+	r->family = p->family;
 	struct portmap *pm = *out = calloc(1, sizeof(*pm));
 	if (!pm) {
 		snprintf(r->error, sizeof(r->error), "out of memory");
@@ -199,10 +283,15 @@ static void warn_external(struct map_result *r)
 			    behind_nat_text(&r->external, true));
 }
 
-/* The external address any method knows, for a deletion's result. */
+/* The external address any method knows, for a deletion's result; a
+ * pinhole's is this host's own (no NAT). */
 static void known_external(const struct portmap *pm, struct endpoint *out)
 {
 	memset(out, 0, sizeof(*out));
+	if (pm->p.family == AF_INET6) {
+		*out = pm->env.local;
+		return;
+	}
 	for (int m = 0; m < MAP_N_METHODS && !endpoint_is_set(out); m++) {
 		struct map_method_info info;
 		portmap_info(pm, (enum map_method)m, &info);
@@ -296,6 +385,8 @@ static void fill_failed(struct map_run *run)
 		return;
 	r->internal = endpoint_is_set(&pm->p.internal) ? pm->p.internal : pm->env.local;
 	r->internal.port = pm->p.internal_port;
+	snprintf(r->source, sizeof(r->source), "%s", pm->env.source_why);
+	r->family = pm->p.family;
 	r->external.port = pm->p.external_port;
 }
 

@@ -969,7 +969,7 @@ static void keep_checks_again(void)
 	/* the check decides silence 250 ms after its first send at the earliest */
 	struct keep_log log = {.stop = MAP_EVENT_ADDRESS_CHANGED,
 			       .check = &o,
-			       .timeout_us = 400 * 1000};
+			       .timeout_us = 1000 * 1000};
 	configure(FAKE_SILENT, FAKE_MOVES, FAKE_SILENT);
 	fake_cfg[MAP_NATPMP].lifetime = 1;
 	CHECK(pid > 0);
