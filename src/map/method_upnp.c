@@ -10,10 +10,12 @@
 #include "natctl/map/map_errors.h"
 #include "natctl/map/method.h"
 #include "natctl/map/upnp_client.h"
+#include "natctl/map/upnp_watch.h"
 
 struct upnp_method {
 	const struct map_env *env;
 	struct upnp_client client;
+	struct upnp_watch watch; /* --keep: the IGD's NOTIFYs */
 };
 
 static struct upnp_method *self(struct map_adapter *m)
@@ -32,6 +34,7 @@ static struct map_adapter *upnp_open(const struct map_env *env)
 	if (!s)
 		return NULL;
 	s->env = env;
+	s->watch.fd = -1;
 	upnp_client_init(&s->client, env->trace);
 	return (struct map_adapter *)(void *)s;
 }
@@ -39,6 +42,7 @@ static struct map_adapter *upnp_open(const struct map_env *env)
 static void upnp_close(struct map_adapter *m)
 {
 	upnp_client_close(&self(m)->client);
+	upnp_watch_close(&self(m)->watch);
 	free(m);
 }
 
@@ -392,6 +396,7 @@ static bool upnp_double_nat_symptom(int code)
 
 static void take_entry(struct map_entry *m, const struct upnp_entry *e, const struct endpoint *ext)
 {
+	m->method = MAP_UPNP;
 	m->protocol = strcmp(e->protocol, "UDP") == 0 ? IPPROTO_UDP : IPPROTO_TCP;
 	if (endpoint_parse_ip(&m->internal, e->internal_client) < 0)
 		memset(&m->internal, 0, sizeof(m->internal));
@@ -419,6 +424,39 @@ static int upnp_list(const struct map_adapter *m, struct map_list *l)
 	return 0;
 }
 
+/* --keep: the described IGD's NOTIFYs, its BOOTID from its search answer. */
+static size_t upnp_watch_op(struct map_adapter *m, const bool *wake, struct loop_client *out)
+{
+	struct upnp_method *s = self(m);
+	const struct upnp_client *c = &s->client;
+	struct endpoint igd;
+	bool known = false;
+	uint32_t bootid = 0;
+	if (!c->have_igd || ssdp_parse_url(c->igd.location, &igd) < 0)
+		return 0;
+	for (size_t i = 0; i < c->n_answers && i < UPNP_MAX_LOCATIONS; i++) {
+		const struct ssdp_answer *a = &c->answers[i].ssdp;
+		if (!known && a->has_bootid && strcmp(a->location, c->igd.location) == 0) {
+			known = true;
+			bootid = a->bootid;
+		}
+	}
+	return upnp_watch_start(&s->watch, s->env, &igd, known, bootid, wake, out);
+}
+
+/* A lane runs its SOAP jobs on the IGD the discovery described. */
+static bool upnp_adopt(struct map_adapter *lane, struct map_adapter *from)
+{
+	struct upnp_client *l = &self(lane)->client;
+	const struct upnp_client *f = &self(from)->client;
+	if (!f->have_igd)
+		return false;
+	l->igd = f->igd;
+	l->have_igd = true;
+	l->state = UPNP_READY;
+	return true;
+}
+
 const struct map_method_ops map_method_upnp = {
 	.id = MAP_UPNP,
 	.permanent = true,
@@ -438,6 +476,8 @@ const struct map_method_ops map_method_upnp = {
 	.double_nat_symptom = upnp_double_nat_symptom,
 	.heard = upnp_heard,
 	.list = upnp_list,
+	.watch = upnp_watch_op,
+	.adopt = upnp_adopt,
 	.warm_start = upnp_warm_start,
 	.learn = upnp_learn,
 };
