@@ -5,7 +5,7 @@
 #   lab.sh up LAB_ID TOPOLOGY [--stun coturn|stund|both|none]
 #          [--gateway none|miniupnpd] [--upnp yes|no] [--natpmp yes|no]
 #          [--igdv1] [--secure-mode yes|no] [--ext-stun yes|no]
-#          [--uptime yes|no]
+#          [--uptime yes|no] [--ipv6 no|yes] [--filter6 apdf|eif]
 #   lab.sh exec LAB_ID NODE CMD...      NODE: client client2 router cgnat inet
 #   lab.sh reboot LAB_ID                the gateway (miniupnpd) stops, loses every
 #                                       mapping and starts again
@@ -41,6 +41,18 @@ LAB_STUND_ALT_IP=198.51.100.21
 LAB_STUN_PORT=3478
 LAB_STUN_ALT_PORT=3479
 LAB_UPNP_HTTP_PORT=5000
+# IPv6 (--ipv6 yes): routed, no NAT; the router's firewall drops new inbound
+LAB_INET_WAN6=2001:db8:1::1
+LAB_ROUTER_WAN6=2001:db8:1::2
+LAB_LAN6_NET=2001:db8:77::/64
+LAB_ROUTER_LAN6=2001:db8:77::1
+LAB_CLIENT_IP6=2001:db8:77::10
+LAB_CLIENT_DEPRECATED6=2001:db8:77::30
+LAB_CLIENT2_IP6=2001:db8:77::11
+LAB_ROUTER_ULA=fd00:77::1
+LAB_CLIENT_ULA=fd00:77::10
+LAB_STUN_IP6=2001:db8:2::10
+LAB_STUN_ALT_IP6=2001:db8:2::11
 LAB_READY_TIMEOUT=${LAB_READY_TIMEOUT:-10}
 
 lab_dir() { printf '%s/natctl-lab-%s\n' "${TMPDIR:-/tmp}" "$1"; }
@@ -315,7 +327,38 @@ EOF
         echo "		iifname \"br-lan\" meta l4proto udp drop"
         echo "	}"
     fi
+    if [ "$LAB_OPT_IPV6" = yes ] && [ "$LAB_OPT_GATEWAY" != miniupnpd ]; then
+        _lab_fw6_set
+        echo "	chain forward6 {"
+        echo "		type filter hook forward priority filter - 10; policy accept;"
+        _lab_fw6_rules
+        echo "	}"
+    fi
     echo "}"
+}
+
+# The IPv6 firewall: with eif (endpoint-independent filtering) a set of the
+# (LAN address . UDP port) pairs that sent out, learnt on the way out.
+_lab_fw6_set() {
+    [ "$LAB_OPT_FILTER6" = eif ] || return 0
+    cat <<EOF
+	set eif6 {
+		type ipv6_addr . inet_service
+		flags dynamic,timeout
+		timeout 5m
+	}
+EOF
+}
+
+# Rules of the IPv6 firewall, in the chain that also holds the pinholes (an
+# accept in another base chain would not overrule this chain's drop): replies
+# pass, eif lets anyone reach a UDP port that sent out, new inbound is dropped.
+_lab_fw6_rules() {
+    if [ "$LAB_OPT_FILTER6" = eif ]; then
+        echo "		iifname \"br-lan\" meta nfproto ipv6 meta l4proto udp update @eif6 { ip6 saddr . udp sport }"
+        echo "		iifname \"wan0\" meta nfproto ipv6 meta l4proto udp ip6 daddr . udp dport @eif6 accept"
+    fi
+    echo "		iifname \"wan0\" meta nfproto ipv6 ct state new drop"
 }
 
 _lab_nft_cgnat() {
@@ -332,12 +375,14 @@ EOF
 # Table + chains named in miniupnpd.conf (Debian's nft_init.sh needs
 # iptables; miniupnpd 2.3.1 only adds rules to existing inet chains).
 _lab_nft_upnp() {
+    echo "table inet natctl_upnp {"
+    [ "$LAB_OPT_IPV6" = yes ] && _lab_fw6_set
+    echo "	chain forward {"
+    echo "		type filter hook forward priority filter - 10; policy accept;"
+    echo "		iifname \"wan0\" ct state new jump miniupnpd"
+    [ "$LAB_OPT_IPV6" = yes ] && _lab_fw6_rules
+    echo "	}"
     cat <<EOF
-table inet natctl_upnp {
-	chain forward {
-		type filter hook forward priority filter - 10; policy accept;
-		iifname "wan0" ct state new jump miniupnpd
-	}
 	chain miniupnpd {
 	}
 	chain prerouting {
@@ -386,6 +431,12 @@ model_number=1
 friendly_name=natctl lab $LAB_ID
 lease_file=$LAB_DIR/upnp.leases
 minissdpdsocket=$LAB_DIR/minissdpd.sock
+EOF
+    if [ "$LAB_OPT_IPV6" = yes ]; then
+        echo "ipv6_listening_ip=$LAB_ROUTER_LAN6"
+        echo "ext_ifname6=wan0"
+    fi
+    cat <<EOF
 allow 1024-65535 $LAB_LAN_NET 1024-65535
 deny 0-65535 0.0.0.0/0 0-65535
 EOF
@@ -494,7 +545,51 @@ EOF
         _lab_nft_cgnat >"$LAB_DIR/cgnat.nft"
         _lab_do "cgnat nft rules failed" ip netns exec "$G" nft -f "$LAB_DIR/cgnat.nft" || return 1
     fi
+    if [ "$LAB_OPT_IPV6" = yes ]; then _lab_up_ipv6 || return 1; fi
     echo "$topo" >"$LAB_DIR/topology"
+}
+
+# The IPv6 path: inet routes the LAN prefix to the router (no NAT).  The
+# client holds a stable global address that also serves as the template of
+# a temporary (privacy) one, a ULA and a deprecated global address, so a
+# test can tell which one a program chose.  No DAD: addresses are usable at once.
+_lab_up_ipv6() {
+    local R I C C2
+    R=$(lab_ns "$LAB_ID" router); I=$(lab_ns "$LAB_ID" inet)
+    C=$(lab_ns "$LAB_ID" client); C2=$(lab_ns "$LAB_ID" client2)
+    _lab_do "inet IPv6 setup failed" ip -n "$I" -batch - <<EOF || return 1
+addr add $LAB_INET_WAN6/64 dev br-wan nodad
+addr add $LAB_STUN_IP6/128 dev lo
+addr add $LAB_STUN_ALT_IP6/128 dev lo
+route add $LAB_LAN6_NET via $LAB_ROUTER_WAN6
+EOF
+    _lab_do "router IPv6 sysctl failed" ip netns exec "$R" sysctl -qw net.ipv6.conf.all.forwarding=1 || return 1
+    _lab_do "router IPv6 setup failed" ip -n "$R" -batch - <<EOF || return 1
+addr add $LAB_ROUTER_WAN6/64 dev wan0 nodad
+addr add $LAB_ROUTER_LAN6/64 dev br-lan nodad
+addr add $LAB_ROUTER_ULA/64 dev br-lan nodad
+route add default via $LAB_INET_WAN6
+EOF
+    _lab_do "client IPv6 sysctl failed" ip netns exec "$C" sysctl -qw \
+        net.ipv6.conf.eth0.accept_dad=0 net.ipv6.conf.eth0.use_tempaddr=2 || return 1
+    _lab_do "client IPv6 setup failed" ip -n "$C" -batch - <<EOF || return 1
+addr add $LAB_CLIENT_IP6/64 dev eth0 nodad mngtmpaddr valid_lft 86400 preferred_lft 14400
+addr add $LAB_CLIENT_ULA/64 dev eth0 nodad
+addr add $LAB_CLIENT_DEPRECATED6/64 dev eth0 nodad valid_lft 86400 preferred_lft 0
+route add default via $LAB_ROUTER_LAN6
+EOF
+    _lab_do "client2 IPv6 setup failed" ip -n "$C2" -batch - <<EOF || return 1
+addr add $LAB_CLIENT2_IP6/64 dev eth0 nodad
+route add default via $LAB_ROUTER_LAN6
+EOF
+    # the kernel makes the temporary address from the mngtmpaddr template
+    local i
+    for ((i = 0; i < 40; i++)); do
+        ip -n "$C" -6 addr show dev eth0 temporary | grep -q inet6 && return 0
+        sleep 0.05
+    done
+    _lab_err "up: the client got no temporary IPv6 address"
+    return 1
 }
 
 _lab_up_servers() {
@@ -507,8 +602,10 @@ _lab_up_servers() {
     esac
     local p=$LAB_STUN_PORT o=$LAB_STUN_ALT_PORT
     if [ "$coturn" = yes ]; then
+        local v6ips=()
+        [ "$LAB_OPT_IPV6" = yes ] && v6ips=(--listening-ip="$LAB_STUN_IP6" --listening-ip="$LAB_STUN_ALT_IP6")
         _lab_spawn turnserver inet turnserver turnserver -n --stun-only \
-            --listening-ip="$LAB_STUN_IP" --listening-ip="$LAB_STUN_ALT_IP" \
+            --listening-ip="$LAB_STUN_IP" --listening-ip="$LAB_STUN_ALT_IP" "${v6ips[@]}" \
             --listening-port="$p" --alt-listening-port="$o" \
             --no-tls --no-dtls --no-cli --no-auth --relay-threads=1 \
             --log-file=stdout --simple-log --log-binding \
@@ -522,6 +619,11 @@ _lab_up_servers() {
             "$LAB_STUN_IP:$p" "$LAB_STUN_IP:$o" "$LAB_STUN_ALT_IP:$p" "$LAB_STUN_ALT_IP:$o" || return 1
         _lab_wait turnserver "coturn TCP sockets" _lab_listening inet t \
             "$LAB_STUN_IP:$p" "$LAB_STUN_ALT_IP:$p" || return 1
+        if [ "$LAB_OPT_IPV6" = yes ]; then
+            _lab_wait turnserver "coturn IPv6 UDP sockets" _lab_listening inet u \
+                "\\[$LAB_STUN_IP6\\]:$p" "\\[$LAB_STUN_IP6\\]:$o" \
+                "\\[$LAB_STUN_ALT_IP6\\]:$p" "\\[$LAB_STUN_ALT_IP6\\]:$o" || return 1
+        fi
     fi
     if [ "$stund" = yes ]; then
         _lab_wait stund "stund sockets" _lab_listening inet u \
@@ -550,6 +652,9 @@ _lab_miniupnpd_start() {
     if [ "$LAB_OPT_NATPMP" = yes ]; then
         _lab_wait miniupnpd "miniupnpd NAT-PMP socket" _lab_listening router u \
             "$LAB_ROUTER_LAN:5351" || return 1
+        if [ "$LAB_OPT_IPV6" = yes ]; then
+            _lab_wait miniupnpd "miniupnpd PCP IPv6 socket" _lab_listening router u "\\[$LAB_ROUTER_LAN6\\]:5351" || return 1
+        fi
     fi
 }
 
@@ -572,8 +677,11 @@ lab_reboot() {
     opts=" $(cat "$dir/options")"
     [[ $opts =~ \ upnp=([a-z]+) ]] && upnp=${BASH_REMATCH[1]}
     [[ $opts =~ \ natpmp=([a-z]+) ]] && natpmp=${BASH_REMATCH[1]}
+    local ipv6=no
+    [[ $opts =~ \ ipv6=([a-z]+) ]] && ipv6=${BASH_REMATCH[1]}
     (
         LAB_ID=$id LAB_DIR=$dir LAB_UPLOG=$dir/up.log LAB_OPT_UPNP=$upnp LAB_OPT_NATPMP=$natpmp
+        LAB_OPT_IPV6=$ipv6
         _lab_miniupnpd_start
     )
 }
@@ -590,6 +698,7 @@ lab_up() {
     *) _lab_err "unknown topology '$topo' (one of: $LAB_TOPOLOGIES)"; return 2 ;;
     esac
     local stun=coturn gw=none upnp=yes natpmp=yes igdv1=no secure=no extstun=yes uptime=yes
+    local ipv6=no filter6=apdf
     while [ $# -gt 0 ]; do
         case $1 in
         --stun) stun=${2:-}; shift 2 || true ;;
@@ -600,15 +709,21 @@ lab_up() {
         --secure-mode) secure=${2:-}; shift 2 || true ;;
         --ext-stun) extstun=${2:-}; shift 2 || true ;;
         --uptime) uptime=${2:-}; shift 2 || true ;;
+        --ipv6) ipv6=${2:-}; shift 2 || true ;;
+        --filter6) filter6=${2:-}; shift 2 || true ;;
         *) _lab_err "unknown option '$1'"; return 2 ;;
         esac
     done
     case $stun in coturn | stund | both | none) ;; *) _lab_err "bad --stun '$stun'"; return 2 ;; esac
     case $gw in none | miniupnpd) ;; *) _lab_err "bad --gateway '$gw'"; return 2 ;; esac
     local v
-    for v in "$upnp" "$natpmp" "$secure" "$extstun" "$uptime"; do
+    for v in "$upnp" "$natpmp" "$secure" "$extstun" "$uptime" "$ipv6"; do
         case $v in yes | no) ;; *) _lab_err "expected yes|no, got '$v'"; return 2 ;; esac
     done
+    case $filter6 in apdf | eif) ;; *) _lab_err "bad --filter6 '$filter6' (apdf|eif)"; return 2 ;; esac
+    case $ipv6:$topo in yes:no-nat | yes:cgnat)
+        _lab_err "up: --ipv6 needs the client behind the router (not $topo)"; return 2 ;;
+    esac
     if [ "$gw" = miniupnpd ] && [ "$upnp" = no ] && [ "$natpmp" = no ]; then
         _lab_err "up: miniupnpd refuses to run with both --upnp no and --natpmp no"; return 2
     fi
@@ -630,13 +745,13 @@ lab_up() {
     # plain mkdir is atomic: two concurrent 'up' of one LAB_ID cannot both win
     mkdir "$dir" 2>/dev/null || { _lab_err "up: cannot create $dir (lab '$id' being created?)"; return 1; }
     : >"$dir/nodes"
-    printf 'topology=%s stun=%s gateway=%s upnp=%s natpmp=%s igdv1=%s secure_mode=%s ext_stun=%s uptime=%s\n' \
-        "$topo" "$stun" "$gw" "$upnp" "$natpmp" "$igdv1" "$secure" "$extstun" "$uptime" >"$dir/options"
+    printf 'topology=%s stun=%s gateway=%s upnp=%s natpmp=%s igdv1=%s secure_mode=%s ext_stun=%s uptime=%s ipv6=%s filter6=%s\n' \
+        "$topo" "$stun" "$gw" "$upnp" "$natpmp" "$igdv1" "$secure" "$extstun" "$uptime" "$ipv6" "$filter6" >"$dir/options"
     (
         LAB_ID=$id LAB_TOPO=$topo LAB_DIR=$dir LAB_UPLOG=$dir/up.log
         LAB_OPT_STUN=$stun LAB_OPT_GATEWAY=$gw LAB_OPT_UPNP=$upnp LAB_OPT_NATPMP=$natpmp
         LAB_OPT_IGDV1=$igdv1 LAB_OPT_SECURE=$secure LAB_OPT_EXTSTUN=$extstun
-        LAB_OPT_UPTIME=$uptime
+        LAB_OPT_UPTIME=$uptime LAB_OPT_IPV6=$ipv6 LAB_OPT_FILTER6=$filter6
         _lab_up_build && _lab_up_servers
     )
     local rc=$?
