@@ -54,6 +54,7 @@ int endpoint_from_sockaddr(struct endpoint *e, const struct sockaddr *sa, sockle
 		} else {
 			e->family = AF_INET6;
 			memcpy(e->ip, ip, 16);
+			e->scope_id = in6->sin6_scope_id;
 		}
 		e->port = ntohs(in6->sin6_port);
 		return 0;
@@ -76,6 +77,7 @@ socklen_t endpoint_to_sockaddr(const struct endpoint *e, struct sockaddr_storage
 		in6->sin6_family = AF_INET6;
 		in6->sin6_port = htons(e->port);
 		memcpy(&in6->sin6_addr, e->ip, 16);
+		in6->sin6_scope_id = e->scope_id;
 		return sizeof(*in6);
 	}
 	return 0;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// The default IPv4 gateway from /proc/net/route, its link-layer address from /proc/net/arp, and interface addresses.
+// The default gateways from /proc/net/route and /proc/net/ipv6_route, the IPv4 one's link-layer address from /proc/net/arp, and interface addresses.
 #include "natctl/net/gateway.h"
 
 #include <errno.h>
@@ -104,6 +104,78 @@ int gateway_default_v4(const char *ifname, struct gateway_route *out)
 	char text[16384];
 	int rc = read_proc("/proc/net/route", text, sizeof(text));
 	return rc < 0 ? rc : gateway_parse_proc_route(text, ifname, out);
+}
+
+/* "dest plen src plen next_hop metric refcnt use flags ifname", addresses
+ * as 32 hex digits in network order. */
+static bool parse_line6(const char *line, struct gateway_route *r)
+{
+	char dest[33], src[33], hop[33], ifname[IF_NAMESIZE + 1];
+	unsigned dplen, splen, metric, refcnt, use, flags;
+	if (sscanf(line, "%32s %x %32s %x %32s %x %x %x %x %16s", dest, &dplen, src, &splen, hop,
+		   &metric, &refcnt, &use, &flags, ifname) != 10)
+		return false;
+	static const char zero[] = "00000000000000000000000000000000";
+	if (strlen(ifname) >= IF_NAMESIZE || strcmp(dest, zero) != 0 || dplen != 0 ||
+	    strlen(hop) != 32 || strcmp(hop, zero) == 0 ||
+	    (flags & (ROUTE_FLAG_UP | ROUTE_FLAG_GATEWAY)) != (ROUTE_FLAG_UP | ROUTE_FLAG_GATEWAY))
+		return false;
+	memset(r, 0, sizeof(*r));
+	for (int i = 0; i < 16; i++) {
+		unsigned byte;
+		if (sscanf(hop + 2 * i, "%2x", &byte) != 1)
+			return false;
+		r->gateway.ip[i] = (uint8_t)byte;
+	}
+	r->gateway.family = AF_INET6;
+	snprintf(r->ifname, sizeof(r->ifname), "%s", ifname);
+	r->metric = metric;
+	return true;
+}
+
+/* Every line of text through parse, the lowest metric on ifname kept. */
+static int best_route(const char *text, const char *ifname,
+		      bool (*parse)(const char *, struct gateway_route *),
+		      struct gateway_route *out)
+{
+	bool found = false;
+	for (const char *p = text; p && *p;) {
+		char line[256];
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n < sizeof(line)) {
+			memcpy(line, p, n);
+			line[n] = '\0';
+			struct gateway_route r;
+			if (parse(line, &r) && (!ifname || strcmp(r.ifname, ifname) == 0) &&
+			    (!found || r.metric < out->metric)) {
+				*out = r;
+				found = true;
+			}
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return found ? 0 : -1;
+}
+
+int gateway_parse_proc_ipv6_route(const char *text, const char *ifname, struct gateway_route *out)
+{
+	return best_route(text, ifname, parse_line6, out);
+}
+
+int gateway_default_v6(const char *ifname, struct gateway_route *out)
+{
+	char text[32768];
+	int rc = read_proc("/proc/net/ipv6_route", text, sizeof(text));
+	if (rc < 0)
+		return rc;
+	if (gateway_parse_proc_ipv6_route(text, ifname, out) < 0)
+		return -1;
+	/* RFC 4861 §8: routers are usually known by their link-local address,
+	 * which needs its interface to be reached. */
+	if (addr_classify(&out->gateway) == ADDR_CLASS_LINK_LOCAL)
+		out->gateway.scope_id = if_nametoindex(out->ifname);
+	return 0;
 }
 
 /* include/uapi/linux/if_arp.h: the entry is complete (the address resolved). */

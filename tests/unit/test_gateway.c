@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Unit tests for the gateway lookup (/proc/net/route and /proc/net/arp text), epoch checks and NAT-PMP response checks.
+// Unit tests for the gateway lookup (/proc/net/route, ipv6_route and arp text), the IPv6 source choice (if_inet6 text), epoch checks and NAT-PMP response checks.
 #include "natctl/base/clock.h"
 #include "natctl/map/epoch.h"
 #include "natctl/net/gateway.h"
+#include "natctl/net/source6.h"
 #include "natctl/map/natpmp_wire.h"
 #include "test.h"
 
@@ -69,6 +70,95 @@ static void gateway_proc_arp_mac(void)
 	CHECK_EQ_INT(gateway_parse_proc_arp("", &gw, NULL, mac), -1);
 }
 
+/* As the kernel prints it: a default via a global router on eth0, one via
+ * a link-local router on wlan0 (lower metric), the "unreachable" default
+ * route on lo (no next hop, RTF_REJECT), and the on-link prefix. */
+static const char proc_ipv6_route[] =
+	"20010db8007700000000000000000000 40 00000000000000000000000000000000 00 "
+	"00000000000000000000000000000000 00000100 00000001 00000000 00000001     eth0\n"
+	"00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
+	"20010db8007700000000000000000001 00000400 00000001 00000000 00000003     eth0\n"
+	"00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
+	"fe800000000000000000000000000001 00000258 00000001 00000000 00450003    wlan0\n"
+	"00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
+	"00000000000000000000000000000000 ffffffff 00000001 00000000 00200200       lo\n"
+	"garbage\n";
+
+static void gateway_proc_ipv6_route(void)
+{
+	struct gateway_route r;
+	char ip[IP_STRLEN];
+	CHECK_EQ_INT(gateway_parse_proc_ipv6_route(proc_ipv6_route, NULL, &r), 0);
+	CHECK_EQ_STR(endpoint_format_ip(&r.gateway, ip), "fe80::1");
+	CHECK_EQ_STR(r.ifname, "wlan0");
+	CHECK_EQ_INT(r.metric, 600);
+	CHECK_EQ_INT(gateway_parse_proc_ipv6_route(proc_ipv6_route, "eth0", &r), 0);
+	CHECK_EQ_STR(endpoint_format_ip(&r.gateway, ip), "2001:db8:77::1");
+	CHECK_EQ_INT(r.metric, 1024);
+	CHECK_EQ_INT(gateway_parse_proc_ipv6_route(proc_ipv6_route, "lo", &r), -1);
+	CHECK_EQ_INT(gateway_parse_proc_ipv6_route("", NULL, &r), -1);
+}
+
+/*
+ * /proc/net/if_inet6 of the lab's client (tests/net/lab.sh --ipv6): the
+ * kernel's own choice toward the internet would be the temporary address.
+ */
+static const char if_inet6[] =
+	"20010db8007700000000000000000030 03 40 00 22     eth0\n"  /* deprecated */
+	"fd000077000000000000000000000010 03 40 00 82     eth0\n"  /* ULA */
+	"20010db8007700008541c6a70889654a 03 40 00 01     eth0\n"  /* temporary */
+	"20010db8007700000000000000000010 03 40 00 102    eth0\n"  /* stable (mngtmpaddr) */
+	"fe80000000000000487e06fffed32273 03 40 20 80     eth0\n"  /* link-local */
+	"00000000000000000000000000000001 01 80 10 80       lo\n"  /* loopback */
+	"20010db8000900000000000000000001 04 40 00 80     eth1\n"  /* another interface */
+	"2001zzzz007700000000000000000099 03 40 00 80     eth0\n"; /* malformed */
+
+static void source6_stable_global(void)
+{
+	struct source6_row rows[16];
+	struct source6_choice c;
+	char ip[IP_STRLEN], why[256];
+	size_t n = source6_parse(if_inet6, rows, 16);
+	CHECK_EQ_INT(n, 7);
+	CHECK_EQ_INT(source6_choose(rows, n, "eth0", &c), 0);
+	CHECK_EQ_STR(endpoint_format_ip(&c.addr, ip), "2001:db8:77::10");
+	CHECK_EQ_INT(c.skipped_temporary, 1);
+	CHECK_EQ_INT(c.skipped_ula, 1);
+	CHECK_EQ_INT(c.skipped_deprecated, 1);
+	CHECK_EQ_INT(c.skipped_other, 1); /* the link-local one */
+	CHECK_EQ_STR(source6_reason(&c, why, sizeof(why)),
+		     "the stable global address of eth0, the interface of the IPv6 default route "
+		     "(passed over: 1 temporary, 1 ULA, 1 deprecated)");
+	CHECK_EQ_INT(source6_choose(rows, n, "eth1", &c), 0);
+	CHECK_EQ_STR(endpoint_format_ip(&c.addr, ip), "2001:db8:9::1");
+	CHECK_EQ_STR(source6_reason(&c, why, sizeof(why)),
+		     "the stable global address of eth1, the interface of the IPv6 default route");
+}
+
+static void source6_none_or_tentative(void)
+{
+	/* Only a temporary and a tentative global address, then an optimistic
+	 * one before a settled one. */
+	static const char text[] = "20010db8007700008541c6a70889654a 03 40 00 01 eth0\n"
+				   "20010db8007700000000000000000010 03 40 00 40 eth0\n";
+	static const char optimistic[] = "20010db8007700000000000000000011 03 40 00 04 eth0\n"
+					 "20010db8007700000000000000000012 03 40 00 80 eth0\n";
+	struct source6_row rows[4];
+	struct source6_choice c;
+	char ip[IP_STRLEN];
+	size_t n = source6_parse(text, rows, 4);
+	CHECK_EQ_INT(n, 2);
+	CHECK_EQ_INT(source6_choose(rows, n, "eth0", &c), -1);
+	CHECK_EQ_INT(c.skipped_temporary, 1);
+	CHECK_EQ_INT(c.skipped_other, 1);
+	CHECK_EQ_INT(source6_choose(rows, n, "wlan0", &c), -1);
+	n = source6_parse(optimistic, rows, 4);
+	CHECK_EQ_INT(source6_choose(rows, n, "eth0", &c), 0);
+	CHECK_EQ_STR(endpoint_format_ip(&c.addr, ip), "2001:db8:77::12");
+	/* the bound on rows holds */
+	CHECK_EQ_INT(source6_parse(if_inet6, rows, 2), 2);
+}
+
 static void epoch_rules(void)
 {
 	struct epoch_track t;
@@ -110,7 +200,13 @@ static void natpmp_check_table(void)
 }
 
 const struct test_case gateway_cases[] = {
-	T(gateway_proc_route_default), T(gateway_proc_route_interface),
-	T(gateway_proc_arp_mac),       T(epoch_rules),
-	T(natpmp_check_table),         {NULL, NULL},
+	T(gateway_proc_route_default),
+	T(gateway_proc_route_interface),
+	T(gateway_proc_arp_mac),
+	T(gateway_proc_ipv6_route),
+	T(source6_stable_global),
+	T(source6_none_or_tentative),
+	T(epoch_rules),
+	T(natpmp_check_table),
+	{NULL, NULL},
 };

@@ -10,9 +10,10 @@
 
 /* An IP address and port, independent of the socket API. */
 struct endpoint {
-	int family;     /* AF_INET, AF_INET6, or AF_UNSPEC when unset */
-	uint8_t ip[16]; /* 4 bytes used for AF_INET */
-	uint16_t port;  /* host byte order */
+	int family;        /* AF_INET, AF_INET6, or AF_UNSPEC when unset */
+	uint8_t ip[16];    /* 4 bytes used for AF_INET */
+	uint16_t port;     /* host byte order */
+	uint32_t scope_id; /* IPv6 link-local: the interface index; else 0 */
 };
 
 /* "[ffff:...]:65535" plus NUL. */
