@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // `natctl map`: open, keep, delete or list port mappings on the gateway (PCP, NAT-PMP, UPnP IGD).
+#include <fcntl.h>
 #include <net/if.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -646,6 +648,19 @@ static int keep_all(struct portmap *pm, const struct map_cli *m, const struct gl
 	return failure_exit(worst(rs, m->n_asks));
 }
 
+/* The reader of stdout left (`| head -1`, SIGPIPE): nobody is there to
+ * read the rest, which is no failure of the run, so it goes to /dev/null
+ * and the exit status says how the mappings ended. */
+static void reader_gone(FILE *f)
+{
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, fileno(f));
+		close(fd);
+	}
+	clearerr(f);
+}
+
 static int do_keep(struct portmap *pm, const struct map_cli *m, const struct global_opts *g,
 		   const struct output *o, struct map_result *r)
 {
@@ -678,6 +693,8 @@ static int do_keep(struct portmap *pm, const struct map_cli *m, const struct glo
 	}
 	free(rs);
 	sigwatch_close(&sw);
+	if (sw.signo == SIGPIPE)
+		reader_gone(o->f);
 	return status;
 }
 

@@ -10,6 +10,7 @@
 #include "natctl/map/method.h"
 #include "natctl/map/natpmp_client.h"
 #include "natctl/map/natpmp_wire.h"
+#include "natctl/map/pcp.h"
 
 struct natpmp_method {
 	const struct map_env *env;
@@ -184,6 +185,16 @@ static bool natpmp_double_nat_symptom(int code)
 	return code == NATPMP_RESULT_NETWORK_FAILURE;
 }
 
+/* A gateway that speaks PCP too restarts for both: miniupnpd multicasts only
+ * PCP's ANNOUNCE when it starts (RFC 6887 section 14.1), no NAT-PMP
+ * announcement (RFC 6886 section 3.2.1 sends those on an address change),
+ * and its epoch is one count for both protocols. */
+static bool natpmp_or_pcp_announcement(const uint8_t *data, size_t len, uint32_t *epoch)
+{
+	return natpmp_announcement_epoch(data, len, epoch) ||
+	       pcp_announcement_epoch(data, len, epoch);
+}
+
 static size_t natpmp_watch(struct map_adapter *m, const bool *wake, struct loop_client *out)
 {
 	struct natpmp_method *s = self(m);
@@ -191,7 +202,7 @@ static size_t natpmp_watch(struct map_adapter *m, const bool *wake, struct loop_
 				     .env = s->env,
 				     .method = MAP_NATPMP,
 				     .epoch = s->epoch,
-				     .epoch_of = natpmp_announcement_epoch};
+				     .epoch_of = natpmp_or_pcp_announcement};
 	return announce_watch(&s->announce, &how, wake, out);
 }
 

@@ -86,6 +86,12 @@ bool sigwatch_poll(struct sigwatch *s)
 
 void sigwatch_close(struct sigwatch *s)
 {
+	/* Signals still pending (a second TERM, or the SIGPIPE of writing the
+	 * last event to a pipe whose reader left) were answered already: the
+	 * mappings are deleted; unblocked, they would kill natctl before it
+	 * gives its exit status. */
+	if (s->fd >= 0)
+		sigwatch_poll(s);
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;

@@ -32,6 +32,7 @@ void sigwatch_hangup(struct sigwatch *s, int fd);
 bool sigwatch_poll(struct sigwatch *s);
 /* The signals sigwatch_open() blocks (for a child that must not inherit the mask). */
 void sigwatch_set(sigset_t *set);
+/* Stops watching: signals still pending are taken (not delivered), the mask restored. */
 void sigwatch_close(struct sigwatch *s);
 struct loop_client sigwatch_loop(struct sigwatch *s);
 
