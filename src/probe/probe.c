@@ -156,43 +156,50 @@ static bool path_start(struct stun_path *sp, struct stun_path_options *po, struc
 /*
  * The path probe rides along with the other clients: it is done when it is,
  * or when they all are, so that it never makes the probe slower than its
- * slowest component (a hop still silent then counts as silent).
+ * slowest component (a hop still silent then counts as silent). STUN over
+ * IPv6 rides along too until its first answer, so that a host whose IPv6
+ * goes nowhere is not held to the deadline by it; once IPv6 answered, it
+ * runs its tests to the end like any client (engaged).
  */
 struct rider {
-	struct loop_client path;
+	struct loop_client inner;
 	const struct loop_client *others;
 	size_t n_others;
+	bool (*engaged)(const void *ctx); /* NULL: never */
+	const void *ctx;
 };
 
 static size_t rider_fds(void *self, int *out, size_t max)
 {
 	struct rider *rd = self;
-	return rd->path.fds(rd->path.self, out, max);
+	return rd->inner.fds(rd->inner.self, out, max);
 }
 
 static int64_t rider_next(void *self)
 {
 	struct rider *rd = self;
-	return rd->path.next_wakeup(rd->path.self);
+	return rd->inner.next_wakeup(rd->inner.self);
 }
 
 static void rider_readable(void *self, int fd, int64_t now)
 {
 	struct rider *rd = self;
-	rd->path.on_readable(rd->path.self, fd, now);
+	rd->inner.on_readable(rd->inner.self, fd, now);
 }
 
 static void rider_tick(void *self, int64_t now)
 {
 	struct rider *rd = self;
-	rd->path.on_tick(rd->path.self, now);
+	rd->inner.on_tick(rd->inner.self, now);
 }
 
 static bool rider_done(void *self)
 {
 	struct rider *rd = self;
-	if (rd->path.done(rd->path.self))
+	if (rd->inner.done(rd->inner.self))
 		return true;
+	if (rd->engaged && rd->engaged(rd->ctx))
+		return false;
 	for (size_t i = 0; i < rd->n_others; i++)
 		if (!rd->others[i].done(rd->others[i].self))
 			return false;
@@ -209,6 +216,30 @@ static struct loop_client rider_loop(struct rider *rd)
 		.on_tick = rider_tick,
 		.done = rider_done,
 	};
+}
+
+static bool ipv6_answered(const void *ctx)
+{
+	const struct nat_discovery *nd = ctx;
+	return nd->first_answer >= 0 || nd->tcp.state == STUN_TCP_ANSWERED;
+}
+
+/* STUN over IPv6's loop clients as riders on the first n_base of lc,
+ * appended to lc; how many. */
+static size_t ride_ipv6(struct nat_discovery *nd, struct rider rd[2], struct loop_client *lc,
+			size_t n_base)
+{
+	struct loop_client inner[2];
+	size_t n = nat_discovery_loops(nd, inner);
+	for (size_t i = 0; i < n; i++) {
+		rd[i] = (struct rider){.inner = inner[i],
+				       .others = lc,
+				       .n_others = n_base,
+				       .engaged = ipv6_answered,
+				       .ctx = nd};
+		lc[n_base + i] = rider_loop(&rd[i]);
+	}
+	return n;
 }
 
 /* STUN over IPv6 beside IPv4's, in the same loop; false if it did not start. */
@@ -241,7 +272,7 @@ static void discover(struct probe_result *r, struct portmap *pm, const struct pr
 	struct nat_discovery nd, nd6;
 	struct stun_path sp;
 	struct stun_path_options popt;
-	struct rider rd;
+	struct rider rd, rd6[2];
 	struct map_result mres;
 	struct map_external x;
 	struct loop_client lc[PORTMAP_LOOPS + 5];
@@ -252,10 +283,11 @@ static void discover(struct probe_result *r, struct portmap *pm, const struct pr
 	size_t n = portmap_loops(pm, lc);
 	if (stun)
 		n += nat_discovery_loops(&nd, lc + n);
+	size_t n_base = n;
 	if (stun6)
-		n += nat_discovery_loops(&nd6, lc + n);
+		n += ride_ipv6(&nd6, rd6, lc, n_base);
 	if (path) {
-		rd = (struct rider){.path = stun_path_loop(&sp), .others = lc, .n_others = n};
+		rd = (struct rider){.inner = stun_path_loop(&sp), .others = lc, .n_others = n_base};
 		lc[n++] = rider_loop(&rd);
 	}
 	loop_run(lc, n, o->deadline);

@@ -50,6 +50,18 @@ check_json "no IPv6 server named: STUN over IPv6 not asked, with why" "$OUT" \
 	'"\(.ipv6.stun.error_code) \(.ipv6.filtering)"' "resolve null"
 check_json "no IPv6 server named: the address is still found" "$OUT" .ipv6.address "$LAB_CLIENT_IP6"
 
+# IPv6 that goes nowhere (the router drops what goes to the server) does not
+# hold the probe to its deadline: STUN over IPv6 rides along until it answers.
+in_ns router ip -6 route add blackhole 2001:db8:2::/64
+natctl_in client -t 10 --json probe --stun "$LAB_STUN_IP" --stun "$STUN6"
+check_eq "IPv6 silent: exit 0" "$RC" 0
+check_json "IPv6 silent: no public IPv6 address, no filtering, IPv4 diagnosed" "$OUT" \
+	'"\(.ipv6.public) \(.ipv6.filtering) \(.ipv6.stun.error_code) \(.stun.classic)"' \
+	"null null no-answer port-restricted-cone"
+check "IPv6 silent: not held to the 10 s deadline ($(jq .elapsed_ms <<<"$OUT") ms)" \
+	jq -e '.elapsed_ms < 6000' <<<"$OUT"
+in_ns router ip -6 route del blackhole 2001:db8:2::/64
+
 # client2 has only one global address; without its IPv6 default route there is none to use.
 in_ns client2 ip -6 route del default
 natctl_in client2 --json probe --stun "$LAB_STUN_IP" --stun "$STUN6"
