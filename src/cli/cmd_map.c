@@ -45,6 +45,8 @@ void usage_map(FILE *f)
 	      "over tcp (default), udp or both, through PCP, NAT-PMP or UPnP IGD: all are\n"
 	      "asked at once and the first that works is used, PCP first, then NAT-PMP,\n"
 	      "then UPnP. A range PORT-LAST (at most 1024 mappings) is mapped all at once.\n"
+	      "With -6 (natctl -6 map PORT): an inbound IPv6 pinhole through PCP to this\n"
+	      "host's stable global address (not temporary, ULA or deprecated), bound.\n"
 	      "\n"
 	      "Options:\n"
 	      "      --via METHOD       auto (default), pcp, natpmp or upnp\n"
@@ -61,7 +63,8 @@ void usage_map(FILE *f)
 	      "      --any              if EXTERNAL is taken, take the port the gateway offers\n"
 	      "      --description TEXT UPnP description (default \"natctl HOSTNAME\", which\n"
 	      "                         --cleanup and --list know as natctl's own)\n"
-	      "      --internal ADDRESS map to another host of the LAN, where allowed\n"
+	      "      --internal ADDRESS map to another host of the LAN, where allowed (-6:\n"
+	      "                         this host's IPv6 address to open instead)\n"
 	      "  -i, --interface IF     use interface IF and its default gateway\n"
 	      "      --gateway ADDRESS  skip discovery: ask this gateway\n"
 	      "      --delete           remove the mapping (only one to this host)\n"
@@ -176,11 +179,12 @@ static void parse_via(struct global_opts *g, const char *arg, unsigned *methods)
 	}
 }
 
-static void parse_ipv4(struct global_opts *g, const char *opt, const char *arg, struct endpoint *e)
+/* An IPv4 address, or with -6 an IPv6 one (checked once every option is read). */
+static void parse_ip(struct global_opts *g, const char *opt, const char *arg, struct endpoint *e)
 {
-	if (endpoint_parse_ip(e, arg) < 0 || e->family != AF_INET) {
+	if (endpoint_parse_ip(e, arg) < 0) {
 		memset(e, 0, sizeof(*e));
-		cli_usage(g, "invalid %s '%s': expected an IPv4 address", opt, arg);
+		cli_usage(g, "invalid %s '%s': expected an IP address", opt, arg);
 	}
 }
 
@@ -236,8 +240,8 @@ static void on_map_option(void *ctx, struct global_opts *g, int opt, const char 
 	case OPT_KEEP: m->keep = true; break;
 	case OPT_ANY: m->p.any = true; break;
 	case OPT_DESCRIPTION: parse_description(g, arg, m); break;
-	case OPT_INTERNAL: parse_ipv4(g, "--internal", arg, &m->p.internal); break;
-	case OPT_GATEWAY: parse_ipv4(g, "--gateway", arg, &m->p.gateway); break;
+	case OPT_INTERNAL: parse_ip(g, "--internal", arg, &m->p.internal); break;
+	case OPT_GATEWAY: parse_ip(g, "--gateway", arg, &m->p.gateway); break;
 	case OPT_DELETE: m->delete_given = true; break;
 	case OPT_FORCE: m->p.force = true; break;
 	case OPT_LIST: m->list_given = true; break;
@@ -361,15 +365,49 @@ static int parse_operands(struct global_opts *g, int argc, char **argv, struct m
 	return 0;
 }
 
-/* Conflicting flags are refused before anything is sent. */
-static void check_combination(struct map_cli *m, struct global_opts *g, int operands)
+/* An address option of the wrong family for -4 (default) or -6. */
+static const char *family_mismatch(const struct map_cli *m, int family)
+{
+	bool v6 = family == AF_INET6;
+	if (endpoint_is_set(&m->p.internal) && m->p.internal.family != family)
+		return v6 ? "invalid --internal: -6 takes an IPv6 address of this host"
+			  : "invalid --internal: expected an IPv4 address (-6 for IPv6)";
+	if (endpoint_is_set(&m->p.gateway) && m->p.gateway.family != family)
+		return v6 ? "invalid --gateway: -6 takes an IPv6 address"
+			  : "invalid --gateway: expected an IPv4 address (-6 for IPv6)";
+	return NULL;
+}
+
+/*
+ * -6 opens a pinhole through PCP (RFC 6887 speaks IPv6 as it speaks IPv4).
+ * NAT-PMP has no IPv6 (RFC 6886), natctl does not yet drive UPnP IGDv2's
+ * WANIPv6FirewallControl, and a pinhole has no table to list or external
+ * address to ask for.
+ */
+static const char *ipv6_refusal(struct map_cli *m)
+{
+	if (m->list_given || m->external_given)
+		return "--list and --external are IPv4's: an IPv6 pinhole has no NAT table";
+	if (m->check)
+		return "--check is IPv4's: it does not check IPv6 pinholes yet";
+	if (m->p.methods == MAP_BIT(MAP_NATPMP))
+		return "NAT-PMP has no IPv6 (RFC 6886): -6 goes through pcp";
+	if (m->p.methods == MAP_BIT(MAP_UPNP))
+		return "UPnP IGDv2 pinholes (WANIPv6FirewallControl) are not implemented yet: "
+		       "-6 goes through pcp";
+	if (m->p.force)
+		return "--force is IPv4's: a pinhole is only ever this host's";
+	m->p.methods = MAP_BIT(MAP_PCP);
+	return NULL;
+}
+
+/* Flags that exclude each other, or NULL. */
+static const char *conflict(const struct map_cli *m, int operands)
 {
 	int modes = m->delete_given + m->list_given + m->external_given + m->keep + m->cleanup;
 	bool once = m->delete_given || m->list_given || m->external_given || m->cleanup;
 	const char *bad = NULL;
-	if (g->family == AF_INET6)
-		bad = "IPv6 is not supported: natctl maps IPv4 ports (NAT-PMP and UPnP IGD are IPv4)";
-	else if (modes > 1)
+	if (modes > 1)
 		bad = "--keep, --delete, --cleanup, --list and --external exclude each other";
 	else if (m->on_change && !m->keep)
 		bad = "--on-change goes with --keep";
@@ -385,6 +423,17 @@ static void check_combination(struct map_cli *m, struct global_opts *g, int oper
 		bad = "--check goes with a new mapping";
 	else if (m->stun && !m->check)
 		bad = "--stun goes with --check";
+	return bad;
+}
+
+/* Conflicting flags are refused before anything is sent. */
+static void check_combination(struct map_cli *m, struct global_opts *g, int operands)
+{
+	const char *bad = family_mismatch(m, m->p.family);
+	if (!bad && m->p.family == AF_INET6)
+		bad = ipv6_refusal(m);
+	if (!bad)
+		bad = conflict(m, operands);
 	if (bad)
 		cli_usage(g, "%s", bad);
 	else if (m->p.wait_us)
@@ -500,6 +549,7 @@ static int render_not_run(const struct map_cli *m, const struct output *o, enum 
 	r.internal = m->p.internal;
 	r.internal.port = m->p.internal_port;
 	r.external.port = m->p.external_port;
+	r.family = m->p.family;
 	r.failure = failure;
 	snprintf(r.error, sizeof(r.error), "%s", error);
 	if (m->check)
@@ -823,6 +873,7 @@ int cmd_map(int argc, char **argv, struct global_opts *g)
 		return failure_exit(FAILURE_SYSTEM);
 	}
 	m->p.methods = MAP_ALL_METHODS;
+	m->p.family = AF_INET;
 	m->p.lifetime = MAP_DEFAULT_LIFETIME;
 	m->p.protocol = IPPROTO_TCP;
 	struct cli_spec spec = {
@@ -838,6 +889,8 @@ int cmd_map(int argc, char **argv, struct global_opts *g)
 		free(m);
 		return EXIT_OK;
 	}
+	if (g->family == AF_INET6)
+		m->p.family = AF_INET6;
 	check_combination(m, g, operands);
 	check_stun_operand(m, g);
 	m->set = looks_like_set(operands, argv + first);

@@ -82,6 +82,16 @@ static bool mapping_failed(const struct map_result *r)
 	return r->failure != FAILURE_NONE && r->failure != FAILURE_UNREACHABLE;
 }
 
+/* An IPv6 pinhole says so, and why its internal address is this one; an
+ * IPv4 mapping has neither key (its documents are as they were). */
+static void json_family(struct json_writer *w, const struct map_result *r)
+{
+	if (r->family != AF_INET6 && r->internal.family != AF_INET6)
+		return;
+	json_string(w, "family", "ipv6");
+	json_string(w, "source", r->source[0] ? r->source : NULL);
+}
+
 /* The keys of a mapping, success or not; lifetime and method are null on failure. */
 static void json_mapping(struct json_writer *w, const char *event, const struct map_result *r)
 {
@@ -93,6 +103,7 @@ static void json_mapping(struct json_writer *w, const char *event, const struct 
 	json_string(w, "transport", map_protocol_name(r->protocol));
 	json_endpoint(w, "internal", &r->internal);
 	json_endpoint(w, "external", &r->external);
+	json_family(w, r);
 	if (!failed && r->method != MAP_NONE)
 		json_uint(w, "lifetime", r->lifetime);
 	else
@@ -187,6 +198,9 @@ static void event_text(FILE *f, enum map_event e, const struct map_result *r)
 	lifetime_text(r->lifetime, life, sizeof(life));
 	fprintf(f, "%s %s %s -> %s via %s (gateway %s), %s\n", map_event_name(e), proto, ext, in,
 		map_method_name(r->method), gw, life);
+	/* A pinhole's source, said once: when it is made, not on each renewal. */
+	if (r->source[0] && (e == MAP_EVENT_MAPPED || e == MAP_EVENT_REMAPPED))
+		fprintf(f, "source: %s\n", r->source);
 	if (r->check.asked)
 		fprintf(f, "check: %s: %s\n", map_check_word(&r->check), r->check.reason);
 }
@@ -251,10 +265,17 @@ static void set_json(FILE *f, const char *operation, const struct map_result *rs
  * "failed tcp port 9001 -> 192.168.77.10:9001 via none: why". */
 static void set_text(FILE *f, const char *operation, const struct map_result *rs, size_t n)
 {
+	const char *source = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const char *name = set_event_name(operation, &rs[i]);
-		event_text(f, map_event_by_name(name), &rs[i]);
+		struct map_result r = rs[i];
+		if (!source && r.source[0] && strcmp(name, "mapped") == 0)
+			source = rs[i].source;
+		r.source[0] = '\0'; /* said once, after the set */
+		event_text(f, map_event_by_name(name), &r);
 	}
+	if (source)
+		fprintf(f, "source: %s\n", source);
 }
 
 void render_map_set(const struct output *o, const char *operation, const struct map_result *rs,

@@ -242,6 +242,8 @@ static void not_started(struct map_batch *b, size_t i)
 		endpoint_is_set(&b->main->p.internal) ? b->main->p.internal : b->main->env.local;
 	r->internal.port = j->internal_port;
 	r->external.port = j->external_port;
+	r->family = b->main->p.family;
+	snprintf(r->source, sizeof(r->source), "%s", b->main->env.source_why);
 	r->failure = FAILURE_TIMEOUT;
 	snprintf(r->error, sizeof(r->error), "%s: not asked before the deadline (%zu of %zu done)",
 		 map_method_name(j->method), b->done, b->n);

@@ -117,6 +117,8 @@ void map_run_fill_common(struct map_run *run, enum map_method m)
 	r->protocol = pm->p.protocol;
 	r->internal = endpoint_is_set(&pm->p.internal) ? pm->p.internal : pm->env.local;
 	r->internal.port = pm->p.internal_port;
+	snprintf(r->source, sizeof(r->source), "%s", pm->env.source_why);
+	r->family = pm->p.family;
 }
 
 struct map_result *map_run_mapped(struct map_run *run, enum map_method m,

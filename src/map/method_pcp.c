@@ -83,6 +83,10 @@ static void request_for(struct pcp_method *s, uint32_t lifetime, uint16_t eport,
 	q->protocol = (uint8_t)env->p->protocol;
 	q->internal_port = env->p->internal_port;
 	q->external_port = eport;
+	/* §11.1: no preference is "the address-family-specific all-zeros
+	 * address": :: for a pinhole, ::ffff:0.0.0.0 for IPv4. */
+	if (env->local.family == AF_INET6)
+		q->external.family = AF_INET6;
 	/* §13.1 THIRD_PARTY: a mapping for another host of the LAN. */
 	if (map_env_for_other_host(env))
 		q->third_party = env->p->internal;
@@ -208,6 +212,11 @@ static void add_update(struct pcp_method *s, struct map_run *run)
 		start_delete(s, resp->external_port);
 	} else {
 		struct endpoint ext = resp->external;
+		/* A firewall, no NAT (RFC 6887 §1): the pinhole's external
+		 * address is the internal one when the server leaves it ::. */
+		if (s->env->local.family == AF_INET6 &&
+		    (!endpoint_is_set(&ext) || addr_classify(&ext) == ADDR_CLASS_UNSPECIFIED))
+			ext = s->env->local;
 		ext.port = resp->external_port;
 		struct map_result *r = map_run_mapped(run, MAP_PCP, &ext, resp->lifetime);
 		r->has_nonce = true;

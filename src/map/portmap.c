@@ -13,6 +13,7 @@
 #include "natctl/map/ssdp.h"
 #include "natctl/net/gateway.h"
 #include "natctl/net/net.h"
+#include "natctl/net/source6.h"
 
 static const struct map_method_ops *const default_table[MAP_N_METHODS] = {
 #define MAP_METHOD_ROW(id, name, title, facts) [MAP_##id] = &map_method_##name,
@@ -22,11 +23,75 @@ static const struct map_method_ops *const default_table[MAP_N_METHODS] = {
 
 /* ------------------------------------------------------------ setup */
 
+/* IPv6: the default router (RFC 6887 §8.1: the PCP server is the default
+ * router when nothing else is configured) and its interface. */
+static void find_gateway6(struct portmap *pm)
+{
+	const struct map_params *p = &pm->p;
+	struct map_env *env = &pm->env;
+	struct gateway_route route;
+	if (gateway_default_v6(p->ifname, &route) == 0) {
+		snprintf(pm->ifname6, sizeof(pm->ifname6), "%s", route.ifname);
+		if (!endpoint_is_set(&p->gateway))
+			env->gateway = route.gateway;
+		env->have_gateway = true;
+	} else if (p->ifname) {
+		snprintf(pm->ifname6, sizeof(pm->ifname6), "%s", p->ifname);
+	}
+	if (endpoint_is_set(&p->gateway)) {
+		env->gateway = p->gateway;
+		env->have_gateway = true;
+	} else if (!env->have_gateway) {
+		snprintf(env->gateway_why, sizeof(env->gateway_why), "no IPv6 default router%s%s",
+			 p->ifname ? " on " : "", p->ifname ? p->ifname : "");
+	}
+}
+
+/*
+ * IPv6: the pinhole is for this host's stable global address, chosen and
+ * bound explicitly: the kernel's own choice is a temporary address where
+ * privacy extensions are on (RFC 6724 rule 7), whose pinhole dies with it,
+ * and gateways refuse one for another address than the request's source.
+ */
+static int find_local6(struct portmap *pm, struct map_result *r)
+{
+	struct map_env *env = &pm->env;
+	struct source6_choice c;
+	if (endpoint_is_set(&pm->p.internal)) {
+		env->local = pm->p.internal;
+		env->local.port = 0;
+		snprintf(env->source_why, sizeof(env->source_why), "--internal");
+		return 0;
+	}
+	if (!pm->ifname6[0]) {
+		snprintf(r->error, sizeof(r->error), "%s", env->gateway_why);
+		return -1;
+	}
+	int rc = source6_find(pm->ifname6, &c);
+	if (rc == 0) {
+		env->local = c.addr;
+		source6_reason(&c, env->source_why, sizeof(env->source_why));
+		return 0;
+	}
+	if (rc < 0 && rc != -1)
+		snprintf(r->error, sizeof(r->error), "/proc/net/if_inet6: %s", strerror(-rc));
+	else
+		snprintf(r->error, sizeof(r->error),
+			 "no stable global IPv6 address on %s (%u temporary, %u ULA, %u deprecated): "
+			 "name one with --internal",
+			 pm->ifname6, c.skipped_temporary, c.skipped_ula, c.skipped_deprecated);
+	return -1;
+}
+
 static void find_gateway(struct portmap *pm)
 {
 	const struct map_params *p = &pm->p;
 	struct map_env *env = &pm->env;
 	struct gateway_route route;
+	if (p->family == AF_INET6) {
+		find_gateway6(pm);
+		return;
+	}
 	if (endpoint_is_set(&p->gateway)) {
 		env->gateway = p->gateway;
 		env->have_gateway = true;
@@ -45,6 +110,8 @@ static int find_local(struct portmap *pm, struct map_result *r)
 	struct map_env *env = &pm->env;
 	int rc;
 	r->failure = FAILURE_NO_ROUTE;
+	if (p->family == AF_INET6)
+		return find_local6(pm, r);
 	if (p->ifname) {
 		rc = interface_ipv4(p->ifname, &env->local);
 		if (rc < 0)
@@ -91,6 +158,7 @@ int portmap_open_with(struct portmap **out, const struct map_params *p, const st
 	memset(r, 0, sizeof(*r));
 	r->method = MAP_NONE;
 	r->protocol = p->protocol;
+	r->family = p->family;
 	struct portmap *pm = *out = calloc(1, sizeof(*pm));
 	if (!pm) {
 		snprintf(r->error, sizeof(r->error), "out of memory");
@@ -296,6 +364,8 @@ static void fill_failed(struct map_run *run)
 		return;
 	r->internal = endpoint_is_set(&pm->p.internal) ? pm->p.internal : pm->env.local;
 	r->internal.port = pm->p.internal_port;
+	snprintf(r->source, sizeof(r->source), "%s", pm->env.source_why);
+	r->family = pm->p.family;
 	r->external.port = pm->p.external_port;
 }
 

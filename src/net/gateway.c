@@ -77,35 +77,6 @@ int gateway_parse_proc_route(const char *text, const char *ifname, struct gatewa
 	return found ? 0 : -1;
 }
 
-/* Reads a /proc file whole into text (cap bytes at most, terminated); 0 or -errno. */
-static int read_proc(const char *path, char *text, size_t cap)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	size_t len = 0;
-	for (;;) {
-		ssize_t n = read(fd, text + len, cap - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (len == cap - 1)
-			break; /* a huge table: what we look for comes early anyway */
-	}
-	close(fd);
-	text[len] = '\0';
-	return 0;
-}
-
-int gateway_default_v4(const char *ifname, struct gateway_route *out)
-{
-	char text[16384];
-	int rc = read_proc("/proc/net/route", text, sizeof(text));
-	return rc < 0 ? rc : gateway_parse_proc_route(text, ifname, out);
-}
-
 /* "dest plen src plen next_hop metric refcnt use flags ifname", addresses
  * as 32 hex digits in network order. */
 static bool parse_line6(const char *line, struct gateway_route *r)
@@ -161,6 +132,35 @@ static int best_route(const char *text, const char *ifname,
 int gateway_parse_proc_ipv6_route(const char *text, const char *ifname, struct gateway_route *out)
 {
 	return best_route(text, ifname, parse_line6, out);
+}
+
+/* Reads a /proc file whole into text (cap bytes at most, terminated); 0 or -errno. */
+static int read_proc(const char *path, char *text, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t len = 0;
+	for (;;) {
+		ssize_t n = read(fd, text + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (len == cap - 1)
+			break; /* a huge table: what we look for comes early anyway */
+	}
+	close(fd);
+	text[len] = '\0';
+	return 0;
+}
+
+int gateway_default_v4(const char *ifname, struct gateway_route *out)
+{
+	char text[16384];
+	int rc = read_proc("/proc/net/route", text, sizeof(text));
+	return rc < 0 ? rc : gateway_parse_proc_route(text, ifname, out);
 }
 
 int gateway_default_v6(const char *ifname, struct gateway_route *out)

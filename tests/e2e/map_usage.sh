@@ -33,9 +33,13 @@ usage_case "at most 1024 mappings" 1000-2000 both
 usage_case "--on-change goes with --keep" --on-change true 80
 usage_case "--check takes one port and one transport" --check 80 both
 usage_case "invalid --internal 'host'" --internal host 80
-usage_case "invalid --gateway '::1'" --gateway ::1 80
+usage_case "invalid --gateway: expected an IPv4 address (-6 for IPv6)" --gateway ::1 80
 usage_case "invalid --description" --description "" 80
-usage_case "IPv6 is not supported" -6 80
+usage_case "NAT-PMP has no IPv6" -6 --via natpmp 80
+usage_case "UPnP IGDv2 pinholes (WANIPv6FirewallControl) are not implemented yet" -6 --via upnp 80
+usage_case "--list and --external are IPv4's" -6 --list
+usage_case "--check is IPv4's" -6 --check 80
+usage_case "invalid --internal: -6 takes an IPv6 address of this host" -6 --internal 192.168.77.10 80
 usage_case "unknown option '--bogus'" --bogus 80
 natctl_in client map --help
 check_eq "--help: exit 0" "$RC" 0

@@ -433,7 +433,6 @@ lease_file=$LAB_DIR/upnp.leases
 minissdpdsocket=$LAB_DIR/minissdpd.sock
 EOF
     if [ "$LAB_OPT_IPV6" = yes ]; then
-        echo "ipv6_listening_ip=$LAB_ROUTER_LAN6"
         echo "ext_ifname6=wan0"
     fi
     cat <<EOF
@@ -653,7 +652,7 @@ _lab_miniupnpd_start() {
         _lab_wait miniupnpd "miniupnpd NAT-PMP socket" _lab_listening router u \
             "$LAB_ROUTER_LAN:5351" || return 1
         if [ "$LAB_OPT_IPV6" = yes ]; then
-            _lab_wait miniupnpd "miniupnpd PCP IPv6 socket" _lab_listening router u "\\[$LAB_ROUTER_LAN6\\]:5351" || return 1
+            _lab_wait miniupnpd "miniupnpd PCP IPv6 socket" _lab_listening router u "\\[::\\]:5351" || return 1
         fi
     fi
 }

@@ -114,6 +114,43 @@ static void pcp_decode_map_success(void)
 	CHECK(!r.natpmp);
 }
 
+/*
+ * A pinhole (map -6): RFC 6887 §5 puts an IPv6 client address in the field
+ * as it is, and §11.1's "no preference" for the external address is the
+ * IPv6 all-zeros address ::, not ::ffff:0.0.0.0. miniupnpd's answer
+ * (CreatePCPMap_FW) echoes the internal port and leaves the address ::.
+ */
+static void pcp_map_over_ipv6(void)
+{
+	struct pcp_request q = map_request();
+	q.client = ip4("2001:db8:77::10");
+	q.external_port = 40000;
+	q.internal_port = 40000;
+	q.external.family = AF_INET6;
+	uint8_t b[PCP_MAX_MESSAGE];
+	int n = pcp_encode_request(&q, b, sizeof(b));
+	CHECK_EQ_INT(n, 60);
+	static const uint8_t client[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x77, 0, 0,
+					   0,    0,    0,    0,    0, 0,    0, 0x10};
+	static const uint8_t zero[16];
+	CHECK(memcmp(b + 8, client, 16) == 0);
+	CHECK(memcmp(b + 44, zero, 16) == 0);
+	/* the server's answer, as it would come back */
+	b[1] |= 0x80;
+	b[3] = PCP_RESULT_SUCCESS;
+	struct pcp_response r;
+	CHECK_EQ_INT(pcp_decode_response(b, (size_t)n, &r), PCP_OK);
+	CHECK_EQ_INT(pcp_response_matches(&q, &r), PCP_OK);
+	CHECK_EQ_INT(r.external_port, 40000);
+	char ip[IP_STRLEN];
+	CHECK_EQ_INT(r.external.family, AF_INET6);
+	CHECK_EQ_STR(endpoint_format_ip(&r.external, ip), "::");
+	/* an IPv6 external address comes back as such */
+	memcpy(b + 44, client, 16);
+	CHECK_EQ_INT(pcp_decode_response(b, (size_t)n, &r), PCP_OK);
+	CHECK_EQ_STR(endpoint_format_ip(&r.external, ip), "2001:db8:77::10");
+}
+
 /* Round trip: what we encode as a request, re-read as a server would. */
 static void pcp_request_round_trip(void)
 {
@@ -319,11 +356,9 @@ static void siphash128_vectors(void)
 }
 
 const struct test_case pcp_cases[] = {
-	T(pcp_encode_map_layout),        T(pcp_encode_options),
-	T(pcp_encode_announce),          T(pcp_decode_map_success),
-	T(pcp_request_round_trip),       T(pcp_decode_malformed_table),
-	T(pcp_decode_natpmp_answer),     T(pcp_decode_other_version),
-	T(pcp_decode_error_header_only), T(pcp_nonce_deterministic),
-	T(siphash128_vectors),           T(pcp_header_only_errors_refused),
-	T(pcp_announcement_parsing),     {NULL, NULL},
+	T(pcp_encode_map_layout),    T(pcp_encode_options),       T(pcp_encode_announce),
+	T(pcp_decode_map_success),   T(pcp_request_round_trip),   T(pcp_decode_malformed_table),
+	T(pcp_decode_natpmp_answer), T(pcp_decode_other_version), T(pcp_decode_error_header_only),
+	T(pcp_nonce_deterministic),  T(siphash128_vectors),       T(pcp_header_only_errors_refused),
+	T(pcp_announcement_parsing), T(pcp_map_over_ipv6),        {NULL, NULL},
 };

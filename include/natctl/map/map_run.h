@@ -3,6 +3,7 @@
 #ifndef NATCTL_MAP_RUN_H
 #define NATCTL_MAP_RUN_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -57,6 +58,7 @@ struct map_warm {
 struct portmap {
 	struct map_params p;
 	struct map_env env;
+	char ifname6[IF_NAMESIZE]; /* IPv6: the default route's interface */
 	const struct map_method_ops *ops[MAP_N_METHODS];
 	struct map_adapter *m[MAP_N_METHODS]; /* NULL: not selected */
 	struct map_run run;                   /* the operation in progress */

@@ -75,6 +75,9 @@ enum map_op {
 
 struct map_params {
 	enum map_op op;
+	/* AF_INET (or 0): a port mapping; AF_INET6: an inbound pinhole to this
+	 * host's own address (no NAT, a firewall), PCP only for now. */
+	int family;
 	unsigned methods; /* MAP_BIT()s to try */
 	int protocol;     /* IPPROTO_TCP or IPPROTO_UDP */
 	uint16_t internal_port;
@@ -127,7 +130,11 @@ struct map_result {
 	int protocol;
 	struct endpoint internal; /* address and port */
 	struct endpoint external; /* address (unset if unknown) and port */
-	uint32_t lifetime;        /* seconds granted; 0 permanent (UPnP) or deleted */
+	int family;               /* AF_INET6 for a pinhole (map -6); 0 or AF_INET a mapping */
+	/* IPv6: why the internal address is this one ("--internal", or the
+	 * stable global address of ...); "" for IPv4. */
+	char source[MAP_TEXT_MAX];
+	uint32_t lifetime; /* seconds granted; 0 permanent (UPnP) or deleted */
 	char description[MAP_DESC_MAX];
 	char warnings[MAP_MAX_WARNINGS][MAP_TEXT_MAX];
 	size_t n_warnings;

@@ -20,7 +20,8 @@
 struct map_env {
 	const struct map_params *p; /* what is asked now */
 	const struct trace *trace;
-	struct endpoint local; /* this host's address toward the gateway */
+	struct endpoint local;         /* this host's address toward the gateway */
+	char source_why[MAP_TEXT_MAX]; /* IPv6: why local is this address */
 	struct endpoint gateway;
 	bool have_gateway;
 	char gateway_why[MAP_TEXT_MAX]; /* why there is none */

@@ -25,6 +25,17 @@ int gateway_parse_proc_route(const char *text, const char *ifname, struct gatewa
 /* Reads /proc/net/route; 0, -1 if no default gateway, or -errno. */
 int gateway_default_v4(const char *ifname, struct gateway_route *out);
 
+/*
+ * Finds the IPv6 default route with a next hop in the text of
+ * /proc/net/ipv6_route, on interface ifname if not NULL; the lowest metric
+ * wins. A link-local next hop gets its interface as scope (ifindex, which
+ * the caller fills: parsing knows only the name). Returns 0 or -1.
+ */
+int gateway_parse_proc_ipv6_route(const char *text, const char *ifname, struct gateway_route *out);
+
+/* Reads /proc/net/ipv6_route; 0, -1 if no default router, or -errno. */
+int gateway_default_v6(const char *ifname, struct gateway_route *out);
+
 #define GATEWAY_MAC_LEN 6
 
 /* "02:ab:cd:00:10:ff" (either case), and nothing after it; all zero (an
@@ -41,17 +52,6 @@ int gateway_parse_proc_arp(const char *text, const struct endpoint *ip, const ch
 
 /* Reads the neighbour table (/proc/net/arp); 0, -1 if ip is not in it, or -errno. */
 int gateway_mac(const struct endpoint *ip, const char *ifname, uint8_t mac[GATEWAY_MAC_LEN]);
-
-/*
- * Finds the IPv6 default route with a next hop in the text of
- * /proc/net/ipv6_route, on interface ifname if not NULL; the lowest metric
- * wins. A link-local next hop gets its interface as scope (ifindex, which
- * the caller fills: parsing knows only the name). Returns 0 or -1.
- */
-int gateway_parse_proc_ipv6_route(const char *text, const char *ifname, struct gateway_route *out);
-
-/* Reads /proc/net/ipv6_route; 0, -1 if no default router, or -errno. */
-int gateway_default_v6(const char *ifname, struct gateway_route *out);
 
 /* The first IPv4 address of interface ifname; 0, -ENODEV or -EADDRNOTAVAIL. */
 int interface_ipv4(const char *ifname, struct endpoint *out);

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# natctl -6 map: an inbound IPv6 pinhole through PCP (miniupnpd over IPv6)
+# for the client's stable global address, not its temporary, ULA or
+# deprecated one; packets from the internet namespace reach the port only
+# while the pinhole exists (TCP and UDP); --delete, --keep and --cleanup
+# close it.
+. "$(dirname "$0")/lib.sh"
+. "$E2E_DIR/maplib.bash"
+e2e_init map_ipv6
+map_lab port-restricted --ipv6 yes
+
+STABLE=2001:db8:77::10
+TEMP=$(in_ns client ip -6 addr show dev eth0 temporary | sed -n 's|.*inet6 \([0-9a-f:]*\)/.*|\1|p')
+
+# reaches6 PROTO PORT: a fresh token from inet to [STABLE]:PORT arrives.
+reaches6() {
+	local token i
+	TOKEN_N=$((TOKEN_N + 1))
+	token="t$$x$TOKEN_N"
+	in_ns inet python3 "$PROBE" send "$1" "$STABLE" "$2" "$token" || return 1
+	for ((i = 0; i < 40; i++)); do
+		grep -q "^$token from 2001:db8:1::1$" "$LISTEN_LOG" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# blocked6 PROTO PORT: a fresh token does not arrive (TCP: no connection
+# within the probe's 1.5 s, as the firewall drops; UDP: not there after 0.5 s).
+blocked6() {
+	local token
+	TOKEN_N=$((TOKEN_N + 1))
+	token="t$$x$TOKEN_N"
+	if ! in_ns inet python3 "$PROBE" send "$1" "$STABLE" "$2" "$token"; then
+		return 0
+	fi
+	sleep 0.5
+	! grep -q "^$token " "$LISTEN_LOG"
+}
+
+# The lab is what the test needs: the kernel's own source toward the
+# internet is the temporary address, which natctl must not take.
+check "the client has a temporary address" test -n "$TEMP"
+check_eq "the kernel's own source is the temporary one" \
+	"$(in_ns client ip -6 route get 2001:db8:2::10 | sed -n 's/.* src \([0-9a-f:]*\).*/\1/p')" "$TEMP"
+
+start_bg client ready python3 "$PROBE" listen6 udp 40000 "${LISTEN_LOG:=$(mktemp)}"
+start_bg client ready python3 "$PROBE" listen6 tcp 40001 "$LISTEN_LOG"
+check "UDP: blocked before the pinhole" blocked6 udp 40000
+check "TCP: blocked before the pinhole" blocked6 tcp 40001
+
+natctl_in client -6 --json map 40000 udp
+check_eq "UDP pinhole: exit 0" "$RC" 0
+check_json "through PCP" "$OUT" .method pcp
+check_json "family ipv6" "$OUT" .family ipv6
+check_json "for the stable global address" "$OUT" .internal.address "$STABLE"
+check_json "external = internal (no NAT)" "$OUT" '"\(.external.address) \(.external.port)"' "$STABLE 40000"
+check_json "the gateway is the IPv6 default router" "$OUT" .gateway 2001:db8:77::1
+check_json "the source says why" "$OUT" .source \
+	"the stable global address of eth0, the interface of the IPv6 default route (passed over: 1 temporary, 1 ULA, 1 deprecated)"
+check "UDP: reaches while the pinhole exists" reaches6 udp 40000
+
+natctl_in client -6 map 40001 tcp
+check_eq "TCP pinhole: exit 0" "$RC" 0
+check "text: mapped line" grep -q "^mapped tcp \[$STABLE\]:40001 -> \[$STABLE\]:40001 via pcp" <<<"$OUT"
+check "text: source line" grep -q "^source: the stable global address of eth0" <<<"$OUT"
+check "TCP: reaches while the pinhole exists" reaches6 tcp 40001
+check "miniupnpd's rule names the stable address" bash -c \
+	"ip netns exec $(lab_ns "$LAB" router) nft list chain inet natctl_upnp miniupnpd | grep -q 0x20010db8007700000000000000000010"
+
+natctl_in client -6 --json map --delete 40000 udp
+check_eq "--delete -6: exit 0" "$RC" 0
+check_json "--delete -6: deleted by pcp" "$OUT" '.deleted_by | join(",")' pcp
+check "UDP: blocked after --delete" blocked6 udp 40000
+
+# --cleanup -6 removes what natctl recorded: the TCP pinhole.
+natctl_in client -6 --json map --cleanup
+check_eq "--cleanup -6: exit 0" "$RC" 0
+check_json "--cleanup -6: the TCP pinhole" "$OUT" '[.mappings[] | "\(.transport) \(.internal.port)"] | join(",")' "tcp 40001"
+check "TCP: blocked after --cleanup" blocked6 tcp 40001
+
+# --keep: open while it runs, closed when it is told to stop.
+KEEP_OUT=$(mktemp)
+ip netns exec "$(lab_ns "$LAB" client)" "$NATCTL" -6 --json map --keep 40000 udp >"$KEEP_OUT" 2>/dev/null &
+KEEP_PID=$!
+E2E_PIDS+=("$KEEP_PID")
+for _ in $(seq 60); do
+	grep -q '"event":"mapped"' "$KEEP_OUT" && break
+	sleep 0.05
+done
+check "--keep -6: mapped event" grep -q '"event":"mapped".*"family":"ipv6"' "$KEEP_OUT"
+check "--keep -6: reaches while kept" reaches6 udp 40000
+kill -TERM "$KEEP_PID"
+wait "$KEEP_PID"
+check_eq "--keep -6: SIGTERM, exit 0" "$?" 0
+check "--keep -6: deleted event last" bash -c "tail -n 1 '$KEEP_OUT' | grep -q '\"event\":\"deleted\"'"
+check_schema_lines "--keep -6 --json" map-event "$KEEP_OUT"
+check "--keep -6: blocked after exit" blocked6 udp 40000
+rm -f "$KEEP_OUT"
+
+# --internal overrides the choice, and the result says so.
+natctl_in client -6 --json map --internal fd00:77::10 40002 udp
+check_json "--internal: that address" "$OUT" .internal.address fd00:77::10
+check_json "--internal: the source says so" "$OUT" .source --internal
+natctl_in client -6 map --delete --internal fd00:77::10 40002 udp
+
+natctl_in client -6 map --via natpmp 40000
+check_eq "-6 --via natpmp: usage error" "$RC" 2
+check "-6 --via natpmp: says why" grep -q "NAT-PMP has no IPv6" "$ERR"
+natctl_in client -6 map --internal 192.168.77.10 40000
+check_eq "-6 with an IPv4 --internal: usage error" "$RC" 2
+
+rm -f "$LISTEN_LOG"
+e2e_done
