@@ -6,10 +6,10 @@
 # detection. lab.sh turns DAD off for the addresses it adds, but the kernel
 # makes a link-local one on every interface it brings up, and while that is
 # tentative the first packets across the routers are lost (a first binding
-# took 2 s, or nothing answered within 3 s). Waits up to 5 s.
+# took 2 s, or nothing answered within 3 s). Waits up to 5 s by the clock.
 v6_settled() {
-	local node i
-	for ((i = 0; i < 100; i++)); do
+	local node end=$(($(now_ms) + 5000))
+	while [ "$(now_ms)" -lt "$end" ]; do
 		for node in client router inet; do
 			[ -n "$(in_ns "$node" ip -6 addr show tentative)" ] && break
 			node=""
