@@ -189,12 +189,25 @@ static size_t batch_clients(struct map_batch *b, struct loop_client **out)
 	return n;
 }
 
-/* Lanes for every method with jobs: as many as it has jobs, PORTMAP_LANES at most. */
+/*
+ * How many requests a method has in flight at once. An IGD serves one SOAP
+ * call at a time (miniupnpd re-reads its whole ruleset for each, so a call
+ * takes longer the more mappings it holds), while miniupnpc gives up on an
+ * answer after 5 s: calls queued at the IGD beyond a few only time out
+ * ("no valid HTTP answer") and add nothing to its pace. NAT-PMP and PCP
+ * answers are one datagram each.
+ */
+static size_t lanes_for(enum map_method m)
+{
+	return m == MAP_UPNP ? PORTMAP_UPNP_LANES : PORTMAP_LANES;
+}
+
+/* Lanes for every method with jobs: as many as it has jobs, lanes_for() at most. */
 static void open_lanes(struct map_batch *b)
 {
 	for (int m = 0; m < MAP_N_METHODS; m++) {
 		size_t want = 0;
-		for (size_t i = 0; i < b->n && want < PORTMAP_LANES; i++)
+		for (size_t i = 0; i < b->n && want < lanes_for((enum map_method)m); i++)
 			want += b->jobs[i].method == m;
 		for (size_t k = 0; k < want; k++) {
 			if (!lane_open(&b->lanes[b->n_lanes], b->main, (enum map_method)m))

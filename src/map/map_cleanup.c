@@ -92,10 +92,12 @@ static void add_job(struct sweep *s, const struct state_mapping *m)
 static void take_recorded(struct sweep *s, const struct state_mapping *recorded, size_t n,
 			  unsigned methods)
 {
-	size_t elsewhere = 0, other_host = 0;
+	size_t elsewhere = 0, other_host = 0, other_family = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct state_mapping *m = &recorded[i];
-		if (!endpoint_same_ip(&m->gateway, &s->gateway))
+		if (m->gateway.family != s->gateway.family)
+			other_family++; /* IPv6 pinholes in an IPv4 run, or the reverse */
+		else if (!endpoint_same_ip(&m->gateway, &s->gateway))
 			elsewhere++;
 		else if (!endpoint_same_ip(&m->internal, &s->self))
 			other_host++;
@@ -103,6 +105,13 @@ static void take_recorded(struct sweep *s, const struct state_mapping *recorded,
 			add_job(s, m);
 	}
 	char ip[IP_STRLEN];
+	bool v6 = s->gateway.family == AF_INET6;
+	if (other_family)
+		add_warning(s->summary,
+			    "%zu %s%s natctl made left alone: natctl%s map --cleanup removes %s",
+			    other_family, v6 ? "IPv4 mapping" : "IPv6 pinhole",
+			    other_family == 1 ? "" : "s", v6 ? "" : " -6",
+			    other_family == 1 ? "it" : "them");
 	if (elsewhere)
 		add_warning(s->summary,
 			    "%zu mapping%s natctl made through another gateway than %s left alone",

@@ -22,6 +22,7 @@ struct pcp_method {
 	uint8_t nonce[PCP_NONCE_LEN]; /* of the MAP request in flight */
 	bool prefer_failure;          /* PREFER_FAILURE still sent */
 	bool taking_back;             /* deleting a port we did not ask for */
+	bool shortening;              /* a pinhole it would not delete: its lifetime cut */
 	uint16_t offered;
 	struct announce announce;
 };
@@ -154,6 +155,7 @@ static void pcp_op_start(struct map_adapter *m, struct map_run *run)
 	struct pcp_method *s = self(m);
 	s->prefer_failure = true;
 	s->taking_back = false;
+	s->shortening = false;
 	if (map_run_op(run) == MAP_OP_ADD)
 		start_add(s);
 	else
@@ -224,10 +226,43 @@ static void add_update(struct pcp_method *s, struct map_run *run)
 	}
 }
 
+/*
+ * miniupnpd before 2.3.6 (nftables) loses a pinhole's description, the
+ * nonce it checks a deletion against, when it renews the pinhole, and then
+ * answers every deletion NOT_AUTHORIZED: the pinhole can only lapse. natctl
+ * then asks for the shortest lifetime there is (§15: "the PCP client can
+ * ... reduce the lifetime"), and says when it closes; it was not deleted.
+ */
+static bool shorten_pinhole(struct pcp_method *s, struct map_run *run)
+{
+	const struct pcp_response *resp = &s->client.resp;
+	if (s->shortening) {
+		if (resp->result == PCP_RESULT_SUCCESS)
+			map_run_failed(
+				run, MAP_PCP, FAILURE_REFUSED, PCP_RESULT_NOT_AUTHORIZED,
+				"NOT_AUTHORIZED: the gateway would not delete the pinhole (miniupnpd "
+				"before 2.3.6 forgets its nonce once it renews it); natctl cut its "
+				"lifetime to %u s, after which it closes",
+				resp->lifetime);
+		else
+			fail_with_result(run, s->env->p, PCP_RESULT_NOT_AUTHORIZED);
+		return true;
+	}
+	if (resp->result != PCP_RESULT_NOT_AUTHORIZED || s->env->local.family != AF_INET6)
+		return false;
+	struct pcp_request q;
+	request_for(s, 1, s->env->p->external_port, &q);
+	s->shortening = true;
+	pcp_client_start(&s->client, &q);
+	return true;
+}
+
 static void delete_update(struct pcp_method *s, struct map_run *run)
 {
 	const struct pcp_response *resp = &s->client.resp;
 	const struct map_params *p = s->env->p;
+	if (shorten_pinhole(s, run))
+		return;
 	if (resp->result == PCP_RESULT_SUCCESS)
 		map_run_done(run, MAP_PCP);
 	else if (resp->result ==

@@ -267,10 +267,15 @@ static void warn_external(struct map_result *r)
 			    behind_nat_text(&r->external, true));
 }
 
-/* The external address any method knows, for a deletion's result. */
+/* The external address any method knows, for a deletion's result; a
+ * pinhole's is this host's own (no NAT). */
 static void known_external(const struct portmap *pm, struct endpoint *out)
 {
 	memset(out, 0, sizeof(*out));
+	if (pm->p.family == AF_INET6) {
+		*out = pm->env.local;
+		return;
+	}
 	for (int m = 0; m < MAP_N_METHODS && !endpoint_is_set(out); m++) {
 		struct map_method_info info;
 		portmap_info(pm, (enum map_method)m, &info);

@@ -6,6 +6,7 @@
 #          [--gateway none|miniupnpd] [--upnp yes|no] [--natpmp yes|no]
 #          [--igdv1] [--secure-mode yes|no] [--ext-stun yes|no]
 #          [--uptime yes|no] [--ipv6 no|yes] [--filter6 apdf|eif]
+#          [--pcp-min-lifetime SEC]
 #   lab.sh exec LAB_ID NODE CMD...      NODE: client client2 router cgnat inet
 #   lab.sh reboot LAB_ID                the gateway (miniupnpd) stops, loses every
 #                                       mapping and starts again
@@ -423,7 +424,7 @@ force_igd_desc_v1=$LAB_OPT_IGDV1
 system_uptime=$LAB_OPT_UPTIME
 notify_interval=60
 clean_ruleset_interval=600
-min_lifetime=120
+min_lifetime=$LAB_OPT_MINLIFE
 max_lifetime=86400
 uuid=$uuid
 serial=natctl$LAB_ID
@@ -697,7 +698,7 @@ lab_up() {
     *) _lab_err "unknown topology '$topo' (one of: $LAB_TOPOLOGIES)"; return 2 ;;
     esac
     local stun=coturn gw=none upnp=yes natpmp=yes igdv1=no secure=no extstun=yes uptime=yes
-    local ipv6=no filter6=apdf
+    local ipv6=no filter6=apdf minlife=120
     while [ $# -gt 0 ]; do
         case $1 in
         --stun) stun=${2:-}; shift 2 || true ;;
@@ -710,6 +711,7 @@ lab_up() {
         --uptime) uptime=${2:-}; shift 2 || true ;;
         --ipv6) ipv6=${2:-}; shift 2 || true ;;
         --filter6) filter6=${2:-}; shift 2 || true ;;
+        --pcp-min-lifetime) minlife=${2:-}; shift 2 || true ;;
         *) _lab_err "unknown option '$1'"; return 2 ;;
         esac
     done
@@ -720,6 +722,9 @@ lab_up() {
         case $v in yes | no) ;; *) _lab_err "expected yes|no, got '$v'"; return 2 ;; esac
     done
     case $filter6 in apdf | eif) ;; *) _lab_err "bad --filter6 '$filter6' (apdf|eif)"; return 2 ;; esac
+    # miniupnpd caps min_lifetime at 120 (its default) and wants it below max_lifetime
+    [[ $minlife =~ ^[0-9]{1,3}$ ]] && [ "$minlife" -ge 1 ] && [ "$minlife" -le 120 ] ||
+        { _lab_err "bad --pcp-min-lifetime '$minlife' (1 to 120)"; return 2; }
     case $ipv6:$topo in yes:no-nat | yes:cgnat)
         _lab_err "up: --ipv6 needs the client behind the router (not $topo)"; return 2 ;;
     esac
@@ -750,7 +755,7 @@ lab_up() {
         LAB_ID=$id LAB_TOPO=$topo LAB_DIR=$dir LAB_UPLOG=$dir/up.log
         LAB_OPT_STUN=$stun LAB_OPT_GATEWAY=$gw LAB_OPT_UPNP=$upnp LAB_OPT_NATPMP=$natpmp
         LAB_OPT_IGDV1=$igdv1 LAB_OPT_SECURE=$secure LAB_OPT_EXTSTUN=$extstun
-        LAB_OPT_UPTIME=$uptime LAB_OPT_IPV6=$ipv6 LAB_OPT_FILTER6=$filter6
+        LAB_OPT_UPTIME=$uptime LAB_OPT_IPV6=$ipv6 LAB_OPT_FILTER6=$filter6 LAB_OPT_MINLIFE=$minlife
         _lab_up_build && _lab_up_servers
     )
     local rc=$?

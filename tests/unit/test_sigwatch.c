@@ -51,6 +51,22 @@ static void sigwatch_pipe_reader_leaves(void)
 	close(p[1]);
 }
 
+/* A signal still pending at the close (the SIGPIPE of the last event written
+ * to a pipe whose reader left, a second SIGTERM) was answered already: it is
+ * taken, not delivered when the mask is restored (this process would die). */
+static void sigwatch_close_takes_pending(void)
+{
+	const int late[] = {SIGPIPE, SIGTERM};
+	for (size_t i = 0; i < sizeof(late) / sizeof(late[0]); i++) {
+		struct sigwatch sw;
+		bool wake = false;
+		CHECK_EQ_INT(sigwatch_open(&sw, &wake), 0);
+		kill(getpid(), late[i]);
+		sigwatch_close(&sw);
+		CHECK_EQ_INT(sw.signo, late[i]);
+	}
+}
+
 /* A file or a socket on stdout is not watched for a hangup (a socket's
  * peer may come back; a file is always ready). */
 static void sigwatch_hangup_only_for_pipes(void)
@@ -76,5 +92,6 @@ const struct test_case sigwatch_cases[] = {
 	T(sigwatch_catches_every_terminating_signal),
 	T(sigwatch_pipe_reader_leaves),
 	T(sigwatch_hangup_only_for_pipes),
+	T(sigwatch_close_takes_pending),
 	{NULL, NULL},
 };

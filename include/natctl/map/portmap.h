@@ -60,7 +60,8 @@ struct map_job {
 };
 
 /* Jobs in flight at once, per method. */
-#define PORTMAP_LANES 16
+#define PORTMAP_LANES      16
+#define PORTMAP_UPNP_LANES 4 /* UPnP: see map_batch.c */
 
 /*
  * Runs n jobs at once under one deadline: each method's jobs through up to
