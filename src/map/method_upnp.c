@@ -16,7 +16,11 @@ struct upnp_method {
 	const struct map_env *env;
 	struct upnp_client client;
 	struct upnp_watch watch; /* --keep: the IGD's NOTIFYs */
+	bool add_retried;        /* this operation's AddPortMapping was sent twice */
 };
+
+/* A second AddPortMapping is worth sending only with this long left. */
+#define UPNP_ADD_RETRY_MIN_US (1000 * 1000)
 
 static struct upnp_method *self(struct map_adapter *m)
 {
@@ -194,20 +198,48 @@ static void fill_job(const struct upnp_method *s, enum upnp_job_kind kind, int64
 		  p->description ? p->description : "natctl");
 }
 
-static void upnp_op_start(struct map_adapter *m, struct map_run *run)
+static void start_job(struct upnp_method *s, struct map_run *run)
 {
 	static const enum upnp_job_kind kinds[] = {
 		[MAP_OP_ADD] = UPNP_JOB_ADD,
 		[MAP_OP_DELETE] = UPNP_JOB_DELETE,
 		[MAP_OP_LIST] = UPNP_JOB_LIST,
 	};
-	struct upnp_method *s = self(m);
 	struct upnp_job j;
 	fill_job(s, kinds[map_run_op(run)], map_run_deadline(run), &j);
 	int rc = upnp_client_job(&s->client, &j);
 	if (rc < 0)
 		map_run_failed(run, MAP_UPNP, FAILURE_SYSTEM, 0, "cannot start the SOAP call: %s",
 			       strerror(-rc));
+}
+
+static void upnp_op_start(struct map_adapter *m, struct map_run *run)
+{
+	struct upnp_method *s = self(m);
+	s->add_retried = false;
+	start_job(s, run);
+}
+
+/*
+ * An IGD serves one SOAP call at a time and miniupnpc waits 5 s for an
+ * answer: behind a queue of calls (a range, other hosts) the answer to
+ * AddPortMapping may come too late, "no valid HTTP answer", although the
+ * IGD made the mapping. Sending it once more is safe: for the same internal
+ * client, the IGD updates the mapping it has (UPnP WANIPConnection:2,
+ * AddPortMapping). Not under --any, where AddAnyPortMapping may pick a
+ * second port and leave the first behind.
+ */
+static bool retry_add(struct upnp_method *s, struct map_run *run)
+{
+	const struct upnp_client *c = &s->client;
+	if (s->add_retried || s->env->p->any || c->job_lost ||
+	    !map_upnp_no_http_answer(c->report.status.code) ||
+	    map_run_deadline(run) - clock_now_us() < UPNP_ADD_RETRY_MIN_US)
+		return false;
+	s->add_retried = true;
+	trace_log(s->env->trace, "upnp: AddPortMapping: no valid HTTP answer; asking once more");
+	start_job(s, run);
+	return true;
 }
 
 static bool upnp_op_busy(const struct map_adapter *m)
@@ -353,7 +385,10 @@ static void upnp_op_update(struct map_adapter *m, struct map_run *run)
 {
 	struct upnp_method *s = self(m);
 	switch (map_run_op(run)) {
-	case MAP_OP_ADD: add_update(s, run); break;
+	case MAP_OP_ADD:
+		if (!retry_add(s, run))
+			add_update(s, run);
+		break;
 	case MAP_OP_DELETE: delete_update(s, run); break;
 	default: list_update(s, run); break;
 	}

@@ -30,6 +30,8 @@ static void find_gateway6(struct portmap *pm)
 	const struct map_params *p = &pm->p;
 	struct map_env *env = &pm->env;
 	struct gateway_route route;
+	pm->why_ifname6 =
+		p->ifname ? "the interface given (-i)" : "the interface of the IPv6 default route";
 	if (gateway_default_v6(p->ifname, &route) == 0) {
 		snprintf(pm->ifname6, sizeof(pm->ifname6), "%s", route.ifname);
 		if (!endpoint_is_set(&p->gateway))
@@ -38,6 +40,13 @@ static void find_gateway6(struct portmap *pm)
 	} else if (p->ifname) {
 		snprintf(pm->ifname6, sizeof(pm->ifname6), "%s", p->ifname);
 	}
+	/* --gateway: the interface the kernel reaches it through, whatever
+	 * the default route's is (-i still decides when given). */
+	struct endpoint via;
+	if (endpoint_is_set(&p->gateway) && !p->ifname &&
+	    net_route_source(&p->gateway, &via) == 0 &&
+	    source6_interface_of(&via, pm->ifname6) == 0)
+		pm->why_ifname6 = "the interface toward --gateway";
 	if (endpoint_is_set(&p->gateway)) {
 		env->gateway = p->gateway;
 		env->have_gateway = true;
@@ -70,7 +79,7 @@ static int find_local6(struct portmap *pm, struct map_result *r)
 	int rc = source6_find(pm->ifname6, &c);
 	if (rc == 0) {
 		env->local = c.addr;
-		source6_reason(&c, env->source_why, sizeof(env->source_why));
+		source6_reason(&c, pm->why_ifname6, env->source_why, sizeof(env->source_why));
 		return 0;
 	}
 	if (rc < 0 && rc != -1)

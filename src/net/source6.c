@@ -141,11 +141,10 @@ static void append_skip(char *out, size_t cap, size_t *len, unsigned n, const ch
 		*len += (size_t)w;
 }
 
-char *source6_reason(const struct source6_choice *c, char *out, size_t cap)
+char *source6_reason(const struct source6_choice *c, const char *why_interface, char *out,
+		     size_t cap)
 {
-	int w = snprintf(out, cap,
-			 "the stable global address of %s, the interface of the IPv6 default route",
-			 c->ifname);
+	int w = snprintf(out, cap, "the stable global address of %s, %s", c->ifname, why_interface);
 	unsigned skipped = c->skipped_temporary + c->skipped_ula + c->skipped_deprecated;
 	if (w < 0 || (size_t)w >= cap || skipped == 0)
 		return out;
@@ -162,7 +161,8 @@ char *source6_reason(const struct source6_choice *c, char *out, size_t cap)
 	return out;
 }
 
-int source6_find(const char *ifname, struct source6_choice *out)
+/* The rows of /proc/net/if_inet6, at most cap; or -errno. */
+static ssize_t read_rows(struct source6_row *rows, size_t cap)
 {
 	char text[16384];
 	int fd = open("/proc/net/if_inet6", O_RDONLY | O_CLOEXEC);
@@ -181,7 +181,26 @@ int source6_find(const char *ifname, struct source6_choice *out)
 	}
 	close(fd);
 	text[len] = '\0';
-	struct source6_row rows[128];
-	size_t n = source6_parse(text, rows, sizeof(rows) / sizeof(rows[0]));
-	return source6_choose(rows, n, ifname, out);
+	return (ssize_t)source6_parse(text, rows, cap);
+}
+
+#define MAX_ROWS 128
+
+int source6_find(const char *ifname, struct source6_choice *out)
+{
+	struct source6_row rows[MAX_ROWS];
+	ssize_t n = read_rows(rows, MAX_ROWS);
+	return n < 0 ? (int)n : source6_choose(rows, (size_t)n, ifname, out);
+}
+
+int source6_interface_of(const struct endpoint *addr, char ifname[IF_NAMESIZE])
+{
+	struct source6_row rows[MAX_ROWS];
+	ssize_t n = read_rows(rows, MAX_ROWS);
+	for (ssize_t i = 0; i < n; i++)
+		if (endpoint_same_ip(&rows[i].addr, addr)) {
+			memcpy(ifname, rows[i].ifname, IF_NAMESIZE);
+			return 0;
+		}
+	return n < 0 ? (int)n : -1;
 }

@@ -91,7 +91,8 @@ pinhole_rule() {
 }
 pinhole_gone() { ! pinhole_rule "$1"; }
 natctl_in client -6 map --lifetime 2 40003 udp
-check "control: a 2 s pinhole is made" pinhole_rule 40003
+# (its rule may be gone already on a loaded machine: the answer says it was made)
+check "control: a 2 s pinhole is made" grep -q "^mapped udp .*:40003 via pcp .*lifetime 2 s$" <<<"$OUT"
 KEEP_OUT=$(mktemp)
 ip netns exec "$(lab_ns "$LAB" client)" "$NATCTL" -6 --json map --keep --lifetime 2 40000 udp \
 	>"$KEEP_OUT" 2>/dev/null &
@@ -130,6 +131,14 @@ natctl_in client -6 --json map --internal fd00:77::10 40002 udp
 check_json "--internal: that address" "$OUT" .internal.address fd00:77::10
 check_json "--internal: the source says so" "$OUT" .source --internal
 natctl_in client -6 map --delete --internal fd00:77::10 40002 udp
+
+# No IPv6 default route: --gateway names the router, and the interface
+# toward it gives the address.
+in_ns client ip -6 route del default
+natctl_in client -6 --json map --gateway 2001:db8:77::1 40004 udp
+check_json "--gateway, no default route: the stable address" "$OUT" .internal.address "$STABLE"
+check_json "--gateway, no default route: the source says why" "$OUT" .source \
+	"the stable global address of eth0, the interface toward --gateway (passed over: 1 temporary, 1 ULA, 1 deprecated)"
 
 # (-6 usage errors: e2e map_usage)
 

@@ -635,7 +635,15 @@ _lab_up_servers() {
         _lab_do "miniupnpd nft table failed" ip netns exec "$R" nft -f "$d/upnp.nft" || return 1
         _lab_miniupnpd_conf >"$d/miniupnpd.conf"
         : >"$d/upnp.leases"
-        _lab_miniupnpd_start || return 1
+        # miniupnpd exits when its own STUN request (to coturn, just
+        # started) goes unanswered, as it can on a loaded machine: again.
+        local try
+        for try in 1 2 3; do
+            _lab_miniupnpd_start && break
+            [ "$try" -lt 3 ] && grep -q 'Performing STUN failed' "$d/miniupnpd.log" || return 1
+            _lab_err "up: miniupnpd's STUN went unanswered; starting it again"
+            rm -f "$d/miniupnpd.lpid" "$d/miniupnpd.wpid"
+        done
     fi
     return 0
 }

@@ -126,12 +126,14 @@ static void source6_stable_global(void)
 	CHECK_EQ_INT(c.skipped_ula, 1);
 	CHECK_EQ_INT(c.skipped_deprecated, 1);
 	CHECK_EQ_INT(c.skipped_other, 1); /* the link-local one */
-	CHECK_EQ_STR(source6_reason(&c, why, sizeof(why)),
+	CHECK_EQ_STR(source6_reason(&c, "the interface of the IPv6 default route", why,
+				    sizeof(why)),
 		     "the stable global address of eth0, the interface of the IPv6 default route "
 		     "(passed over: 1 temporary, 1 ULA, 1 deprecated)");
 	CHECK_EQ_INT(source6_choose(rows, n, "eth1", &c), 0);
 	CHECK_EQ_STR(endpoint_format_ip(&c.addr, ip), "2001:db8:9::1");
-	CHECK_EQ_STR(source6_reason(&c, why, sizeof(why)),
+	CHECK_EQ_STR(source6_reason(&c, "the interface of the IPv6 default route", why,
+				    sizeof(why)),
 		     "the stable global address of eth1, the interface of the IPv6 default route");
 }
 

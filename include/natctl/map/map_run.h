@@ -58,7 +58,8 @@ struct map_warm {
 struct portmap {
 	struct map_params p;
 	struct map_env env;
-	char ifname6[IF_NAMESIZE]; /* IPv6: the default route's interface */
+	char ifname6[IF_NAMESIZE]; /* IPv6: the interface of the pinhole's address */
+	const char *why_ifname6;   /* why that one (for the result's source) */
 	const struct map_method_ops *ops[MAP_N_METHODS];
 	struct map_adapter *m[MAP_N_METHODS]; /* NULL: not selected */
 	struct map_run run;                   /* the operation in progress */

@@ -52,11 +52,17 @@ int source6_choose(const struct source6_row *rows, size_t n, const char *ifname,
 		   struct source6_choice *out);
 
 /* "the stable global address of eth0, the interface of the IPv6 default
- * route (passed over: 1 temporary, 1 ULA, 1 deprecated)". Returns out. */
-char *source6_reason(const struct source6_choice *c, char *out, size_t cap);
+ * route (passed over: 1 temporary, 1 ULA, 1 deprecated)", where the phrase
+ * after the interface is why_interface. Returns out. */
+char *source6_reason(const struct source6_choice *c, const char *why_interface, char *out,
+		     size_t cap);
 
 /* Reads /proc/net/if_inet6 and chooses on ifname: 0, -1 if no such
  * address, or -errno. */
 int source6_find(const char *ifname, struct source6_choice *out);
+
+/* The interface that holds addr, by /proc/net/if_inet6: 0, -1 if none
+ * does, or -errno. */
+int source6_interface_of(const struct endpoint *addr, char ifname[IF_NAMESIZE]);
 
 #endif
