@@ -330,19 +330,22 @@ static void fill_ipv6_address(struct v6_facts *v, const char *ifname)
 			 ifname ? " on " : "", ifname ? ifname : "");
 		return;
 	}
+	/* in map -6's words: the same choice, said the same way */
+	const char *which =
+		ifname ? "the interface given (-i)" : "the interface of the IPv6 default route";
 	memcpy(v->ifname, route.ifname, sizeof(v->ifname));
 	memset(&c, 0, sizeof(c));
 	rc = source6_find(route.ifname, &c);
 	v->global = rc == 0 ? NAT_TRI_YES : rc == -1 ? NAT_TRI_NO : NAT_TRI_UNKNOWN;
 	if (rc == 0) {
 		v->address = c.addr;
-		source6_reason(&c, v->address_why, sizeof(v->address_why));
+		source6_reason(&c, which, v->address_why, sizeof(v->address_why));
 	} else {
 		snprintf(v->address_why, sizeof(v->address_why),
-			 "none on %s, the interface of the IPv6 default route (%u temporary, %u ULA, "
-			 "%u deprecated, %u link-local or not ready)",
-			 route.ifname, c.skipped_temporary, c.skipped_ula, c.skipped_deprecated,
-			 c.skipped_other);
+			 "none on %s, %s (%u temporary, %u ULA, %u deprecated, %u link-local or not "
+			 "ready)",
+			 route.ifname, which, c.skipped_temporary, c.skipped_ula,
+			 c.skipped_deprecated, c.skipped_other);
 	}
 }
 
