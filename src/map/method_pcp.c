@@ -25,6 +25,7 @@ struct pcp_method {
 	bool shortening;              /* a pinhole it would not delete: its lifetime cut */
 	uint16_t offered;
 	struct announce announce;
+	int open_error; /* -errno of the socket that could not be opened, or 0 */
 };
 
 static struct pcp_method *self(struct map_adapter *m)
@@ -60,7 +61,8 @@ static struct map_adapter *pcp_open(const struct map_env *env)
 	s->epoch = &s->own_epoch;
 	take_nonce_key(s);
 	if (env->have_gateway)
-		s->open = pcp_client_open(&s->client, &env->gateway, &env->local, env->trace) == 0;
+		s->open_error = pcp_client_open(&s->client, &env->gateway, &env->local, env->trace);
+	s->open = env->have_gateway && s->open_error == 0;
 	return (struct map_adapter *)(void *)s;
 }
 
@@ -122,6 +124,12 @@ static void start_delete(struct pcp_method *s, uint16_t eport)
 static void pcp_probe_start(struct map_adapter *m, struct map_run *run)
 {
 	struct pcp_method *s = self(m);
+	char ip[IP_STRLEN];
+	if (!s->open && s->open_error) {
+		map_run_absent(run, MAP_PCP, FAILURE_SYSTEM, "no socket from %s to the gateway: %s",
+			       endpoint_format_ip(&s->env->local, ip), strerror(-s->open_error));
+		return;
+	}
 	if (!s->open) {
 		map_run_absent(run, MAP_PCP, FAILURE_NO_ROUTE, "%s", s->env->gateway_why);
 		return;

@@ -66,11 +66,18 @@ static int find_local6(struct portmap *pm, struct map_result *r)
 {
 	struct map_env *env = &pm->env;
 	struct source6_choice c;
+	char ifname[IF_NAMESIZE], ip[IP_STRLEN];
 	if (endpoint_is_set(&pm->p.internal)) {
 		env->local = pm->p.internal;
 		env->local.port = 0;
 		snprintf(env->source_why, sizeof(env->source_why), "--internal");
-		return 0;
+		if (source6_interface_of(&env->local, ifname) == 0)
+			return 0;
+		r->failure = FAILURE_USAGE; /* a pinhole is only ever this host's */
+		snprintf(r->error, sizeof(r->error),
+			 "--internal %s is not an address of this host: -6 opens pinholes for its own",
+			 endpoint_format_ip(&env->local, ip));
+		return -1;
 	}
 	if (!pm->ifname6[0]) {
 		snprintf(r->error, sizeof(r->error), "%s", env->gateway_why);

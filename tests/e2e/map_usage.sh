@@ -40,6 +40,7 @@ usage_case "UPnP IGDv2 pinholes (WANIPv6FirewallControl) are not implemented yet
 usage_case "--list and --external are IPv4's" -6 --list
 usage_case "--check is IPv4's" -6 --check 80
 usage_case "invalid --internal: -6 takes an IPv6 address of this host" -6 --internal 192.168.77.10 80
+usage_case "--internal 2001:db8:77::99 is not an address of this host" -6 --internal 2001:db8:77::99 80
 usage_case "unknown option '--bogus'" --bogus 80
 natctl_in client map --help
 check_eq "--help: exit 0" "$RC" 0
