@@ -338,7 +338,9 @@ void render_map_keep_event(const struct output *o, enum map_event e, const struc
 			event_text(o->f, e, r);
 		fflush(o->f);
 	}
-	if (!failure)
+	/* A renewal repeats what mapped said (double NAT, a shorter lease):
+	 * on stderr once, not every half lifetime; its JSON still has them. */
+	if (!failure && e != MAP_EVENT_RENEWED)
 		text_warnings(o, r);
 }
 

@@ -151,6 +151,7 @@ static void golden_map_mapped_double_nat(void)
 	event_goldens("map_mapped_double_nat", MAP_EVENT_MAPPED, &r);
 }
 
+/* A renewal's warnings repeat mapped's: in its JSON, not on stderr again. */
 static void golden_map_renewed(void)
 {
 	struct map_result r;
