@@ -53,10 +53,13 @@ void usage_probe(FILE *f)
 	      "STUN server and the NAT layers on it, double NAT and carrier-grade NAT, and\n"
 	      "what that means for reaching this host. Everything runs at once under one\n"
 	      "deadline; nothing is changed on the gateway unless --test-mapping is given.\n"
-	      "What the evidence cannot tell is \"unknown\". IPv4.\n"
+	      "What the evidence cannot tell is \"unknown\". IPv4's NAT, and IPv6 beside\n"
+	      "it (not with -4): the stable global address, pinhole support, and STUN\n"
+	      "over IPv6, whose filtering is the router's firewall's.\n"
 	      "\n"
 	      "Options:\n"
-	      "  --stun SERVER[:PORT]  STUN server to use (repeatable; default: the public\n"
+	      "  --stun SERVER[:PORT]  STUN server to use (repeatable; IPv4 ones for the NAT,\n"
+	      "                        IPv6 ones for the IPv6 side; default: the public\n"
 	      "                        servers of 'natctl stun', see 'natctl help stun')\n"
 	      "  --test-mapping        make a short-lived UDP mapping with every protocol\n"
 	      "                        that answered, report whether it was accepted, check\n"
@@ -92,14 +95,31 @@ static void probe_option(void *ctx, struct global_opts *g, int opt, const char *
 	}
 }
 
-/* A malformed --stun is a usage error before anything is asked. */
+/* A malformed --stun is a usage error before anything is asked; an
+ * address of either family is fine (IPv4's serve the NAT, IPv6's the
+ * firewall), unless -4 leaves IPv6 out. */
 static void check_stun_operands(const struct probe_cli *p, struct global_opts *g)
 {
 	struct stun_servers servers;
-	struct global_opts v4 = *g;
-	v4.family = AF_INET;
-	if (stun_servers_check(p->stun, p->n_stun, &v4, &servers) == FAILURE_USAGE)
+	if (stun_servers_check(p->stun, p->n_stun, g, &servers) == FAILURE_USAGE)
 		cli_usage(g, "%s", servers.error);
+}
+
+/* The --stun operands that may have addresses of family: all but the
+ * literals of the other one; how many went to out. */
+static size_t operands_of(const struct probe_cli *p, int family, const char **out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->n_stun; i++) {
+		char host[256];
+		const char *port;
+		struct endpoint literal;
+		if (hostport_split(p->stun[i], host, sizeof(host), &port) == 0 &&
+		    endpoint_parse_ip(&literal, host) == 0 && literal.family != family)
+			continue;
+		out[n++] = p->stun[i];
+	}
+	return n;
 }
 
 static void check_args(const struct probe_cli *p, int argc, int first, struct global_opts *g,
@@ -109,7 +129,8 @@ static void check_args(const struct probe_cli *p, int argc, int first, struct gl
 	if (first < argc)
 		cli_usage(g, "unexpected argument '%s'; try 'natctl probe --help'", argv[first]);
 	else if (g->family == AF_INET6)
-		cli_usage(g, "-6: probe diagnoses IPv4 NAT; use 'natctl -6 stun' for IPv6");
+		cli_usage(g, "-6: probe diagnoses IPv4 NAT and reports IPv6 beside it; use "
+			     "'natctl -6 stun' for IPv6 alone");
 	else if (p->ifname && (!p->ifname[0] || strlen(p->ifname) >= 16))
 		cli_usage(g, "invalid interface name '%s'", p->ifname);
 	else if (p->gateway &&
@@ -151,33 +172,56 @@ static int render_not_run(const struct global_opts *g, enum failure failure, con
 /* The STUN servers (checked already), resolved once the probe knows it can
  * run; a name that does not resolve leaves STUN out, with the reason in the
  * stun object. */
-static void resolve_stun(const struct probe_cli *p, const struct global_opts *g,
-			 struct stun_servers *servers, struct probe_options *o)
+static enum failure resolve_family(const struct probe_cli *p, const struct global_opts *g,
+				   int family, struct stun_servers *servers)
 {
-	struct global_opts v4 = *g;
-	v4.family = AF_INET; /* the NAT in question is IPv4's */
-	enum failure f = stun_servers_resolve(p->stun, p->n_stun, &v4, servers);
-	if (f == FAILURE_NONE && servers->error[0]) {
+	const char *names[PROBE_MAX_STUN];
+	struct global_opts one = *g;
+	size_t n = operands_of(p, family, names);
+	one.family = family;
+	if (p->n_stun > 0 && n == 0) { /* only literals of the other family */
+		memset(servers, 0, sizeof(*servers));
+		snprintf(servers->error, sizeof(servers->error),
+			 "no %s server among the --stun operands",
+			 family == AF_INET ? "IPv4" : "IPv6");
+		return FAILURE_RESOLVE;
+	}
+	enum failure f = stun_servers_resolve(names, n, &one, servers);
+	if (f == FAILURE_NONE && servers->error[0] && family == AF_INET) {
 		struct output out = cli_output(g);
 		output_warning(&out, "probe", servers->error);
 	}
-	o->stun_servers = servers->ep;
-	o->n_stun = f == FAILURE_NONE ? servers->n : 0;
-	o->stun_error = servers->error;
+	return f;
+}
+
+static void resolve_stun(const struct probe_cli *p, const struct global_opts *g,
+			 struct stun_servers servers[2], struct probe_options *o)
+{
+	enum failure f = resolve_family(p, g, AF_INET, &servers[0]); /* the NAT is IPv4's */
+	o->stun_servers = servers[0].ep;
+	o->n_stun = f == FAILURE_NONE ? servers[0].n : 0;
+	o->stun_error = servers[0].error;
 	o->stun_failure = f;
+	if (!o->ipv6)
+		return;
+	f = resolve_family(p, g, AF_INET6, &servers[1]); /* the firewall, IPv6's */
+	o->stun6_servers = servers[1].ep;
+	o->n_stun6 = f == FAILURE_NONE ? servers[1].n : 0;
+	o->stun6_error = servers[1].error;
+	o->stun6_failure = f;
 }
 
 static int run_probe(const struct probe_cli *p, const struct global_opts *g,
 		     struct probe_options *o)
 {
-	struct stun_servers servers;
+	struct stun_servers servers[2];
 	struct probe_result *r = calloc(1, sizeof(*r)); /* large: not on the stack */
 	struct probe *probe = NULL;
 	struct output out = cli_output(g);
 	if (!r)
 		return render_not_run(g, FAILURE_SYSTEM, "out of memory");
 	if (probe_open(&probe, o, r) == 0) {
-		resolve_stun(p, g, &servers, o);
+		resolve_stun(p, g, servers, o);
 		probe_run(probe, o, r);
 	}
 	probe_close(probe);
@@ -199,7 +243,8 @@ int cmd_probe(int argc, char **argv, struct global_opts *g)
 	int first = cli_parse(argc, argv, &spec, g);
 	if (cli_help_or_version(g, usage_probe))
 		return EXIT_OK;
-	struct probe_options o = {.test_mapping = p.test_mapping,
+	struct probe_options o = {.ipv6 = g->family != AF_INET,
+				  .test_mapping = p.test_mapping,
 				  .ifname = p.ifname,
 				  .wait_us = p.wait_us,
 				  .start_us = g->start_us,

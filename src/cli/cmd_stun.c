@@ -56,7 +56,8 @@ void usage_stun(FILE *f)
 	      "Tells this host's public address and how its NAT behaves (RFC 5780):\n"
 	      "mapping, filtering, hairpinning, port preservation and the RFC 3489 name.\n"
 	      "All tests run at once; an RFC 5780 server (with an alternate address)\n"
-	      "decides everything, several plain servers decide the mapping.\n"
+	      "decides everything, several plain servers decide the mapping. With -6\n"
+	      "there is usually no NAT: the filtering found is the firewall's.\n"
 	      "SERVER is a host name or an IP address (IPv6 in brackets when a port\n"
 	      "follows); PORT defaults to 3478. Without SERVER, natctl asks these public\n"
 	      "servers at once:\n",

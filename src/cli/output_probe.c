@@ -94,6 +94,41 @@ static void json_diagnosis(struct json_writer *w, const struct diagnosis *d)
 	json_lines(w, "reasons", &d->reasons[0][0], sizeof(d->reasons[0]), d->n_reasons);
 }
 
+/* The IPv6 side: {global, address, interface, address_note, pcp_pinhole,
+ * upnp_pinhole, public, filtering, stun, inbound, verdict, advice,
+ * reasons}; null with -4, when nothing about IPv6 was asked. */
+static void json_ipv6(struct json_writer *w, const struct probe_result *r)
+{
+	const struct v6_facts *f = &r->facts.ipv6;
+	const struct v6_diagnosis *d = &r->diag.ipv6;
+	bool seen = f->stun && (f->stun->udp_answered || f->stun->tcp_answered);
+	if (!f->asked) {
+		json_null(w, "ipv6");
+		return;
+	}
+	json_begin_object(w, "ipv6");
+	json_tri(w, "global", f->global);
+	json_ip(w, "address", &f->address);
+	json_string(w, "interface", f->ifname[0] ? f->ifname : NULL);
+	json_string(w, "address_note", f->address_why[0] ? f->address_why : NULL);
+	json_tri(w, "pcp_pinhole", f->pcp_pinhole);
+	json_tri(w, "upnp_pinhole", f->upnp_pinhole);
+	json_endpoint(w, "public", seen ? &f->stun->mapped : NULL);
+	json_string(w, "filtering",
+		    seen && f->stun->filtering != NAT_DEP_UNKNOWN
+			    ? nat_dependence_name(f->stun->filtering)
+			    : NULL);
+	if (f->stun)
+		json_nat_report(w, "stun", f->stun);
+	else
+		json_null(w, "stun");
+	json_tri(w, "inbound", d->inbound);
+	json_string(w, "verdict", d->verdict[0] ? d->verdict : NULL);
+	json_lines(w, "advice", &d->advice[0][0], sizeof(d->advice[0]), d->n_advice);
+	json_lines(w, "reasons", &d->reasons[0][0], sizeof(d->reasons[0]), d->n_reasons);
+	json_end_object(w);
+}
+
 /* {"address", "port": null, "interface"}: an endpoint with the interface it is on. */
 static void json_local(struct json_writer *w, const struct probe_facts *f)
 {
@@ -120,6 +155,7 @@ static void json_probe(FILE *out, const struct probe_result *r)
 	else
 		json_null(&w, "nat_layers");
 	json_diagnosis(&w, &r->diag);
+	json_ipv6(&w, r);
 	json_ms(&w, "elapsed_ms", r->elapsed_us);
 	json_failure(&w, r->error, r->failure);
 	json_end_object(&w);
@@ -215,6 +251,36 @@ static void text_path(FILE *out, const struct probe_result *r)
 		fprintf(out, "%sNAT layers unknown\n", p->n_hops ? ": " : "");
 }
 
+/* "IPv6      2001:db8:77::10 on eth0; pinholes PCP unknown, UPnP IGDv2 unknown"
+ * and "STUN IPv6 no NAT, firewall: ...; public [...]:port". */
+static void text_ipv6(FILE *out, const struct probe_result *r)
+{
+	const struct v6_facts *f = &r->facts.ipv6;
+	char ip[IP_STRLEN], pub[ENDPOINT_STRLEN];
+	if (!f->asked)
+		return;
+	fprintf(out, "  %-9s ", "IPv6");
+	if (f->global == NAT_TRI_YES)
+		fprintf(out, "%s on %s", endpoint_format_ip(&f->address, ip), f->ifname);
+	else
+		fprintf(out, "%s (%s)",
+			f->global == NAT_TRI_NO ? "no global address" : "address unknown",
+			f->address_why);
+	fprintf(out, "; pinholes PCP %s, UPnP IGDv2 %s\n", tri_text(f->pcp_pinhole),
+		tri_text(f->upnp_pinhole));
+	fprintf(out, "  %-9s ", "STUN IPv6");
+	if (!f->stun || (!f->stun->udp_answered && !f->stun->tcp_answered)) {
+		fprintf(out, "%s%s%s%s\n",
+			f->stun && f->stun->n_servers ? "no answer" : "not asked",
+			f->stun && f->stun->error[0] ? " (" : "", f->stun ? f->stun->error : "",
+			f->stun && f->stun->error[0] ? ")" : "");
+		return;
+	}
+	const char *fw = nat_firewall_verdict(f->stun->nat, f->stun->filtering);
+	fprintf(out, "%s; public %s\n", fw ? fw : nat_classic_text(f->stun),
+		endpoint_format(&f->stun->mapped, pub));
+}
+
 /* "yes (carrier-grade NAT)", "no", "unknown": never "no" without evidence. */
 static void text_double_nat(FILE *out, const struct diagnosis *d)
 {
@@ -249,10 +315,14 @@ static void text_probe(FILE *out, const struct probe_result *r, bool color, bool
 	text_stun(out, r);
 	text_path(out, r);
 	text_double_nat(out, d);
-	for (size_t i = 0; i < d->n_advice; i++)
-		fprintf(out, "%s- %s\n", i == 0 ? "advice:\n  " : "  ", d->advice[i]);
+	text_ipv6(out, r);
+	for (size_t i = 0; i < d->n_advice + d->ipv6.n_advice; i++)
+		fprintf(out, "%s- %s\n", i == 0 ? "advice:\n  " : "  ",
+			i < d->n_advice ? d->advice[i] : d->ipv6.advice[i - d->n_advice]);
 	for (size_t i = 0; verbose && i < d->n_reasons; i++)
 		fprintf(out, "note: %s\n", d->reasons[i]);
+	for (size_t i = 0; verbose && i < d->ipv6.n_reasons; i++)
+		fprintf(out, "note: %s\n", d->ipv6.reasons[i]);
 }
 
 void render_probe(const struct output *o, const struct probe_result *r)

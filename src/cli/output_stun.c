@@ -179,9 +179,8 @@ static void nat_report_text(FILE *f, const struct nat_report *r, bool verbose)
 	endpoint_format(&r->mapped, pub);
 	if (r->classic == NAT_CLASSIC_UDP_BLOCKED)
 		fprintf(f, "UDP blocked; public %s over TCP\n", pub);
-	else if (r->nat == NAT_TRI_NO)
-		fprintf(f, "%s: %s filtering; public %s\n", nat_classic_text(r),
-			nat_dependence_name(r->filtering), pub);
+	else if (nat_firewall_verdict(r->nat, r->filtering))
+		fprintf(f, "%s; public %s\n", nat_firewall_verdict(r->nat, r->filtering), pub);
 	else
 		fprintf(f, "%s: %s mapping, %s filtering; public %s\n", nat_classic_text(r),
 			nat_dependence_name(r->mapping), nat_dependence_name(r->filtering), pub);

@@ -379,6 +379,7 @@ void diagnose(const struct probe_facts *f, struct diagnosis *d)
 	memset(d, 0, sizeof(*d));
 	d->double_nat = d->cgnat = d->inbound_ok = d->p2p_likely = NAT_TRI_UNKNOWN;
 	d->nat_layers = -1;
+	diagnose_ipv6(&f->ipv6, &d->ipv6);
 	if (!f->have_route) { /* no verdict, and no advice on no evidence */
 		reason(d, "everything: unknown: the probe could not run, so nothing was asked");
 		return;

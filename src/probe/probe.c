@@ -13,6 +13,7 @@
 #include "natctl/net/gateway.h"
 #include "natctl/net/loop.h"
 #include "natctl/net/net.h"
+#include "natctl/net/source6.h"
 #include "natctl/map/map_check.h"
 #include "natctl/map/portmap.h"
 #include "natctl/stun/nat_behavior.h"
@@ -155,43 +156,50 @@ static bool path_start(struct stun_path *sp, struct stun_path_options *po, struc
 /*
  * The path probe rides along with the other clients: it is done when it is,
  * or when they all are, so that it never makes the probe slower than its
- * slowest component (a hop still silent then counts as silent).
+ * slowest component (a hop still silent then counts as silent). STUN over
+ * IPv6 rides along too until its first answer, so that a host whose IPv6
+ * goes nowhere is not held to the deadline by it; once IPv6 answered, it
+ * runs its tests to the end like any client (engaged).
  */
 struct rider {
-	struct loop_client path;
+	struct loop_client inner;
 	const struct loop_client *others;
 	size_t n_others;
+	bool (*engaged)(const void *ctx); /* NULL: never */
+	const void *ctx;
 };
 
 static size_t rider_fds(void *self, int *out, size_t max)
 {
 	struct rider *rd = self;
-	return rd->path.fds(rd->path.self, out, max);
+	return rd->inner.fds(rd->inner.self, out, max);
 }
 
 static int64_t rider_next(void *self)
 {
 	struct rider *rd = self;
-	return rd->path.next_wakeup(rd->path.self);
+	return rd->inner.next_wakeup(rd->inner.self);
 }
 
 static void rider_readable(void *self, int fd, int64_t now)
 {
 	struct rider *rd = self;
-	rd->path.on_readable(rd->path.self, fd, now);
+	rd->inner.on_readable(rd->inner.self, fd, now);
 }
 
 static void rider_tick(void *self, int64_t now)
 {
 	struct rider *rd = self;
-	rd->path.on_tick(rd->path.self, now);
+	rd->inner.on_tick(rd->inner.self, now);
 }
 
 static bool rider_done(void *self)
 {
 	struct rider *rd = self;
-	if (rd->path.done(rd->path.self))
+	if (rd->inner.done(rd->inner.self))
 		return true;
+	if (rd->engaged && rd->engaged(rd->ctx))
+		return false;
 	for (size_t i = 0; i < rd->n_others; i++)
 		if (!rd->others[i].done(rd->others[i].self))
 			return false;
@@ -210,8 +218,48 @@ static struct loop_client rider_loop(struct rider *rd)
 	};
 }
 
-/* The gateway protocols, STUN and the path, at once in one poll loop; true if STUN ran. */
-static bool discover(struct probe_result *r, struct portmap *pm, const struct probe_options *o)
+static bool ipv6_answered(const void *ctx)
+{
+	const struct nat_discovery *nd = ctx;
+	return nd->first_answer >= 0 || nd->tcp.state == STUN_TCP_ANSWERED;
+}
+
+/* STUN over IPv6's loop clients as riders on the first n_base of lc,
+ * appended to lc; how many. */
+static size_t ride_ipv6(struct nat_discovery *nd, struct rider rd[2], struct loop_client *lc,
+			size_t n_base)
+{
+	struct loop_client inner[2];
+	size_t n = nat_discovery_loops(nd, inner);
+	for (size_t i = 0; i < n; i++) {
+		rd[i] = (struct rider){.inner = inner[i],
+				       .others = lc,
+				       .n_others = n_base,
+				       .engaged = ipv6_answered,
+				       .ctx = nd};
+		lc[n_base + i] = rider_loop(&rd[i]);
+	}
+	return n;
+}
+
+/* STUN over IPv6 beside IPv4's, in the same loop; false if it did not start. */
+static bool stun6_start(struct nat_discovery *nd, struct nat_options *nopt, struct probe_result *r,
+			const struct probe_options *o)
+{
+	*nopt = (struct nat_options){
+		.servers = o->stun6_servers,
+		.n_servers = o->n_stun6,
+		.deadline = o->deadline,
+		.tcp = true,
+		.trace = o->trace,
+	};
+	return o->ipv6 && o->n_stun6 > 0 && nat_discovery_start(nd, nopt, &r->stun6) == 0;
+}
+
+/* The gateway protocols, STUN (IPv4 and IPv6) and the path, at once in one
+ * poll loop; whether each discovery ran goes to ran[0] and ran[1]. */
+static void discover(struct probe_result *r, struct portmap *pm, const struct probe_options *o,
+		     bool ran[2])
 {
 	struct nat_options nopt = {
 		.servers = o->stun_servers,
@@ -220,51 +268,111 @@ static bool discover(struct probe_result *r, struct portmap *pm, const struct pr
 		.tcp = true,
 		.trace = o->trace,
 	};
-	struct nat_discovery nd;
+	struct nat_options nopt6;
+	struct nat_discovery nd, nd6;
 	struct stun_path sp;
 	struct stun_path_options popt;
-	struct rider rd;
+	struct rider rd, rd6[2];
 	struct map_result mres;
 	struct map_external x;
-	struct loop_client lc[PORTMAP_LOOPS + 3];
+	struct loop_client lc[PORTMAP_LOOPS + 5];
 	bool stun = o->n_stun > 0 && nat_discovery_start(&nd, &nopt, &r->stun) == 0;
+	bool stun6 = stun6_start(&nd6, &nopt6, r, o);
 	bool path = path_start(&sp, &popt, r, o);
 	portmap_external_start(pm, o->deadline, &mres);
 	size_t n = portmap_loops(pm, lc);
 	if (stun)
 		n += nat_discovery_loops(&nd, lc + n);
+	size_t n_base = n;
+	if (stun6)
+		n += ride_ipv6(&nd6, rd6, lc, n_base);
 	if (path) {
-		rd = (struct rider){.path = stun_path_loop(&sp), .others = lc, .n_others = n};
+		rd = (struct rider){.inner = stun_path_loop(&sp), .others = lc, .n_others = n_base};
 		lc[n++] = rider_loop(&rd);
 	}
 	loop_run(lc, n, o->deadline);
 	portmap_external_finish(pm, &x);
 	if (stun)
 		nat_discovery_finish(&nd);
+	if (stun6)
+		nat_discovery_finish(&nd6);
 	if (path) {
 		stun_path_finish(&sp);
 		r->facts.path = &r->path;
 	}
 	fill_methods(r, pm, &x, &mres);
 	r->gateway_failure = mres.failure;
-	return stun;
+	ran[0] = stun;
+	ran[1] = stun6;
 }
 
 /* STUN could not be asked: the report says why (a name that did not resolve). */
-static void stun_not_run(struct nat_report *s, const struct probe_options *o)
+static void stun_not_run(struct nat_report *s, const char *error, enum failure failure)
 {
 	memset(s, 0, sizeof(*s));
 	s->nat = s->hairpinning = s->port_preserving = NAT_TRI_UNKNOWN;
-	s->failure = o->stun_failure ? o->stun_failure : FAILURE_RESOLVE;
-	text_copy(s->error, sizeof(s->error),
-		  o->stun_error ? o->stun_error : "no STUN server could be used");
+	s->failure = failure ? failure : FAILURE_RESOLVE;
+	text_copy(s->error, sizeof(s->error), error ? error : "no STUN server could be used");
 	TEXT_LINES_ADD(s->reasons, s->n_reasons, "no STUN server could be asked: %s", s->error);
+}
+
+/* The address IPv6 inbound would reach: the stable global one on the
+ * interface of the IPv6 default route, as `map -6` chooses it. */
+static void fill_ipv6_address(struct v6_facts *v, const char *ifname)
+{
+	struct gateway_route route;
+	struct source6_choice c;
+	int rc = gateway_default_v6(ifname, &route);
+	if (rc < 0) {
+		v->global = rc == -1 ? NAT_TRI_NO : NAT_TRI_UNKNOWN;
+		snprintf(v->address_why, sizeof(v->address_why), "%s%s%s",
+			 rc == -1 ? "no IPv6 default route" : "the IPv6 routes could not be read",
+			 ifname ? " on " : "", ifname ? ifname : "");
+		return;
+	}
+	/* in map -6's words: the same choice, said the same way */
+	const char *which =
+		ifname ? "the interface given (-i)" : "the interface of the IPv6 default route";
+	memcpy(v->ifname, route.ifname, sizeof(v->ifname));
+	memset(&c, 0, sizeof(c));
+	rc = source6_find(route.ifname, &c);
+	v->global = rc == 0 ? NAT_TRI_YES : rc == -1 ? NAT_TRI_NO : NAT_TRI_UNKNOWN;
+	if (rc == 0) {
+		v->address = c.addr;
+		source6_reason(&c, which, v->address_why, sizeof(v->address_why));
+	} else {
+		snprintf(v->address_why, sizeof(v->address_why),
+			 "none on %s, %s (%u temporary, %u ULA, %u deprecated, %u link-local or not "
+			 "ready)",
+			 route.ifname, which, c.skipped_temporary, c.skipped_ula,
+			 c.skipped_deprecated, c.skipped_other);
+	}
+}
+
+/* What IPv6 showed: the address, and pinholes, which this probe does not
+ * ask the router about yet (unknown, never no). */
+static void fill_ipv6(struct probe_result *r, const struct probe_options *o, bool ran)
+{
+	struct v6_facts *v = &r->facts.ipv6;
+	static const char not_asked[] = "not asked: the probe does not ask the router about IPv6 "
+					"pinholes yet";
+	v->asked = o->ipv6;
+	if (!o->ipv6)
+		return;
+	fill_ipv6_address(v, o->ifname);
+	v->pcp_pinhole = v->upnp_pinhole = NAT_TRI_UNKNOWN;
+	text_copy(v->pcp_why, sizeof(v->pcp_why), not_asked);
+	text_copy(v->upnp_why, sizeof(v->upnp_why), not_asked);
+	if (!ran)
+		stun_not_run(&r->stun6, o->stun6_error, o->stun6_failure);
+	v->stun = &r->stun6;
 }
 
 /* A diagnosis needs something to have answered: a gateway protocol or STUN. */
 static void judge_answers(struct probe_result *r)
 {
-	if (r->diag.methods || r->stun.udp_answered || r->stun.tcp_answered)
+	if (r->diag.methods || r->stun.udp_answered || r->stun.tcp_answered ||
+	    r->stun6.udp_answered || r->stun6.tcp_answered)
 		return;
 	/* A name that did not resolve is the user's to fix; else what the
 	 * gateway and STUN say (a gateway that trickled is a timeout). */
@@ -305,9 +413,7 @@ int probe_open(struct probe **out, const struct probe_options *o, struct probe_r
 		for (int m = 0; m < MAP_N_METHODS; m++)
 			text_copy(r->facts.methods[m].why, sizeof(r->facts.methods[m].why),
 				  "not asked: the probe could not run");
-		stun_not_run(&r->stun,
-			     &(struct probe_options){.stun_error = "the probe could not run",
-						     .stun_failure = r->failure});
+		stun_not_run(&r->stun, "the probe could not run", r->failure);
 		diagnose(&r->facts, &r->diag); /* without a route: all unknown */
 		r->elapsed_us = clock_now_us() - o->start_us;
 		return -1;
@@ -318,17 +424,21 @@ int probe_open(struct probe **out, const struct probe_options *o, struct probe_r
 
 void probe_run(struct probe *p, const struct probe_options *o, struct probe_result *r)
 {
-	bool stun = discover(r, p->pm, o);
+	bool ran[2];
+	discover(r, p->pm, o, ran);
 	if (o->test_mapping)
 		test_mappings(r, p->pm, o);
-	if (!stun)
-		stun_not_run(&r->stun, o);
+	if (!ran[0])
+		stun_not_run(&r->stun, o->stun_error, o->stun_failure);
 	r->facts.stun = &r->stun;
-	diagnose(&r->facts, &r->diag);
+	fill_ipv6(r, o, ran[1]);
 	r->elapsed_us = clock_now_us() - o->start_us;
 	/* STUN's "no response ... within N s" counts the whole probe's wait. */
-	if (stun)
+	if (ran[0])
 		nat_report_set_error(&r->stun, r->elapsed_us);
+	if (ran[1])
+		nat_report_set_error(&r->stun6, r->elapsed_us);
+	diagnose(&r->facts, &r->diag);
 	judge_answers(r);
 }
 

@@ -31,6 +31,30 @@ const char *nat_classic_name(enum nat_classic c)
 }
 
 /*
+ * RFC 4787 §5 defines filtering for a NAT, but a stateful firewall without
+ * one (an IPv6 router's forward chain, this host's own) filters by the same
+ * three rules, so the terms stay and the subject changes.
+ */
+const char *nat_firewall_verdict(enum nat_tri nat, enum nat_dependence filtering)
+{
+	if (nat != NAT_TRI_NO)
+		return NULL;
+	switch (filtering) {
+	case NAT_DEP_ENDPOINT_INDEPENDENT:
+		return "no NAT, firewall open: endpoint-independent filtering (any host may "
+		       "answer)";
+	case NAT_DEP_ADDRESS:
+		return "no NAT, firewall: address-dependent filtering (only hosts this host sent "
+		       "to may answer)";
+	case NAT_DEP_ADDRESS_AND_PORT:
+		return "no NAT, firewall: address-and-port-dependent filtering (only the address "
+		       "and port this host sent to may answer)";
+	case NAT_DEP_UNKNOWN: break;
+	}
+	return "no NAT, firewall: filtering unknown";
+}
+
+/*
  * RFC 3489 §10.1 by way of RFC 4787: a cone NAT maps endpoint-independently
  * and its filtering names the cone; any endpoint-dependent mapping is
  * symmetric. Without a NAT, only unfiltered access is "open internet".

@@ -22,7 +22,7 @@ RANKS = {"base": 0, "net": 1, "stun": 2, "map": 3, "probe": 4, "cli": 5}
 # Files that must build without the miniupnpc and libnatpmp headers: output
 # and diagnosis work on plain result types, and commands only drive them.
 VENDOR_FREE_GLOBS = ["src/cli/output*.c", "src/cli/cmd_*.c"]
-VENDOR_FREE_FILES = ["src/probe/diagnose.c"]
+VENDOR_FREE_FILES = ["src/probe/diagnose.c", "src/probe/diagnose6.c"]
 
 INCLUDE_RE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*(.*?)[ \t]*$')
 QUOTED_RE = re.compile(r'^"([^"]*)"')

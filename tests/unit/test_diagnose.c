@@ -339,6 +339,92 @@ static void diagnose_checked_test_mapping(void)
 	CHECK(!d.inbound_proven);
 }
 
+/* IPv6 with a stable global address behind the router's firewall (STUN saw
+ * this host's own address), pinholes as given. */
+static struct v6_facts v6_home(struct nat_report *stun, enum nat_tri pcp, enum nat_tri upnp,
+			       enum nat_dependence filtering)
+{
+	struct v6_facts f;
+	memset(&f, 0, sizeof(f));
+	memset(stun, 0, sizeof(*stun));
+	f.asked = true;
+	f.global = NAT_TRI_YES;
+	f.address = ip("2001:db8:77::10");
+	f.pcp_pinhole = pcp;
+	f.upnp_pinhole = upnp;
+	stun->udp_answered = true;
+	stun->local = stun->mapped = ip("2001:db8:77::10");
+	stun->nat = NAT_TRI_NO;
+	stun->filtering = filtering;
+	f.stun = stun;
+	return f;
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The advice to open IPv6 with map -6 rests on a global address; inbound
+ * is yes only with a pinhole protocol, no when both are known missing. */
+static void diagnose_ipv6_inbound(void)
+{
+	struct nat_report stun;
+	struct v6_diagnosis d;
+	struct v6_facts f = v6_home(&stun, NAT_TRI_YES, NAT_TRI_NO, NAT_DEP_ADDRESS_AND_PORT);
+	diagnose_ipv6(&f, &d);
+	CHECK_EQ_INT(d.inbound, NAT_TRI_YES);
+	CHECK_EQ_INT(d.n_advice, 1);
+	CHECK(starts_with(d.advice[0], "IPv6 inbound can be opened with `natctl map -6`: "));
+	CHECK(strstr(d.advice[0], "address-and-port-dependent filtering") != NULL);
+	CHECK_EQ_STR(d.verdict, "IPv6: global address 2001:db8:77::10; no NAT, firewall: "
+				"address-and-port-dependent filtering (only the address and port "
+				"this host sent to may answer); pinholes: PCP");
+
+	f = v6_home(&stun, NAT_TRI_UNKNOWN, NAT_TRI_UNKNOWN, NAT_DEP_ENDPOINT_INDEPENDENT);
+	diagnose_ipv6(&f, &d);
+	CHECK_EQ_INT(d.inbound, NAT_TRI_UNKNOWN); /* never no without evidence */
+	CHECK_EQ_INT(d.n_reasons, 1);
+	CHECK(starts_with(d.advice[0], "IPv6 inbound can be opened with `natctl map -6` (if "));
+
+	f = v6_home(&stun, NAT_TRI_NO, NAT_TRI_NO, NAT_DEP_ADDRESS_AND_PORT);
+	diagnose_ipv6(&f, &d);
+	CHECK_EQ_INT(d.inbound, NAT_TRI_NO);
+	CHECK_EQ_INT(d.n_advice, 1);
+	CHECK(strstr(d.advice[0], "by hand") != NULL);
+	CHECK(strstr(d.verdict, "pinholes: none") != NULL);
+}
+
+/* No global address: inbound is no, and map -6 is not advised; a NAT66
+ * (the server saw another address) leaves inbound unknown; -4: nothing. */
+static void diagnose_ipv6_no_global_or_nat66(void)
+{
+	struct nat_report stun;
+	struct v6_diagnosis d;
+	struct v6_facts f = v6_home(&stun, NAT_TRI_YES, NAT_TRI_YES, NAT_DEP_ADDRESS_AND_PORT);
+	f.global = NAT_TRI_NO;
+	snprintf(f.address_why, sizeof(f.address_why), "no IPv6 default route");
+	diagnose_ipv6(&f, &d);
+	CHECK_EQ_INT(d.inbound, NAT_TRI_NO);
+	CHECK_EQ_INT(d.n_advice, 1);
+	CHECK(strstr(d.advice[0], "no stable global IPv6 address (no IPv6 default route)") != NULL);
+	CHECK(strstr(d.advice[0], "map -6") == NULL);
+
+	f = v6_home(&stun, NAT_TRI_YES, NAT_TRI_UNKNOWN, NAT_DEP_ADDRESS_AND_PORT);
+	stun.nat = NAT_TRI_YES;
+	stun.mapped = ip("2001:db8:99::1");
+	diagnose_ipv6(&f, &d);
+	CHECK_EQ_INT(d.inbound, NAT_TRI_UNKNOWN);
+	CHECK_EQ_INT(d.n_advice, 0);
+	CHECK(strstr(d.reasons[0], "NAT66") != NULL);
+	CHECK(strstr(d.verdict, "NAT66 (public 2001:db8:99::1)") != NULL);
+
+	f.asked = false;
+	diagnose_ipv6(&f, &d);
+	CHECK_EQ_STR(d.verdict, "");
+	CHECK_EQ_INT(d.n_advice + d.n_reasons, 0);
+}
+
 const struct test_case diagnose_cases[] = {
 	T(diagnose_plain_home_router),
 	T(diagnose_cgnat_wan_address),
@@ -355,5 +441,7 @@ const struct test_case diagnose_cases[] = {
 	T(diagnose_checked_test_mapping),
 	T(diagnose_nothing_answered),
 	T(diagnose_no_nat),
+	T(diagnose_ipv6_inbound),
+	T(diagnose_ipv6_no_global_or_nat66),
 	{NULL, NULL},
 };

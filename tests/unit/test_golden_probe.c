@@ -28,8 +28,12 @@ static void probe_goldens(const char *base, const struct probe_result *r, enum f
 		with.facts.stun = &with.stun;
 		if (r->facts.path)
 			with.facts.path = &with.path;
+		if (r->facts.ipv6.stun)
+			with.facts.ipv6.stun = &with.stun6;
 		if (with.stun.n_servers) /* as probe_run states STUN's wait */
 			nat_report_set_error(&with.stun, with.elapsed_us);
+		if (with.stun6.n_servers)
+			nat_report_set_error(&with.stun6, with.elapsed_us);
 		diagnose(&with.facts, &with.diag);
 		with.failure = failure;
 		snprintf(with.error, sizeof(with.error), "%s", error ? error : "");
@@ -362,16 +366,106 @@ static void golden_probe_no_route(void)
 	probe_goldens("probe_no_route", &r, FAILURE_NO_ROUTE, error);
 }
 
+/* IPv6 looked at: the stable global address of eth0, pinholes not asked. */
+static void ipv6_global(struct probe_result *r)
+{
+	struct v6_facts *v = &r->facts.ipv6;
+	v->asked = true;
+	v->global = NAT_TRI_YES;
+	v->address = golden_ep("2001:db8:77::10", 0);
+	snprintf(v->ifname, sizeof(v->ifname), "eth0");
+	snprintf(v->address_why, sizeof(v->address_why),
+		 "the stable global address of eth0, the interface of the IPv6 default route "
+		 "(passed over: 1 temporary, 1 ULA)");
+	v->pcp_pinhole = v->upnp_pinhole = NAT_TRI_UNKNOWN;
+	snprintf(v->pcp_why, sizeof(v->pcp_why), "not asked");
+	snprintf(v->upnp_why, sizeof(v->upnp_why), "not asked");
+	v->stun = &r->stun6;
+}
+
+/* STUN over IPv6 saw this host's own (temporary) address behind the
+ * router's firewall, which filters by address and port. */
+static void stun6_firewall(struct probe_result *r, enum nat_dependence filtering)
+{
+	struct nat_report *s = &r->stun6;
+	s->udp_answered = s->decided = true;
+	s->server = golden_ep("2001:db8:2::10", 3478);
+	s->other = golden_ep("2001:db8:2::11", 3479);
+	s->local = s->mapped = golden_ep("2001:db8:77::8541:c6a7:889:654a", 43367);
+	s->rtt_us = 812;
+	s->n_servers = 1;
+	s->nat = NAT_TRI_NO;
+	s->mapping = NAT_DEP_ENDPOINT_INDEPENDENT;
+	s->filtering = filtering;
+	s->hairpinning = s->port_preserving = NAT_TRI_YES;
+	struct nat_test *t = golden_add_test(s, "binding", s->local, s->server, 0, 1);
+	golden_answer(t, s->server, s->mapped, 812);
+}
+
+/* The home router, and IPv6 beside it: a global address, a stateful
+ * firewall; the advice to open it with map -6. */
+static void golden_probe_ipv6(void)
+{
+	struct probe_result r;
+	probe_base(&r);
+	set_method(&r.facts.methods[MAP_UPNP], "203.0.113.2");
+	r.info[MAP_UPNP].igd_version = 2;
+	r.info[MAP_UPNP].connected = NAT_TRI_YES;
+	set_method(&r.facts.methods[MAP_PCP], "203.0.113.2");
+	set_absent(&r.facts.methods[MAP_NATPMP], "192.168.77.1:5351: no answer within 1.05 s");
+	stun_answered(&r, "203.0.113.2", 61344, NAT_CLASSIC_PORT_RESTRICTED_CONE);
+	path_traced(&r, one_router, 1, true, "203.0.113.2");
+	ipv6_global(&r);
+	stun6_firewall(&r, NAT_DEP_ADDRESS_AND_PORT);
+	probe_goldens("probe_ipv6", &r, FAILURE_NONE, NULL);
+}
+
+/* The router's pinhole protocols known (as the map side reports them): PCP
+ * opens them, UPnP does not; the firewall filters endpoint-independently. */
+static void golden_probe_ipv6_pinholes(void)
+{
+	struct probe_result r;
+	probe_base(&r);
+	set_method(&r.facts.methods[MAP_PCP], "203.0.113.2");
+	set_absent(&r.facts.methods[MAP_NATPMP], "192.168.77.1:5351: no answer within 1.05 s");
+	set_absent(&r.facts.methods[MAP_UPNP], "no answer to SSDP within 1.05 s");
+	stun_answered(&r, "203.0.113.2", 61344, NAT_CLASSIC_FULL_CONE);
+	ipv6_global(&r);
+	r.facts.ipv6.pcp_pinhole = NAT_TRI_YES;
+	r.facts.ipv6.upnp_pinhole = NAT_TRI_NO;
+	stun6_firewall(&r, NAT_DEP_ENDPOINT_INDEPENDENT);
+	probe_goldens("probe_ipv6_pinholes", &r, FAILURE_NONE, NULL);
+}
+
+/* IPv6 looked at, none there: no default route, STUN over IPv6 not asked. */
+static void golden_probe_ipv6_none(void)
+{
+	struct probe_result r;
+	probe_base(&r);
+	set_method(&r.facts.methods[MAP_UPNP], "203.0.113.2");
+	set_absent(&r.facts.methods[MAP_NATPMP], "192.168.77.1:5351: no answer within 1.05 s");
+	set_absent(&r.facts.methods[MAP_PCP], "192.168.77.1:5351: no answer within 1.05 s");
+	stun_answered(&r, "203.0.113.2", 61344, NAT_CLASSIC_PORT_RESTRICTED_CONE);
+	r.facts.ipv6.asked = true;
+	r.facts.ipv6.global = NAT_TRI_NO;
+	snprintf(r.facts.ipv6.address_why, sizeof(r.facts.ipv6.address_why),
+		 "no IPv6 default route");
+	r.facts.ipv6.pcp_pinhole = r.facts.ipv6.upnp_pinhole = NAT_TRI_UNKNOWN;
+	r.facts.ipv6.stun = &r.stun6;
+	r.stun6.nat = r.stun6.hairpinning = r.stun6.port_preserving = NAT_TRI_UNKNOWN;
+	r.stun6.failure = FAILURE_RESOLVE;
+	snprintf(r.stun6.error, sizeof(r.stun6.error), "no IPv6 server among the --stun operands");
+	golden_add_reason(&r.stun6, "no STUN server could be asked: no IPv6 server among the "
+				    "--stun operands");
+	probe_goldens("probe_ipv6_none", &r, FAILURE_NONE, NULL);
+}
+
 const struct test_case golden_probe_cases[] = {
-	T(golden_probe_home),
-	T(golden_probe_test_mapping),
-	T(golden_probe_cgnat),
-	T(golden_probe_double_nat),
-	T(golden_probe_stun_silent),
-	T(golden_probe_udp_blocked),
-	T(golden_probe_no_gateway),
-	T(golden_probe_nothing_answered),
-	T(golden_probe_no_route),
-	T(golden_probe_cgnat_path),
-	{NULL, NULL},
+	T(golden_probe_home),        T(golden_probe_test_mapping),
+	T(golden_probe_cgnat),       T(golden_probe_double_nat),
+	T(golden_probe_stun_silent), T(golden_probe_udp_blocked),
+	T(golden_probe_no_gateway),  T(golden_probe_nothing_answered),
+	T(golden_probe_no_route),    T(golden_probe_cgnat_path),
+	T(golden_probe_ipv6),        T(golden_probe_ipv6_pinholes),
+	T(golden_probe_ipv6_none),   {NULL, NULL},
 };

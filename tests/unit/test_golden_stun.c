@@ -281,6 +281,45 @@ static void golden_nat_report_firewall(void)
 	report_golden("nat_report_firewall.json", true, false, &r, NULL);
 }
 
+/* IPv6 behind a router's stateful firewall: the server sees this host's own
+ * address, so the verdict speaks of the firewall's filtering, not a NAT's. */
+static void report_ipv6_firewall(struct nat_report *r)
+{
+	struct endpoint a = golden_ep("2001:db8:77::10", 40000);
+	struct endpoint b = golden_ep("2001:db8:77::10", 40001);
+	struct endpoint c = golden_ep("2001:db8:77::10", 40002);
+	report_base(r);
+	r->server = golden_ep("2001:db8:2::10", 3478);
+	r->other = golden_ep("2001:db8:2::11", 3479);
+	r->local = r->mapped = a;
+	r->n_servers = 1;
+	r->nat = NAT_TRI_NO;
+	r->mapping = NAT_DEP_ENDPOINT_INDEPENDENT;
+	r->filtering = NAT_DEP_ADDRESS_AND_PORT;
+	r->hairpinning = r->port_preserving = NAT_TRI_YES;
+	golden_add_reason(r, "classic: no NAT, but a firewall filters inbound UDP (RFC 3489 calls "
+			     "this a symmetric UDP firewall)");
+	struct nat_test *t = golden_add_test(r, "binding", a, r->server, 0, 1);
+	golden_answer(t, r->server, a, 812);
+	t = golden_add_test(r, "mapping-alt-ip", a, golden_ep("2001:db8:2::11", 3478), 0, 1);
+	golden_answer(t, golden_ep("2001:db8:2::11", 3478), a, 640);
+	golden_add_test(r, "filtering-change-ip-port", b, r->server, CHANGE_BOTH, 3);
+	t = golden_add_test(r, "filtering-plain-b", b, r->server, 0, 1);
+	golden_answer(t, r->server, b, 701);
+	golden_add_test(r, "filtering-change-port", c, r->server, STUN_CHANGE_PORT, 3);
+	t = golden_add_test(r, "filtering-plain-c", c, r->server, 0, 1);
+	golden_answer(t, r->server, c, 655);
+}
+
+static void golden_nat_report_ipv6_firewall(void)
+{
+	struct nat_report r;
+	report_ipv6_firewall(&r);
+	report_golden("nat_report_ipv6_firewall.txt", false, false, &r, NULL);
+	report_golden("nat_report_ipv6_firewall_verbose.txt", false, true, &r, NULL);
+	report_golden("nat_report_ipv6_firewall.json", true, false, &r, NULL);
+}
+
 /* Nothing answered: no verdict; the caller's error goes into JSON, text stays empty. */
 static void report_undecided(struct nat_report *r, size_t n_servers)
 {
@@ -484,6 +523,7 @@ const struct test_case golden_stun_cases[] = {
 	T(golden_nat_report_port_restricted),
 	T(golden_nat_report_symmetric_plain),
 	T(golden_nat_report_firewall),
+	T(golden_nat_report_ipv6_firewall),
 	T(golden_nat_report_undecided),
 	T(golden_nat_report_udp_blocked),
 	T(golden_nat_report_classic_names),

@@ -149,7 +149,40 @@ static void nat_hairpin_rules(void)
 	CHECK(nat_hairpin_unusable(&lo_server, &lo_mapped, why, sizeof(why)) == NULL);
 }
 
+/* Without a NAT the filtering is a firewall's, named so; with one (or
+ * unknown) there is no firewall wording, and the RFC 3489 name speaks. */
+static void nat_firewall_words(void)
+{
+	static const struct {
+		enum nat_tri nat;
+		enum nat_dependence filtering;
+		const char *want;
+	} rows[] = {
+		{NAT_TRI_NO, NAT_DEP_ENDPOINT_INDEPENDENT,
+		 "no NAT, firewall open: endpoint-independent filtering (any host may answer)"},
+		{NAT_TRI_NO, NAT_DEP_ADDRESS,
+		 "no NAT, firewall: address-dependent filtering (only hosts this host sent to may "
+		 "answer)"},
+		{NAT_TRI_NO, NAT_DEP_ADDRESS_AND_PORT,
+		 "no NAT, firewall: address-and-port-dependent filtering (only the address and "
+		 "port this host sent to may answer)"},
+		{NAT_TRI_NO, NAT_DEP_UNKNOWN, "no NAT, firewall: filtering unknown"},
+		{NAT_TRI_YES, NAT_DEP_ADDRESS_AND_PORT, NULL},
+		{NAT_TRI_YES, NAT_DEP_ENDPOINT_INDEPENDENT, NULL},
+		{NAT_TRI_UNKNOWN, NAT_DEP_ADDRESS, NULL},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *got = nat_firewall_verdict(rows[i].nat, rows[i].filtering);
+		if (!rows[i].want)
+			CHECK(got == NULL);
+		else
+			CHECK_EQ_STR(got ? got : "(null)", rows[i].want);
+	}
+}
+
 const struct test_case nat_verdict_cases[] = {
-	T(nat_classic_table),         T(nat_mapping_rules), T(nat_alternate_rules),
-	T(nat_alternate_scope_rules), T(nat_hairpin_rules), {NULL, NULL},
+	T(nat_classic_table),   T(nat_mapping_rules),
+	T(nat_alternate_rules), T(nat_alternate_scope_rules),
+	T(nat_hairpin_rules),   T(nat_firewall_words),
+	{NULL, NULL},
 };

@@ -28,6 +28,37 @@ struct pm_facts {
 	struct map_check check;  /* --test-mapping: the test mapping checked from outside */
 };
 
+/* What the probe found about IPv6: the address inbound would reach, the
+ * router's pinhole protocols, and STUN over IPv6. */
+struct v6_facts {
+	bool asked; /* false with -4: nothing about IPv6 was looked at */
+	/* A stable global address (not temporary, not a ULA, not link-local)
+	 * on the IPv6 default route's interface: yes, no, or unknown when it
+	 * could not be read. */
+	enum nat_tri global;
+	struct endpoint address; /* that address (port 0) */
+	char ifname[IF_NAMESIZE];
+	char address_why[DIAG_TEXT_MAX]; /* which one it is, or why there is none */
+	/* Whether the router opens IPv6 pinholes by PCP (RFC 6887 MAP over
+	 * IPv6) and by UPnP IGDv2 WANIPv6FirewallControl; unknown with why. */
+	enum nat_tri pcp_pinhole, upnp_pinhole;
+	char pcp_why[DIAG_TEXT_MAX], upnp_why[DIAG_TEXT_MAX];
+	const struct nat_report *stun; /* STUN over IPv6; NULL if it could not run */
+};
+
+/* The IPv6 side's judgement, apart from IPv4's NAT verdict. */
+struct v6_diagnosis {
+	/* Can inbound IPv6 reach this host: no without a global address or
+	 * behind a NAT66 (the server saw another address), yes with one and a
+	 * pinhole protocol, else unknown. */
+	enum nat_tri inbound;
+	char verdict[DIAG_TEXT_MAX]; /* "" when IPv6 was not asked */
+	char advice[DIAG_MAX_ADVICE][DIAG_TEXT_MAX];
+	size_t n_advice;
+	char reasons[DIAG_MAX_REASONS][DIAG_TEXT_MAX];
+	size_t n_reasons;
+};
+
 struct probe_facts {
 	bool have_route;
 	struct endpoint local; /* our address toward the gateway */
@@ -37,6 +68,7 @@ struct probe_facts {
 	bool tested_mapping;                    /* --test-mapping ran */
 	const struct nat_report *stun;          /* NULL if STUN could not run */
 	const struct path_result *path;         /* the hops toward it; NULL if not probed */
+	struct v6_facts ipv6;
 };
 
 /* Every judgement is yes, no or unknown; unknown always with a reason, and
@@ -54,7 +86,11 @@ struct diagnosis {
 	size_t n_advice;
 	char reasons[DIAG_MAX_REASONS][DIAG_TEXT_MAX]; /* why each unknown is unknown */
 	size_t n_reasons;
+	struct v6_diagnosis ipv6;
 };
+
+/* The IPv6 side alone (diagnose() calls it whatever IPv4 found). */
+void diagnose_ipv6(const struct v6_facts *f, struct v6_diagnosis *d);
 
 /* The diagnosis; without a route (f->have_route false), everything unknown and no verdict. */
 void diagnose(const struct probe_facts *f, struct diagnosis *d);

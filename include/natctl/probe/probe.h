@@ -19,6 +19,8 @@ struct probe_result {
 	/* The STUN discovery; when it could not run (no server resolved), only
 	 * its error and failure are set. */
 	struct nat_report stun;
+	/* The discovery over IPv6 (facts.ipv6.stun points here when it ran). */
+	struct nat_report stun6;
 	/* The hops toward the first STUN server (facts.path points here when
 	 * it was probed). */
 	struct path_result path;
@@ -37,6 +39,11 @@ struct probe_options {
 	/* With no server: why (a name that did not resolve), and its class. */
 	const char *stun_error;
 	enum failure stun_failure;
+	bool ipv6; /* look at IPv6 too: the address, pinholes, STUN over IPv6 (not with -4) */
+	const struct endpoint *stun6_servers; /* IPv6; none: no STUN over IPv6 */
+	size_t n_stun6;
+	const char *stun6_error; /* with none: why */
+	enum failure stun6_failure;
 	bool test_mapping;  /* make, check, report and delete a short-lived mapping per method */
 	const char *ifname; /* NULL: the default route's */
 	struct endpoint gateway; /* unset: the default gateway */

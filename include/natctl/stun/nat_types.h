@@ -124,6 +124,14 @@ struct stun_public_result {
 const char *nat_dependence_name(enum nat_dependence d);
 const char *nat_classic_name(enum nat_classic c);
 
+/*
+ * The verdict's words when the server saw this host's own address (nat NO):
+ * there is no NAT, so whatever filters inbound packets is a firewall (the
+ * usual case on IPv6), and its filtering is named as a firewall's. NULL when
+ * there is a NAT or that is unknown: the RFC 3489 name speaks then.
+ */
+const char *nat_firewall_verdict(enum nat_tri nat, enum nat_dependence filtering);
+
 /* The RFC 3489 name from the RFC 4787 properties. */
 enum nat_classic nat_classic_from(enum nat_tri nat, enum nat_dependence mapping,
 				  enum nat_dependence filtering);
