@@ -123,7 +123,7 @@ deb)
 	check "dpkg -x unpacks it" dpkg -x "$deb" "$root"
 	check "its natctl --version says natctl $version" test \
 		"$("$root/usr/bin/natctl" --version | head -1)" = "natctl $version"
-	page=$(MANWIDTH=80 MANPAGER=cat man -l "$root/usr/share/man/man1/natctl.1.gz" 2>"$work/man.err")
+	page=$(LC_ALL=C.UTF-8 MANWIDTH=80 MANPAGER=cat man -l "$root/usr/share/man/man1/natctl.1.gz" 2>"$work/man.err")
 	check "man -l renders its page" grep -q "^SYNOPSIS" <<<"$page"
 	check "man -l says nothing on stderr" test ! -s "$work/man.err"
 	check "its changelog is for version $debver" bash -c \
