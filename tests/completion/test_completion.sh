@@ -4,8 +4,9 @@
 # completion/_natctl (zsh) and completion/natctl.fish against the options
 # natctl's own --help lists, so a new option without completion in any of
 # the three fails here. zsh and fish must be installed (tests/deps.sh test):
-# each loads its file (zsh -n, compinit; fish --no-execute), fish answers
-# `complete -C` for real, and zsh prints the _arguments specs _natctl uses.
+# each file must load (zsh -n, fish --no-execute), fish answers
+# `complete -C LINE`, and zsh completes each line in an interactive shell on
+# a pseudo-terminal, as Tab would (zsh_complete.zsh).
 #
 # Environment: NATCTL_BIN (path to the binary, set by CTest; only its --help
 # is run), NATCTL_COMPLETION (the bash script to test; default: the source
@@ -221,14 +222,17 @@ against() {
 	fi
 }
 
-# takes SHELL CMD OPTION ARG TAKES: TAKES (0 or 1) says whether the shell's
-# completion lets OPTION swallow the next word; --help says it should when
-# ARG is not empty ("--via METHOD", "-t, --timeout SEC").
+# takes SHELL CMD OPTION ARG OFFERED...: completing "natctl CMD OPTION -"
+# offered OFFERED. When --help says OPTION takes ARG ("--via METHOD",
+# "-t, --timeout SEC"), the "-" is its value and no option may be offered;
+# when it is a flag, the "-" starts the next option and options must be.
 takes() {
-	local sh=$1 cmd=$2 o=$3 arg=$4 t=$5
-	if [[ -n $arg && $t == 0 ]]; then
+	local sh=$1 cmd=$2 o=$3 arg=$4 w options=0
+	shift 4
+	for w; do [[ $w == -* ]] && options=1; done
+	if [[ -n $arg ]] && ((options)); then
 		fail "$sh: natctl $cmd $o takes $arg, yet its value completes as an option"
-	elif [[ -z $arg && $t == 1 ]]; then
+	elif [[ -z $arg ]] && ((!options)); then
 		fail "$sh: natctl $cmd $o is a flag, yet the next word is taken as its value"
 	else
 		pass "$sh: natctl $cmd $o ${arg:-(flag)}"
@@ -250,137 +254,116 @@ for cmd in $commands; do
 		arg=${arg# } short=${short%, }
 		for o in $short $long; do
 			complete_line "natctl $cmd $o -"
-			t=1
-			has --help "${COMPREPLY[@]}" && t=0
-			if [[ -n $arg ]] && ((${#COMPREPLY[@]})); then t=0; fi
-			takes bash "$cmd" "$o" "$arg" "$t"
+			takes bash "$cmd" "$o" "$arg" "${COMPREPLY[@]}"
 		done
 	done < <(help_option_lines "$cmd")
 done
 
-# fish: `complete -C LINE` in one fish for every line, with a throw-away
-# home so that no user configuration takes part.
-fish_home=$(mktemp -d)
-trap 'rm -rf "$fish_home"' EXIT
+# fish and zsh answer the same lines for real: fish by `complete -C LINE`,
+# zsh in an interactive shell on a pseudo-terminal pressing Tab
+# (zsh_complete.zsh). Both run with a throw-away home, so that no user
+# configuration takes part.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 # fish_complete LINE...: prints "## LINE" and then each candidate of LINE.
 fish_complete() {
 	local line script="source '$COMPLETION_DIR/natctl.fish'"$'\n'
 	for line; do
 		script+="echo '## $line'; complete -C '$line' | string replace -r '\t.*' ''"$'\n'
 	done
-	HOME=$fish_home XDG_CONFIG_HOME=$fish_home XDG_DATA_HOME=$fish_home \
-		fish -N -c "$script"
+	HOME=$work XDG_CONFIG_HOME=$work XDG_DATA_HOME=$work fish -N -c "$script"
 }
-# The candidates of LINE in fish_complete's output $2.
-fish_answer() {
+zsh_complete() {
+	HOME=$work zsh -f "$HERE/zsh_complete.zsh" "$COMPLETION_DIR" "$work" "$@"
+}
+# The candidates of LINE in an output $2 of fish_complete or zsh_complete.
+answer() {
 	awk -v l="## $1" '$0 == l {on = 1; next} /^## / {on = 0} on' <<<"$2"
 }
+
+# The lines both shells complete: hand-written cases, then "natctl CMD -"
+# and "natctl CMD OPTION -" for every command and option of --help. (After
+# the last operand, and after "help COMMAND", zsh offers the options, as
+# zsh does; bash's cases above hold those.)
+declare -A expect=(
+	['natctl ']="$commands"
+	['natctl -j -t 2 ']="$commands"
+	['natctl help ']="$commands"
+	['natctl map --via ']='auto pcp natpmp upnp'
+	['natctl map -i ']="${INTERFACES[*]}"
+	['natctl map -vi ']="${INTERFACES[*]}"
+	['natctl map 8080 ']='tcp udp'
+	['natctl map 8080:9090 ']='tcp udp'
+	['natctl -v map -t 2 --via pcp --keep 8080 ']='tcp udp'
+	['natctl map -jt 2 -i lo 8080 ']='tcp udp'
+	['natctl map --lifetime=60 8080 ']='tcp udp'
+	['natctl map ']=''
+	['natctl --color ']='auto always never'
+	['natctl probe --color ']='auto always never'
+	['natctl -t ']=''
+	['natctl map --lifetime ']=''
+	['natctl map --description ']=''
+	['natctl stun --local-port ']=''
+)
+lines=("${!expect[@]}")
+for cmd in $commands; do
+	lines+=("natctl $cmd -")
+	while IFS='|' read -r long arg short; do
+		for o in ${short%, } $long; do lines+=("natctl $cmd $o -"); done
+	done < <(help_option_lines "$cmd")
+done
+
+# held SHELL ANSWERS: the shell's answers to every line against --help.
+held() {
+	local sh=$1 answers=$2 line got want
+	for line in "${!expect[@]}"; do
+		got=$(answer "$line" "$answers" | sort -u | tr '\n' ' ')
+		# shellcheck disable=SC2086 # a list of words
+		want=$(words_sorted ${expect[$line]})
+		if [[ $got == "$want" ]]; then
+			pass "$sh: '$line' offers: $want"
+		else
+			fail "$sh: '$line' offers '$got', expected '$want'"
+		fi
+	done
+	for cmd in $commands; do
+		mapfile -t offered < <(answer "natctl $cmd -" "$answers")
+		against "$sh" "$cmd" "${offered[@]}"
+		while IFS='|' read -r long arg short; do
+			arg=${arg# } short=${short%, }
+			for o in $short $long; do
+				mapfile -t offered < <(answer "natctl $cmd $o -" "$answers")
+				takes "$sh" "$cmd" "$o" "$arg" "${offered[@]}"
+			done
+		done < <(help_option_lines "$cmd")
+	done
+}
+
 if ! command -v fish >/dev/null; then
 	fail "fish is not installed (tests/deps.sh test installs it)"
 elif ! fish --no-execute "$COMPLETION_DIR/natctl.fish"; then
 	fail "fish: completion/natctl.fish does not parse"
 else
 	pass "fish: completion/natctl.fish parses"
-	lines=('natctl ' 'natctl -j -t 2 ' 'natctl map --via ' 'natctl map --via=u'
-		'natctl map -i ' 'natctl map 8080 ' 'natctl -v map -t 2 --via pcp --keep 8080 '
-		'natctl map -jt 2 -i lo 8080 ' 'natctl map 8080 tcp ' 'natctl --color '
-		'natctl help ' 'natctl map -- -' 'natctl -t ')
-	for cmd in $commands; do
-		lines+=("natctl $cmd -")
-		while IFS='|' read -r long arg short; do
-			for o in ${short%, } $long; do lines+=("natctl $cmd $o -"); done
-		done < <(help_option_lines "$cmd")
-	done
-	answers=$(fish_complete "${lines[@]}")
-	fish_offers() {
-		local line=$1 got want
-		shift
-		got=$(fish_answer "$line" "$answers" | sort -u | tr '\n' ' ')
-		want=$(words_sorted "$@")
-		if [[ $got == "$want" ]]; then
-			pass "fish: '$line' offers: $want"
-		else
-			fail "fish: '$line' offers '$got', expected '$want'"
-		fi
-	}
-	# shellcheck disable=SC2086 # one word per command
-	fish_offers 'natctl ' $commands
-	# shellcheck disable=SC2086
-	fish_offers 'natctl -j -t 2 ' $commands
-	fish_offers 'natctl map --via ' auto pcp natpmp upnp
-	fish_offers 'natctl map --via=u' --via=upnp
-	fish_offers 'natctl map -i ' "${INTERFACES[@]}"
-	fish_offers 'natctl map 8080 ' tcp udp
-	fish_offers 'natctl -v map -t 2 --via pcp --keep 8080 ' tcp udp
-	fish_offers 'natctl map -jt 2 -i lo 8080 ' tcp udp
-	fish_offers 'natctl map 8080 tcp '
-	fish_offers 'natctl --color ' auto always never
-	# shellcheck disable=SC2086
-	fish_offers 'natctl help ' $commands
-	fish_offers 'natctl map -- -'
-	fish_offers 'natctl -t '
-	for cmd in $commands; do
-		mapfile -t offered < <(fish_answer "natctl $cmd -" "$answers")
-		against fish "$cmd" "${offered[@]}"
-		while IFS='|' read -r long arg short; do
-			arg=${arg# } short=${short%, }
-			for o in $short $long; do
-				mapfile -t offered < <(fish_answer "natctl $cmd $o -" "$answers")
-				t=1
-				has --help "${offered[@]}" && t=0
-				takes fish "$cmd" "$o" "$arg" "$t"
-			done
-		done < <(help_option_lines "$cmd")
-	done
+	held fish "$(fish_complete "${lines[@]}")"
 fi
 
-# zsh: the file parses, compinit registers it for natctl, and the
-# _arguments specs _natctl hands zsh for each command (printed by zsh from
-# the file itself) name every option; "-t+[...]:seconds" takes a value,
-# "--keep[...]" does not.
-zsh_specs() {
-	# shellcheck disable=SC2016 # expanded by zsh
-	zsh -f -c 'compdef() { :; }; source "$1"; _natctl_specs global; print -rl -- $reply
-		[[ -n $2 ]] && _natctl_specs $2 && print -rl -- $reply' _ "$COMPLETION_DIR/_natctl" "$1"
-}
-# Each option spec as "NAME TAKES" (TAKES 1 when it takes a value).
-zsh_options() {
-	local spec name rest
-	while IFS= read -r spec; do
-		spec=${spec#\*}
-		[[ $spec =~ ^\([^\)]*\)(.*)$ ]] && spec=${BASH_REMATCH[1]}
-		[[ $spec =~ ^(-{1,2}[A-Za-z0-9][a-z0-9-]*)[-+=]*(\[([^]\\]|\\.)*\])?(.*)$ ]] || continue
-		name=${BASH_REMATCH[1]} rest=${BASH_REMATCH[4]}
-		if [[ $rest == :* ]]; then echo "$name 1"; else echo "$name 0"; fi
-	done < <(zsh_specs "$1")
-}
 if ! command -v zsh >/dev/null; then
 	fail "zsh is not installed (tests/deps.sh test installs it)"
 elif ! zsh -n "$COMPLETION_DIR/_natctl"; then
 	fail "zsh: completion/_natctl does not parse"
 else
 	pass "zsh: completion/_natctl parses"
-	# shellcheck disable=SC2016 # expanded by zsh
-	registered=$(HOME=$fish_home zsh -f -c 'fpath=("$1" $fpath); autoload -Uz compinit
-		compinit -u -d "$2/zcompdump"; print -r -- $_comps[natctl]' _ \
-		"$COMPLETION_DIR" "$fish_home")
-	if [[ $registered == _natctl ]]; then
-		pass "zsh: compinit registers _natctl for natctl"
+	answers=$(zsh_complete "${lines[@]}")
+	# Every line was answered (the end of each was seen), so an empty
+	# answer is zsh's, not a lost terminal.
+	n=$(grep -c '^## ' <<<"$answers")
+	if ((n == ${#lines[@]})); then
+		pass "zsh: all ${#lines[@]} lines completed"
 	else
-		fail "zsh: compinit registers '$registered' for natctl, not _natctl"
+		fail "zsh: $n of ${#lines[@]} lines completed"
 	fi
-	for cmd in $commands; do
-		declare -A zsh_takes=()
-		while read -r name t; do zsh_takes[$name]=$t; done < <(zsh_options "$cmd")
-		against zsh "$cmd" "${!zsh_takes[@]}"
-		while IFS='|' read -r long arg short; do
-			arg=${arg# } short=${short%, }
-			for o in $short $long; do
-				takes zsh "$cmd" "$o" "$arg" "${zsh_takes[$o]:-0}"
-			done
-		done < <(help_option_lines "$cmd")
-		unset zsh_takes
-	done
+	held zsh "$answers"
 fi
 
 finish
