@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Completes command lines in a real interactive zsh, as a person pressing Tab
 # would: `zsh -f zsh_complete.zsh COMPLETION_DIR WORK_DIR LINE...` prints
-# "## LINE" and then each candidate zsh's completion system offers for it.
+# "## LINE" and then each candidate zsh's completion system offers for it
+# ("!! ..." and no more lines when zsh did not finish one).
 # The zsh runs on a pseudo-terminal (zsh/zpty) with compinit and the
 # completion folder first in fpath; compadd is wrapped to print what the
 # completion functions add, and a widget marks the end of each line.
@@ -32,7 +33,6 @@ local line out raw part i=0
 local -F start
 for line; do
 	(( i++ ))
-	print -r -- "## $line"
 	zpty -n -w natctl_zsh "$line"$'\t'$'\C-x'
 	raw='' start=$SECONDS
 	while (( SECONDS - start < 10 )); do
@@ -43,6 +43,12 @@ for line; do
 			sleep 0.02
 		fi
 	done
+	# A line whose end never came is not reported as answered.
+	if [[ $raw != *"LINE-END:$i:"* ]]; then
+		print -r -- "!! no answer within 10 s: $line"
+		break
+	fi
+	print -r -- "## $line"
 	for part in ${(f)${raw//$'\r'/}}; do
 		[[ $part =~ 'CANDIDATE:(.*):$' ]] && print -r -- $match[1]
 	done | sort -u
