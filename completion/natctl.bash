@@ -13,10 +13,11 @@ _natctl_global_opts=(-j --json -q --quiet -t --timeout -v --verbose --color -4 -
 _natctl_global_argopts=(-t --timeout --color)
 
 # Each command's own options, and those of them that take a value.
-_natctl_map_opts=(--via --lifetime --keep --any --description --internal -i --interface
-	--gateway --delete --force --list --external --check --stun --wait --no-cache)
-_natctl_map_argopts=(--via --lifetime --description --internal -i --interface --gateway --stun
-	--wait)
+_natctl_map_opts=(--via --lifetime --keep --on-change --any --description --internal -i
+	--interface --gateway --delete --force --cleanup --list --external --check --stun --wait
+	--no-cache)
+_natctl_map_argopts=(--via --lifetime --on-change --description --internal -i --interface
+	--gateway --stun --wait)
 _natctl_stun_opts=(--address-only --tcp --local-port --path)
 _natctl_stun_argopts=(--local-port)
 _natctl_probe_opts=(--stun --test-mapping -i --interface --gateway --wait --no-cache)
@@ -95,6 +96,7 @@ _natctl_complete_value() {
 	--color) mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur") ;;
 	-i | --interface) mapfile -t COMPREPLY < <(compgen -W "$(_natctl_interfaces)" -- "$cur") ;;
 	--stun) mapfile -t COMPREPLY < <(compgen -A hostname -- "$cur") ;;
+	--on-change) mapfile -t COMPREPLY < <(compgen -c -- "$cur") ;;
 	# --timeout, --lifetime, --description, --internal, --gateway, --local-port,
 	# --wait: free text.
 	*) COMPREPLY=() ;;
@@ -112,9 +114,9 @@ _natctl_complete_operand() {
 		fi
 		;;
 	map)
-		# PORT[:EXTERNAL] [tcp|udp]: the transport follows the port.
+		# PORT[-LAST][:EXTERNAL] [tcp|udp|both]: the transport follows the port.
 		if ((n == 1)); then
-			mapfile -t COMPREPLY < <(compgen -W "tcp udp" -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "tcp udp both" -- "$cur")
 		fi
 		;;
 	stun) mapfile -t COMPREPLY < <(compgen -A hostname -- "$cur") ;;

@@ -139,7 +139,23 @@ static void methods_text(unsigned bits, char *out, size_t cap)
 
 static bool is_failure_event(enum map_event e)
 {
-	return e == MAP_EVENT_RENEW_FAILED || e == MAP_EVENT_LOST || e == MAP_EVENT_FAILED;
+	return e == MAP_EVENT_RENEW_FAILED || e == MAP_EVENT_LOST || e == MAP_EVENT_FAILED ||
+	       e == MAP_EVENT_HOOK_FAILED;
+}
+
+/* A mapping of a set: made or deleted, or failed. */
+static const char *set_event_name(const char *operation, const struct map_result *r)
+{
+	if (r->failure != FAILURE_NONE && r->failure != FAILURE_UNREACHABLE)
+		return "failed";
+	return strcmp(operation, "map") == 0 ? "mapped" : "deleted";
+}
+
+static enum map_event map_event_by_name(const char *name)
+{
+	return strcmp(name, "mapped") == 0    ? MAP_EVENT_MAPPED
+	       : strcmp(name, "deleted") == 0 ? MAP_EVENT_DELETED
+					      : MAP_EVENT_FAILED;
 }
 
 static void event_text(FILE *f, enum map_event e, const struct map_result *r)
@@ -152,6 +168,12 @@ static void event_text(FILE *f, enum map_event e, const struct map_result *r)
 		endpoint_format(&r->external, ext);
 	else
 		snprintf(ext, sizeof(ext), "port %u", r->external.port);
+	/* --cleanup: gone before natctl asked (a warning says so) */
+	if (e == MAP_EVENT_DELETED && !r->deleted_by) {
+		fprintf(f, "deleted %s %s -> %s via %s (gateway %s)\n", proto, ext, in,
+			map_method_name(r->method), gw);
+		return;
+	}
 	if (e == MAP_EVENT_DELETED) {
 		methods_text(r->deleted_by, via, sizeof(via));
 		fprintf(f, "deleted %s %s -> %s via %s (gateway %s)\n", proto, ext, in, via, gw);
@@ -200,6 +222,59 @@ void render_map_result(const struct output *o, enum map_event e, const struct ma
 		text_warnings(o, r);
 }
 
+/* ---- sets: a range, both transports, --cleanup ---- */
+
+static void set_json(FILE *f, const char *operation, const struct map_result *rs, size_t n,
+		     const struct map_result *summary)
+{
+	struct json_writer w;
+	size_t ok = 0;
+	json_document_begin(&w, f);
+	json_string(&w, "operation", operation);
+	json_ip(&w, "gateway", &summary->gateway);
+	json_begin_array(&w, "mappings");
+	for (size_t i = 0; i < n; i++) {
+		ok += rs[i].ok;
+		json_begin_object(&w, NULL);
+		json_mapping(&w, set_event_name(operation, &rs[i]), &rs[i]);
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+	json_uint(&w, "succeeded", ok);
+	json_uint(&w, "failed", n - ok);
+	json_outcome(&w, summary);
+	json_end_object(&w);
+	json_finish(&w);
+}
+
+/* In text every mapping has its line: "mapped ..." or "deleted ...", and
+ * "failed tcp port 9001 -> 192.168.77.10:9001 via none: why". */
+static void set_text(FILE *f, const char *operation, const struct map_result *rs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *name = set_event_name(operation, &rs[i]);
+		event_text(f, map_event_by_name(name), &rs[i]);
+	}
+}
+
+void render_map_set(const struct output *o, const char *operation, const struct map_result *rs,
+		    size_t n, const struct map_result *summary)
+{
+	bool failed = summary->failure != FAILURE_NONE;
+	if (failed)
+		output_error(o, "map", summary->error[0] ? summary->error : "failed");
+	if (o->json) {
+		if (output_wants_result(o, false) || failed)
+			set_json(o->f, operation, rs, n, summary);
+	} else if (!o->quiet) {
+		set_text(o->f, operation, rs, n);
+	}
+	text_warnings(o, summary);
+	for (size_t i = 0; i < n; i++)
+		if (rs[i].ok)
+			text_warnings(o, &rs[i]);
+}
+
 void output_rfc3339_ms(int64_t unix_ms, char out[32])
 {
 	time_t secs = (time_t)(unix_ms / 1000);
@@ -212,9 +287,10 @@ void output_rfc3339_ms(int64_t unix_ms, char out[32])
 
 static const char *event_error_prefix(enum map_event e)
 {
-	return e == MAP_EVENT_RENEW_FAILED ? "renewal failed: "
-	       : e == MAP_EVENT_LOST       ? "the mapping is lost (its lifetime ran out): "
-					   : "";
+	return e == MAP_EVENT_RENEW_FAILED  ? "renewal failed: "
+	       : e == MAP_EVENT_LOST        ? "the mapping is lost (its lifetime ran out): "
+	       : e == MAP_EVENT_HOOK_FAILED ? "hook failed: "
+					    : "";
 }
 
 void render_map_keep_event(const struct output *o, enum map_event e, const struct map_result *r,
@@ -241,7 +317,9 @@ void render_map_keep_event(const struct output *o, enum map_event e, const struc
 			event_text(o->f, e, r);
 		fflush(o->f);
 	}
-	if (!failure)
+	/* A renewal repeats what mapped said (double NAT, a shorter lease):
+	 * on stderr once, not every half lifetime; its JSON still has them. */
+	if (!failure && e != MAP_EVENT_RENEWED)
 		text_warnings(o, r);
 }
 
@@ -250,11 +328,14 @@ void render_map_keep_event(const struct output *o, enum map_event e, const struc
 static void list_entry_json(struct json_writer *w, const struct map_entry *e)
 {
 	json_begin_object(w, NULL);
+	json_string(w, "method", map_method_name(e->method));
+	json_bool(w, "ours", e->ours);
 	json_string(w, "transport", map_protocol_name(e->protocol));
 	json_endpoint(w, "internal", &e->internal);
 	json_endpoint(w, "external", &e->external);
 	json_uint(w, "lifetime", e->lifetime);
-	json_string(w, "description", e->description);
+	/* NAT-PMP and PCP mappings (natctl's state) have no description. */
+	json_string(w, "description", e->method == MAP_UPNP ? e->description : NULL);
 	json_bool(w, "enabled", e->enabled);
 	json_string(w, "remote_host", e->remote_host[0] ? e->remote_host : NULL);
 	json_end_object(w);
@@ -288,9 +369,15 @@ static void list_text(FILE *f, const struct map_list *l)
 			snprintf(ext, sizeof(ext), "port %u", e->external.port);
 		lifetime_text(e->lifetime, life, sizeof(life));
 		text_sanitize(desc, sizeof(desc), e->description); /* from the network */
-		fprintf(f, "%s %s -> %s %s%s \"%s\"\n", map_protocol_name(e->protocol), ext,
-			endpoint_format(&e->internal, in), life, e->enabled ? "" : " disabled",
-			desc);
+		endpoint_format(&e->internal, in);
+		if (e->method != MAP_UPNP) /* NAT-PMP and PCP cannot list: natctl's state */
+			fprintf(f, "%s %s -> %s %s (%s, natctl's own, from its state)\n",
+				map_protocol_name(e->protocol), ext, in, life,
+				map_method_name(e->method));
+		else
+			fprintf(f, "%s %s -> %s %s%s \"%s\"%s\n", map_protocol_name(e->protocol),
+				ext, in, life, e->enabled ? "" : " disabled", desc,
+				e->ours ? " (natctl's own)" : "");
 	}
 }
 

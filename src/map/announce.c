@@ -42,19 +42,24 @@ void announce_close(struct announce *a)
 	a->fd = -1;
 }
 
+bool announce_allow(struct announce_limit *l, int64_t now_us)
+{
+	if (l->acted && now_us - l->last_us < ANNOUNCE_MIN_INTERVAL_US) {
+		l->suppressed++;
+		return false;
+	}
+	l->acted = true;
+	l->last_us = now_us;
+	l->suppressed = 0;
+	return true;
+}
+
 enum announce_verdict announce_judge(struct announce_limit *l, const struct epoch_track *t,
 				     uint32_t epoch, int64_t now_us)
 {
 	if (epoch_consistent(t, epoch, now_us))
 		return ANNOUNCE_CONSISTENT;
-	if (l->acted && now_us - l->last_us < ANNOUNCE_MIN_INTERVAL_US) {
-		l->suppressed++;
-		return ANNOUNCE_SUPPRESSED;
-	}
-	l->acted = true;
-	l->last_us = now_us;
-	l->suppressed = 0;
-	return ANNOUNCE_RESTART;
+	return announce_allow(l, now_us) ? ANNOUNCE_RESTART : ANNOUNCE_SUPPRESSED;
 }
 
 static void on_announcement(struct announce *a, const struct endpoint *from, uint32_t epoch,

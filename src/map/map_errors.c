@@ -65,6 +65,11 @@ void map_natpmp_result_text(unsigned result, char *out, size_t len)
 	}
 }
 
+bool map_upnp_no_http_answer(int code)
+{
+	return code == UPNPCOMMAND_HTTP_ERROR;
+}
+
 void map_upnp_code_text(int code, char *out, size_t len)
 {
 	const char *name = code > 0 ? strupnperror(code) : NULL;

@@ -59,6 +59,7 @@ const char *map_event_name(enum map_event e)
 		[MAP_EVENT_LOST] = "lost",
 		[MAP_EVENT_DELETED] = "deleted",
 		[MAP_EVENT_FAILED] = "failed",
+		[MAP_EVENT_HOOK_FAILED] = "hook-failed",
 	};
 	return e >= 0 && (size_t)e < sizeof(names) / sizeof(names[0]) ? names[e] : "?";
 }

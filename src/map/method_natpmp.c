@@ -10,12 +10,14 @@
 #include "natctl/map/method.h"
 #include "natctl/map/natpmp_client.h"
 #include "natctl/map/natpmp_wire.h"
+#include "natctl/map/pcp.h"
 
 struct natpmp_method {
 	const struct map_env *env;
 	struct natpmp_client client;
 	bool open;
-	struct epoch_track epoch;
+	struct epoch_track *epoch; /* own_epoch, or the one of the adapter a lane adopted */
+	struct epoch_track own_epoch;
 	struct endpoint external; /* from the last external-address answer */
 	bool taking_back;         /* deleting a port we did not ask for */
 	uint16_t offered;
@@ -39,6 +41,7 @@ static struct map_adapter *natpmp_open(const struct map_env *env)
 		return NULL;
 	s->env = env;
 	s->announce.fd = -1;
+	s->epoch = &s->own_epoch;
 	if (env->have_gateway)
 		s->open = natpmp_client_open(&s->client, &env->gateway, env->trace) == 0;
 	return (struct map_adapter *)(void *)s;
@@ -77,7 +80,7 @@ static void natpmp_probe_update(struct map_adapter *m, struct map_run *run, int6
 			       endpoint_format_ip(&s->env->gateway, gw));
 		return;
 	}
-	map_env_epoch(s->env, MAP_NATPMP, &s->epoch, a->epoch, clock_now_us());
+	map_env_epoch(s->env, MAP_NATPMP, s->epoch, a->epoch, clock_now_us());
 	s->external = a->external; /* unset unless the answer was a success */
 	if (a->result != NATPMP_RESULT_SUCCESS) {
 		char text[MAP_TEXT_MAX];
@@ -119,11 +122,16 @@ static void add_update(struct natpmp_method *s, struct map_run *run)
 {
 	const struct natpmp_answer *a = &s->client.answer;
 	const struct map_params *p = s->env->p;
-	map_env_epoch(s->env, MAP_NATPMP, &s->epoch, a->epoch, clock_now_us());
+	map_env_epoch(s->env, MAP_NATPMP, s->epoch, a->epoch, clock_now_us());
 	if (s->taking_back) {
 		map_run_offered(run, MAP_NATPMP, s->offered);
 	} else if (a->result != NATPMP_RESULT_SUCCESS) {
 		fail_with_result(run, a->result);
+	} else if (a->lifetime == 0) {
+		/* RFC 6886 §3.4: a lifetime of zero destroys a mapping; granted
+		 * in an answer, it means the gateway holds none. */
+		map_run_failed(run, MAP_NATPMP, FAILURE_REFUSED, 0,
+			       "the gateway answered success with lifetime 0: it holds no mapping");
 	} else if (!p->any && a->mapped_port != p->external_port) {
 		/* RFC 6886 §3.3: the suggested port is only a hint; without --any
 		 * a different one is a conflict, and the mapping we did not want goes. */
@@ -168,13 +176,23 @@ static void natpmp_info(const struct map_adapter *m, struct map_method_info *out
 {
 	const struct natpmp_method *s = cself(m);
 	out->external = s->external;
-	out->epoch_known = s->epoch.seen;
-	out->epoch = s->epoch.server;
+	out->epoch_known = s->epoch->seen;
+	out->epoch = s->epoch->server;
 }
 
 static bool natpmp_double_nat_symptom(int code)
 {
 	return code == NATPMP_RESULT_NETWORK_FAILURE;
+}
+
+/* A gateway that speaks PCP too restarts for both: miniupnpd multicasts only
+ * PCP's ANNOUNCE when it starts (RFC 6887 section 14.1), no NAT-PMP
+ * announcement (RFC 6886 section 3.2.1 sends those on an address change),
+ * and its epoch is one count for both protocols. */
+static bool natpmp_or_pcp_announcement(const uint8_t *data, size_t len, uint32_t *epoch)
+{
+	return natpmp_announcement_epoch(data, len, epoch) ||
+	       pcp_announcement_epoch(data, len, epoch);
 }
 
 static size_t natpmp_watch(struct map_adapter *m, const bool *wake, struct loop_client *out)
@@ -183,8 +201,8 @@ static size_t natpmp_watch(struct map_adapter *m, const bool *wake, struct loop_
 	const struct announce how = {.fd = -1,
 				     .env = s->env,
 				     .method = MAP_NATPMP,
-				     .epoch = &s->epoch,
-				     .epoch_of = natpmp_announcement_epoch};
+				     .epoch = s->epoch,
+				     .epoch_of = natpmp_or_pcp_announcement};
 	return announce_watch(&s->announce, &how, wake, out);
 }
 
@@ -195,6 +213,14 @@ static void natpmp_unfinished(const struct map_adapter *m, char *out, size_t cap
 	if (rq->dropped)
 		snprintf(out, cap, "%u answer%s dropped (the last: %s)", rq->dropped,
 			 rq->dropped == 1 ? "" : "s", natpmp_check_strerror(rq->last_drop));
+}
+
+static bool natpmp_adopt(struct map_adapter *lane, struct map_adapter *from)
+{
+	struct natpmp_method *l = self(lane), *f = self(from);
+	l->external = f->external;
+	l->epoch = f->epoch;
+	return l->open;
 }
 
 const struct map_method_ops map_method_natpmp = {
@@ -216,4 +242,5 @@ const struct map_method_ops map_method_natpmp = {
 	.double_nat_symptom = natpmp_double_nat_symptom,
 	.watch = natpmp_watch,
 	.unfinished = natpmp_unfinished,
+	.adopt = natpmp_adopt,
 };

@@ -16,10 +16,12 @@ struct pcp_method {
 	const struct map_env *env;
 	struct pcp_client client;
 	bool open;
-	struct epoch_track epoch;
+	struct epoch_track *epoch; /* own_epoch, or the one of the adapter a lane adopted */
+	struct epoch_track own_epoch;
 	uint8_t nonce_key[SIPHASH_KEY_LEN];
-	bool prefer_failure; /* PREFER_FAILURE still sent */
-	bool taking_back;    /* deleting a port we did not ask for */
+	uint8_t nonce[PCP_NONCE_LEN]; /* of the MAP request in flight */
+	bool prefer_failure;          /* PREFER_FAILURE still sent */
+	bool taking_back;             /* deleting a port we did not ask for */
 	uint16_t offered;
 	struct announce announce;
 };
@@ -36,12 +38,14 @@ static const struct pcp_method *cself(const struct map_adapter *m)
 
 static void take_nonce_key(struct pcp_method *s)
 {
-	if (pcp_nonce_key(s->nonce_key) == 0)
+	if (s->env->p->pcp_key) {
+		memcpy(s->nonce_key, s->env->p->pcp_key, sizeof(s->nonce_key));
 		return;
-	/* Without a machine id the nonce is random: this process can renew
+	}
+	/* Without natctl's state the nonce is random: this process can renew
 	 * and delete, a later one cannot delete by PCP. */
 	random_bytes(s->nonce_key, sizeof(s->nonce_key));
-	trace_log(s->env->trace, "map: no machine id: PCP nonces are random for this run");
+	trace_log(s->env->trace, "map: no state key: PCP nonces are random for this run");
 }
 
 static struct map_adapter *pcp_open(const struct map_env *env)
@@ -52,6 +56,7 @@ static struct map_adapter *pcp_open(const struct map_env *env)
 	s->env = env;
 	s->client.fd = -1;
 	s->announce.fd = -1;
+	s->epoch = &s->own_epoch;
 	take_nonce_key(s);
 	if (env->have_gateway)
 		s->open = pcp_client_open(&s->client, &env->gateway, &env->local, env->trace) == 0;
@@ -67,7 +72,7 @@ static void pcp_close(struct map_adapter *m)
 	free(s);
 }
 
-static void request_for(const struct pcp_method *s, uint32_t lifetime, uint16_t eport,
+static void request_for(struct pcp_method *s, uint32_t lifetime, uint16_t eport,
 			struct pcp_request *q)
 {
 	const struct map_env *env = s->env;
@@ -83,7 +88,13 @@ static void request_for(const struct pcp_method *s, uint32_t lifetime, uint16_t 
 		q->third_party = env->p->internal;
 	const struct endpoint *who =
 		endpoint_is_set(&q->third_party) ? &q->third_party : &env->local;
-	pcp_nonce_derive(s->nonce_key, who, q->internal_port, q->protocol, q->nonce);
+	/* §11.1: the nonce a mapping was made with is the one that renews or
+	 * deletes it; one recorded in the state is used as it is. */
+	if (env->p->nonce)
+		memcpy(q->nonce, env->p->nonce, PCP_NONCE_LEN);
+	else
+		pcp_nonce_derive(s->nonce_key, who, q->internal_port, q->protocol, q->nonce);
+	memcpy(s->nonce, q->nonce, PCP_NONCE_LEN);
 }
 
 static void start_add(struct pcp_method *s)
@@ -129,7 +140,7 @@ static void pcp_probe_update(struct map_adapter *m, struct map_run *run, int64_t
 		map_run_absent(run, MAP_PCP, FAILURE_UNSUPPORTED, "%s speaks PCP version %u only",
 			       gw, resp->version);
 	} else {
-		map_env_epoch(s->env, MAP_PCP, &s->epoch, resp->epoch, clock_now_us());
+		map_env_epoch(s->env, MAP_PCP, s->epoch, resp->epoch, clock_now_us());
 		map_run_present(run, MAP_PCP, now);
 	}
 }
@@ -186,6 +197,11 @@ static void add_update(struct pcp_method *s, struct map_run *run)
 			       "UNSUPP_OPTION: the gateway does not map for other hosts (THIRD_PARTY)");
 	} else if (resp->result != PCP_RESULT_SUCCESS) {
 		fail_with_result(run, p, resp->result);
+	} else if (resp->lifetime == 0) {
+		/* RFC 6887 §15: a lifetime of zero deletes a mapping; granted in
+		 * a success answer, it means there is none to hold. */
+		map_run_failed(run, MAP_PCP, FAILURE_REFUSED, 0,
+			       "the gateway answered success with lifetime 0: it holds no mapping");
 	} else if (!p->any && resp->external_port != p->external_port) {
 		s->offered = resp->external_port;
 		s->taking_back = true;
@@ -193,7 +209,9 @@ static void add_update(struct pcp_method *s, struct map_run *run)
 	} else {
 		struct endpoint ext = resp->external;
 		ext.port = resp->external_port;
-		map_run_mapped(run, MAP_PCP, &ext, resp->lifetime);
+		struct map_result *r = map_run_mapped(run, MAP_PCP, &ext, resp->lifetime);
+		r->has_nonce = true;
+		memcpy(r->nonce, s->nonce, sizeof(r->nonce));
 	}
 }
 
@@ -216,7 +234,7 @@ static void pcp_op_update(struct map_adapter *m, struct map_run *run)
 	struct pcp_method *s = self(m);
 	if (!map_run_op_answered(run, MAP_PCP, &s->client.rq))
 		return;
-	map_env_epoch(s->env, MAP_PCP, &s->epoch, s->client.resp.epoch, clock_now_us());
+	map_env_epoch(s->env, MAP_PCP, s->epoch, s->client.resp.epoch, clock_now_us());
 	if (map_run_op(run) == MAP_OP_ADD)
 		add_update(s, run);
 	else
@@ -240,8 +258,8 @@ static size_t pcp_loops(struct map_adapter *m, struct loop_client *out)
 static void pcp_info(const struct map_adapter *m, struct map_method_info *out)
 {
 	const struct pcp_method *s = cself(m);
-	out->epoch_known = s->epoch.seen;
-	out->epoch = s->epoch.server;
+	out->epoch_known = s->epoch->seen;
+	out->epoch = s->epoch->server;
 }
 
 static bool pcp_double_nat_symptom(int code)
@@ -256,7 +274,7 @@ static size_t pcp_watch(struct map_adapter *m, const bool *wake, struct loop_cli
 	const struct announce how = {.fd = -1,
 				     .env = s->env,
 				     .method = MAP_PCP,
-				     .epoch = &s->epoch,
+				     .epoch = s->epoch,
 				     .epoch_of = pcp_announcement_epoch};
 	return announce_watch(&s->announce, &how, wake, out);
 }
@@ -268,6 +286,14 @@ static void pcp_unfinished(const struct map_adapter *m, char *out, size_t cap)
 	if (rq->dropped)
 		snprintf(out, cap, "%u answer%s dropped (the last: %s)", rq->dropped,
 			 rq->dropped == 1 ? "" : "s", pcp_strerror(rq->last_drop));
+}
+
+static bool pcp_adopt(struct map_adapter *lane, struct map_adapter *from)
+{
+	struct pcp_method *l = self(lane), *f = self(from);
+	memcpy(l->nonce_key, f->nonce_key, sizeof(l->nonce_key));
+	l->epoch = f->epoch;
+	return l->open;
 }
 
 const struct map_method_ops map_method_pcp = {
@@ -289,4 +315,5 @@ const struct map_method_ops map_method_pcp = {
 	.double_nat_symptom = pcp_double_nat_symptom,
 	.watch = pcp_watch,
 	.unfinished = pcp_unfinished,
+	.adopt = pcp_adopt,
 };

@@ -10,11 +10,17 @@
 #include "natctl/map/map_errors.h"
 #include "natctl/map/method.h"
 #include "natctl/map/upnp_client.h"
+#include "natctl/map/upnp_watch.h"
 
 struct upnp_method {
 	const struct map_env *env;
 	struct upnp_client client;
+	struct upnp_watch watch; /* --keep: the IGD's NOTIFYs */
+	bool add_retried;        /* this operation's AddPortMapping was sent twice */
 };
+
+/* A second AddPortMapping is worth sending only with this long left. */
+#define UPNP_ADD_RETRY_MIN_US (1000 * 1000)
 
 static struct upnp_method *self(struct map_adapter *m)
 {
@@ -32,6 +38,7 @@ static struct map_adapter *upnp_open(const struct map_env *env)
 	if (!s)
 		return NULL;
 	s->env = env;
+	s->watch.fd = -1;
 	upnp_client_init(&s->client, env->trace);
 	return (struct map_adapter *)(void *)s;
 }
@@ -39,6 +46,7 @@ static struct map_adapter *upnp_open(const struct map_env *env)
 static void upnp_close(struct map_adapter *m)
 {
 	upnp_client_close(&self(m)->client);
+	upnp_watch_close(&self(m)->watch);
 	free(m);
 }
 
@@ -190,20 +198,48 @@ static void fill_job(const struct upnp_method *s, enum upnp_job_kind kind, int64
 		  p->description ? p->description : "natctl");
 }
 
-static void upnp_op_start(struct map_adapter *m, struct map_run *run)
+static void start_job(struct upnp_method *s, struct map_run *run)
 {
 	static const enum upnp_job_kind kinds[] = {
 		[MAP_OP_ADD] = UPNP_JOB_ADD,
 		[MAP_OP_DELETE] = UPNP_JOB_DELETE,
 		[MAP_OP_LIST] = UPNP_JOB_LIST,
 	};
-	struct upnp_method *s = self(m);
 	struct upnp_job j;
 	fill_job(s, kinds[map_run_op(run)], map_run_deadline(run), &j);
 	int rc = upnp_client_job(&s->client, &j);
 	if (rc < 0)
 		map_run_failed(run, MAP_UPNP, FAILURE_SYSTEM, 0, "cannot start the SOAP call: %s",
 			       strerror(-rc));
+}
+
+static void upnp_op_start(struct map_adapter *m, struct map_run *run)
+{
+	struct upnp_method *s = self(m);
+	s->add_retried = false;
+	start_job(s, run);
+}
+
+/*
+ * An IGD serves one SOAP call at a time and miniupnpc waits 5 s for an
+ * answer: behind a queue of calls (a range, other hosts) the answer to
+ * AddPortMapping may come too late, "no valid HTTP answer", although the
+ * IGD made the mapping. Sending it once more is safe: for the same internal
+ * client, the IGD updates the mapping it has (UPnP WANIPConnection:2,
+ * AddPortMapping). Not under --any, where AddAnyPortMapping may pick a
+ * second port and leave the first behind.
+ */
+static bool retry_add(struct upnp_method *s, struct map_run *run)
+{
+	const struct upnp_client *c = &s->client;
+	if (s->add_retried || s->env->p->any || c->job_lost ||
+	    !map_upnp_no_http_answer(c->report.status.code) ||
+	    map_run_deadline(run) - clock_now_us() < UPNP_ADD_RETRY_MIN_US)
+		return false;
+	s->add_retried = true;
+	trace_log(s->env->trace, "upnp: AddPortMapping: no valid HTTP answer; asking once more");
+	start_job(s, run);
+	return true;
 }
 
 static bool upnp_op_busy(const struct map_adapter *m)
@@ -349,7 +385,10 @@ static void upnp_op_update(struct map_adapter *m, struct map_run *run)
 {
 	struct upnp_method *s = self(m);
 	switch (map_run_op(run)) {
-	case MAP_OP_ADD: add_update(s, run); break;
+	case MAP_OP_ADD:
+		if (!retry_add(s, run))
+			add_update(s, run);
+		break;
 	case MAP_OP_DELETE: delete_update(s, run); break;
 	default: list_update(s, run); break;
 	}
@@ -392,6 +431,7 @@ static bool upnp_double_nat_symptom(int code)
 
 static void take_entry(struct map_entry *m, const struct upnp_entry *e, const struct endpoint *ext)
 {
+	m->method = MAP_UPNP;
 	m->protocol = strcmp(e->protocol, "UDP") == 0 ? IPPROTO_UDP : IPPROTO_TCP;
 	if (endpoint_parse_ip(&m->internal, e->internal_client) < 0)
 		memset(&m->internal, 0, sizeof(m->internal));
@@ -419,6 +459,39 @@ static int upnp_list(const struct map_adapter *m, struct map_list *l)
 	return 0;
 }
 
+/* --keep: the described IGD's NOTIFYs, its BOOTID from its search answer. */
+static size_t upnp_watch_op(struct map_adapter *m, const bool *wake, struct loop_client *out)
+{
+	struct upnp_method *s = self(m);
+	const struct upnp_client *c = &s->client;
+	struct endpoint igd;
+	bool known = false;
+	uint32_t bootid = 0;
+	if (!c->have_igd || ssdp_parse_url(c->igd.location, &igd) < 0)
+		return 0;
+	for (size_t i = 0; i < c->n_answers && i < UPNP_MAX_LOCATIONS; i++) {
+		const struct ssdp_answer *a = &c->answers[i].ssdp;
+		if (!known && a->has_bootid && strcmp(a->location, c->igd.location) == 0) {
+			known = true;
+			bootid = a->bootid;
+		}
+	}
+	return upnp_watch_start(&s->watch, s->env, &igd, known, bootid, wake, out);
+}
+
+/* A lane runs its SOAP jobs on the IGD the discovery described. */
+static bool upnp_adopt(struct map_adapter *lane, struct map_adapter *from)
+{
+	struct upnp_client *l = &self(lane)->client;
+	const struct upnp_client *f = &self(from)->client;
+	if (!f->have_igd)
+		return false;
+	l->igd = f->igd;
+	l->have_igd = true;
+	l->state = UPNP_READY;
+	return true;
+}
+
 const struct map_method_ops map_method_upnp = {
 	.id = MAP_UPNP,
 	.permanent = true,
@@ -438,6 +511,8 @@ const struct map_method_ops map_method_upnp = {
 	.double_nat_symptom = upnp_double_nat_symptom,
 	.heard = upnp_heard,
 	.list = upnp_list,
+	.watch = upnp_watch_op,
+	.adopt = upnp_adopt,
 	.warm_start = upnp_warm_start,
 	.learn = upnp_learn,
 };

@@ -137,6 +137,11 @@ void portmap_close(struct portmap *pm)
 	free(pm);
 }
 
+unsigned portmap_methods(const struct portmap *pm)
+{
+	return pm->p.methods;
+}
+
 void portmap_endpoints(const struct portmap *pm, struct endpoint *local, struct endpoint *gateway)
 {
 	*local = pm->env.local;
@@ -294,7 +299,7 @@ static void fill_failed(struct map_run *run)
 	r->external.port = pm->p.external_port;
 }
 
-static int conclude(struct map_run *run)
+int map_run_conclude(struct map_run *run)
 {
 	struct map_result *r = run->r;
 	map_warm_save(run);
@@ -321,11 +326,11 @@ int portmap_run(struct portmap *pm, int64_t deadline, struct map_result *r)
 	struct map_run *run = map_run_init(pm, r, pm->p.op, deadline);
 	map_run_start_probes(run, pm->p.methods);
 	map_run_loop(run);
-	return conclude(run);
+	return map_run_conclude(run);
 }
 
 /* Straight to the operation with the method that made the mapping. */
-static int direct(struct portmap *pm, int64_t deadline, struct map_result *r, enum map_op op)
+int map_run_direct(struct portmap *pm, int64_t deadline, struct map_result *r, enum map_op op)
 {
 	enum map_method m = r->method;
 	struct map_result fresh;
@@ -337,13 +342,10 @@ static int direct(struct portmap *pm, int64_t deadline, struct map_result *r, en
 		return -1;
 	}
 	map_run_present(run, m, run->start);
-	if (op == MAP_OP_ADD) {
-		/* Renew exactly what we have. */
-		pm->p.external_port = r->external.port;
-		pm->p.any = false;
-	}
+	if (op == MAP_OP_ADD)
+		pm->p.external_port = r->external.port; /* renew what we have (--any: or another) */
 	map_run_loop(run);
-	int rc = conclude(run);
+	int rc = map_run_conclude(run);
 	if (rc == 0 && op == MAP_OP_ADD && !endpoint_is_set(&fresh.external)) {
 		uint16_t port = fresh.external.port; /* the address learnt at the first mapping */
 		fresh.external = r->external;
@@ -356,7 +358,7 @@ static int direct(struct portmap *pm, int64_t deadline, struct map_result *r, en
 
 int portmap_renew(struct portmap *pm, int64_t deadline, struct map_result *r)
 {
-	return direct(pm, deadline, r, MAP_OP_ADD);
+	return map_run_direct(pm, deadline, r, MAP_OP_ADD);
 }
 
 /* A mapping made beside the one asked for (probe's test mappings, --check's
@@ -374,7 +376,7 @@ int portmap_add_via(struct portmap *pm, enum map_method m, const struct map_para
 	memset(r, 0, sizeof(*r));
 	r->method = m;
 	r->external.port = what->external_port;
-	int rc = direct(pm, deadline, r, MAP_OP_ADD);
+	int rc = map_run_direct(pm, deadline, r, MAP_OP_ADD);
 	pm->p = asked;
 	return rc;
 }
@@ -387,7 +389,7 @@ int portmap_unmap(struct portmap *pm, int64_t deadline, struct map_result *r)
 	pm->p.internal_port = r->internal.port;
 	pm->p.external_port = r->external.port;
 	struct map_result keep = *r;
-	int rc = direct(pm, deadline, r, MAP_OP_DELETE);
+	int rc = map_run_direct(pm, deadline, r, MAP_OP_DELETE);
 	pm->p = asked;
 	if (rc == 0) {
 		r->external = keep.external;
@@ -412,7 +414,7 @@ int portmap_list(struct portmap *pm, int64_t deadline, struct map_list *l, struc
 	struct map_run *run = map_run_init(pm, r, MAP_OP_LIST, deadline);
 	map_run_start_probes(run, listing_methods(pm));
 	map_run_loop(run);
-	int rc = conclude(run);
+	int rc = map_run_conclude(run);
 	l->gateway = pm->env.gateway;
 	if (rc < 0)
 		return rc;
@@ -479,4 +481,20 @@ int portmap_external(struct portmap *pm, int64_t deadline, struct map_external *
 	portmap_external_start(pm, deadline, r);
 	loop_run(lc, portmap_loops(pm, lc), deadline);
 	return portmap_external_finish(pm, x);
+}
+
+unsigned portmap_discover(struct portmap *pm, unsigned methods, int64_t deadline,
+			  struct map_result *r)
+{
+	struct loop_client lc[PORTMAP_LOOPS];
+	struct map_external x;
+	unsigned present = 0;
+	memset(r, 0, sizeof(*r));
+	r->method = MAP_NONE;
+	map_run_start_probes(map_run_init(pm, r, MAP_OP_EXTERNAL, deadline), methods);
+	loop_run(lc, portmap_loops(pm, lc), deadline);
+	portmap_external_finish(pm, &x);
+	for (size_t i = 0; i < x.n; i++)
+		present |= MAP_BIT(x.rows[i].method);
+	return present;
 }

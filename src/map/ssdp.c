@@ -20,6 +20,7 @@ const char *ssdp_strerror(int err)
 	case SSDP_ERR_NO_LOCATION: return "no LOCATION header";
 	case SSDP_ERR_LOCATION: return "LOCATION is not an http://IP:port/path URL";
 	case SSDP_ERR_ST: return "ST is not an Internet Gateway Device";
+	case SSDP_ERR_NTS: return "NTS is neither ssdp:alive nor ssdp:byebye";
 	}
 	return "unknown error";
 }
@@ -131,6 +132,28 @@ static bool copy_value(char *dst, size_t cap, const char *v, size_t n)
 	return true;
 }
 
+/* UDA 1.1 §1.2.2: BOOTID.UPNP.ORG, "a value that MUST be increased each
+ * time a device (re)joins the network", a non-negative 31-bit number. */
+static bool is_bootid(const char *name, size_t n)
+{
+	return n == 15 && strncasecmp(name, "BOOTID.UPNP.ORG", 15) == 0;
+}
+
+static bool parse_bootid(const char *v, size_t vlen, uint32_t *out)
+{
+	char text[16];
+	if (!copy_value(text, sizeof(text), v, vlen) || !text[0])
+		return false;
+	uint32_t n = 0;
+	for (const char *c = text; *c; c++) {
+		if (*c < '0' || *c > '9' || n > (0x7fffffffu - (uint32_t)(*c - '0')) / 10)
+			return false;
+		n = n * 10 + (uint32_t)(*c - '0');
+	}
+	*out = n;
+	return true;
+}
+
 /* One "Name: value" line (without CRLF) into out; unknown headers are skipped. */
 static int parse_header(const char *line, size_t n, struct ssdp_answer *out, bool *has_location)
 {
@@ -151,6 +174,8 @@ static int parse_header(const char *line, size_t n, struct ssdp_answer *out, boo
 		if (vlen >= sizeof(out->server))
 			vlen = sizeof(out->server) - 1;
 		copy_value(out->server, sizeof(out->server), v, vlen);
+	} else if (is_bootid(line, name_len)) {
+		out->has_bootid = parse_bootid(v, vlen, &out->bootid);
 	}
 	return SSDP_OK;
 }
@@ -196,4 +221,57 @@ int ssdp_parse_response(const char *data, size_t len, struct ssdp_answer *out)
 	if (!st_is_igd(out->st))
 		return SSDP_ERR_ST;
 	return ssdp_parse_url(out->location, &out->host);
+}
+
+/* ---- NOTIFY ---- */
+
+static int notify_header(const char *line, size_t n, struct ssdp_notify *out, int *nts)
+{
+	const char *colon = memchr(line, ':', n);
+	if (!colon)
+		return SSDP_ERR_MALFORMED;
+	size_t name_len = (size_t)(colon - line), vlen = n - name_len - 1;
+	const char *v = colon + 1;
+	char value[32];
+	if (name_len == 3 && strncasecmp(line, "NTS", 3) == 0) {
+		if (!copy_value(value, sizeof(value), v, vlen))
+			return SSDP_ERR_NTS;
+		*nts = strcasecmp(value, "ssdp:alive") == 0    ? 1
+		       : strcasecmp(value, "ssdp:byebye") == 0 ? 2
+							       : 0;
+	} else if (name_len == 8 && strncasecmp(line, "LOCATION", 8) == 0) {
+		if (!copy_value(out->location, sizeof(out->location), v, vlen))
+			return SSDP_ERR_LOCATION;
+	} else if (is_bootid(line, name_len)) {
+		out->has_bootid = parse_bootid(v, vlen, &out->bootid);
+	}
+	return SSDP_OK;
+}
+
+int ssdp_parse_notify(const char *data, size_t len, struct ssdp_notify *out)
+{
+	static const char start[] = "NOTIFY * HTTP/1.";
+	int nts = 0;
+	memset(out, 0, sizeof(*out));
+	if (len > SSDP_MAX_MESSAGE || memchr(data, '\0', len))
+		return SSDP_ERR_MALFORMED;
+	if (len < sizeof(start) || strncasecmp(data, start, sizeof(start) - 1) != 0)
+		return SSDP_ERR_STATUS;
+	const char *p = memchr(data, '\n', len), *end = data + len;
+	while (p && ++p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n == 0)
+			break; /* the blank line ends the headers */
+		int rc = notify_header(p, n, out, &nts);
+		if (rc < 0)
+			return rc;
+		p = nl;
+	}
+	if (nts == 0)
+		return SSDP_ERR_NTS; /* ssdp:update, or none: nothing to act on */
+	out->alive = nts == 1;
+	return SSDP_OK;
 }

@@ -169,9 +169,20 @@ static int store_all(const struct state_dir *d, const struct state_mapping *m, s
 	return rc;
 }
 
+/* Whether m is one of the n in set (the same mapping, state_mapping_same). */
+static bool among(const struct state_mapping *m, const struct state_mapping *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (state_mapping_same(m, &set[i]))
+			return true;
+	return false;
+}
+
 /* Runs one read-modify-write of the mappings under the directory's lock:
- * several natctl processes (a systemd unit per mapping) share the file. */
-static int with_lock(const struct state_dir *d, const struct state_mapping *m, bool add)
+ * several natctl processes (a systemd unit per mapping) share the file.
+ * The n_add of add replace the same ones; those of drop go. */
+static int with_lock(const struct state_dir *d, const struct state_mapping *add, size_t n_add,
+		     const struct state_mapping *drop, size_t n_drop)
 {
 	char path[STATE_PATH_MAX + 64];
 	int rc = state_dir_create(d);
@@ -188,10 +199,10 @@ static int with_lock(const struct state_dir *d, const struct state_mapping *m, b
 	size_t n = 0, kept = 0;
 	rc = all ? load_all(d, all, STATE_MAX_MAPPINGS, &n) : -ENOMEM;
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		if (!state_mapping_same(&all[i], m))
+		if (!among(&all[i], add, n_add) && !among(&all[i], drop, n_drop))
 			all[kept++] = all[i];
-	if (rc == 0 && add && kept < STATE_MAX_MAPPINGS)
-		all[kept++] = *m;
+	for (size_t i = 0; rc == 0 && i < n_add && kept < STATE_MAX_MAPPINGS; i++)
+		all[kept++] = add[i];
 	if (rc == 0)
 		rc = store_all(d, all, kept);
 	free(all);
@@ -201,12 +212,18 @@ static int with_lock(const struct state_dir *d, const struct state_mapping *m, b
 
 int state_record(const struct state_dir *d, const struct state_mapping *m)
 {
-	return with_lock(d, m, true);
+	return with_lock(d, m, 1, NULL, 0);
 }
 
 int state_forget(const struct state_dir *d, const struct state_mapping *m)
 {
-	return with_lock(d, m, false);
+	return with_lock(d, NULL, 0, m, 1);
+}
+
+int state_update(const struct state_dir *d, const struct state_mapping *add, size_t n_add,
+		 const struct state_mapping *drop, size_t n_drop)
+{
+	return with_lock(d, add, n_add, drop, n_drop);
 }
 
 int state_load(const struct state_dir *d, int64_t now, struct state_mapping *out, size_t max,

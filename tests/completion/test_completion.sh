@@ -149,12 +149,15 @@ offers 'natctl probe --color=n' never
 offers 'natctl stun --local-port '
 offers 'natctl -q stun --local-port 4000 --c' --color
 excludes 'natctl stun --' --via --stun --interface
-offers 'natctl map 8080 ' tcp udp
+offers 'natctl map 8080 ' both tcp udp
 offers 'natctl map 8080 u' udp
-offers 'natctl map 8080:9090 ' tcp udp
-offers 'natctl -v map -t 2 --via pcp --keep 8080 ' tcp udp
-offers 'natctl map -jt 2 -i lo 8080 ' tcp udp
-offers 'natctl map --lifetime=60 8080 ' tcp udp
+offers 'natctl map 9000-9015 b' both
+includes 'natctl map --c' --cleanup --check
+excludes 'natctl map --on-change ' --via --keep
+offers 'natctl map 8080:9090 ' both tcp udp
+offers 'natctl -v map -t 2 --via pcp --keep 8080 ' both tcp udp
+offers 'natctl map -jt 2 -i lo 8080 ' both tcp udp
+offers 'natctl map --lifetime=60 8080 ' both tcp udp
 offers 'natctl map ' # PORT: nothing to offer
 offers 'natctl map 8080 tcp '
 offers 'natctl map -i ' "${INTERFACES[@]}"
@@ -175,7 +178,7 @@ offers 'natctl probe --gateway '
 excludes 'natctl probe --stun ' --test-mapping map tcp
 includes 'natctl map --' --check --stun
 excludes 'natctl map --check --stun ' --check --keep tcp
-offers 'natctl map --check --stun 192.0.2.1 8080 ' tcp udp
+offers 'natctl map --check --stun 192.0.2.1 8080 ' both tcp udp
 
 # --- Against the binary's own --help ---------------------------------------
 main_help=$("$NATCTL_BIN" --help 2>&1 | sed '/^Examples:/,$d')

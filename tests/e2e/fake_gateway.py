@@ -23,6 +23,17 @@ Runs in the router namespace of a lab without miniupnpd, on 192.168.77.1:
   forged-then-real
            the same, with the genuine answer to mapping requests too;
            prints one line per PCP or NAT-PMP mapping request.
+  zero-lifetime
+           a PCP and NAT-PMP gateway (no UPnP) that answers every mapping
+           request "success" with lifetime 0: it holds nothing.
+  vpn      a NAT-PMP-only gateway of a VPN provider (PCP gets NAT-PMP's
+           "unsupported version", no UPnP): it chooses the external port
+           itself (from 40000 on), whatever port is asked, and forwards it
+           for real (nftables DNAT in this namespace, table natctl_fake);
+           on SIGHUP every chosen port moves by 1000, as when the provider
+           reassigns them; grants at most VPN_GRANT (4 s) of the lifetime
+           asked, so a test sees a renewal every 2 s; prints
+           "port PROTO INTERNAL EXTERNAL" per grant.
 
 On SIGUSR1 the quirks gateway "restarts": its epoch starts again from 0
 and it multicasts a NAT-PMP address announcement (RFC 6886 section 3.2.1).
@@ -31,7 +42,7 @@ On SIGUSR2 any gateway is spoofed: 40 NAT-PMP and PCP announcements of a
 restart (epochs near 0) are multicast from its address over 2 s; then it
 prints "flood done".
 
-usage: fake_gateway.py quirks|hostile|forged|forged-then-real [EXTERNAL]
+usage: fake_gateway.py quirks|hostile|forged|forged-then-real|zero-lifetime|vpn [EXTERNAL]
        (EXTERNAL: the address it reports, default 100.64.0.2)
 """
 import os
@@ -39,6 +50,7 @@ import select
 import signal
 import socket
 import struct
+import subprocess
 import sys
 import time
 
@@ -47,8 +59,11 @@ HTTP_PORT = 5000
 EXTERNAL = "100.64.0.2"
 SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 mappings = {}
-state = {"base": time.monotonic() - 1000, "restart": False, "flood": 0}
-MODES = ("quirks", "hostile", "forged", "forged-then-real")
+state = {"base": time.monotonic() - 1000, "restart": False, "flood": 0, "move": False, "next": 40000}
+MODES = ("quirks", "hostile", "forged", "forged-then-real", "zero-lifetime", "vpn")
+# vpn: (protocol, client, internal port) -> the external port chosen
+chosen = {}
+VPN_GRANT = 4
 V4MAPPED = b"\0" * 10 + b"\xff\xff"
 
 
@@ -276,6 +291,68 @@ def on_forged(sock, mode):
         forged_natpmp(sock, data, addr, mode, epoch)
 
 
+def on_zero(sock):
+    """Every mapping answered success, lifetime 0 (RFC 6886 §3.4: none held)."""
+    data, addr = sock.recvfrom(2048)
+    epoch = int(time.monotonic() - state["base"]) & 0xffffffff
+    if len(data) >= 24 and data[0] == 2:
+        op = data[1] & 0x7f
+        if op == 1 and len(data) >= 60:
+            suggested = struct.unpack("!H", data[42:44])[0]
+            sock.sendto(pcp_header(1, 0, 0, epoch) + pcp_map_payload(data[24:36], data, suggested),
+                        addr)
+        elif op == 0:
+            sock.sendto(pcp_header(0, 0, 0, epoch), addr)
+    elif len(data) >= 2 and data[0] == 0 and data[1] == 0:
+        sock.sendto(struct.pack("!BBHI", 0, 128, 0, epoch) + socket.inet_aton(EXTERNAL), addr)
+    elif len(data) >= 12 and data[0] == 0 and data[1] in (1, 2):
+        iport, eport, _ = struct.unpack("!HHI", data[4:12])
+        sock.sendto(struct.pack("!BBHIHHI", 0, 128 + data[1], 0, epoch, iport, eport or iport, 0),
+                    addr)
+
+
+def vpn_forward():
+    """The chosen ports, forwarded for real: one DNAT rule each."""
+    rules = "".join("\t\tiifname \"wan0\" %s dport %d dnat ip to %s:%d\n" %
+                    ("udp" if proto == 1 else "tcp", ext, client, iport)
+                    for (proto, client, iport), ext in chosen.items())
+    table = ("table inet natctl_fake {\n\tchain prerouting {\n"
+             "\t\ttype nat hook prerouting priority dstnat; policy accept;\n%s\t}\n}\n" % rules)
+    subprocess.run(["nft", "delete", "table", "inet", "natctl_fake"], stderr=subprocess.DEVNULL)
+    subprocess.run(["nft", "-f", "-"], input=table.encode(), check=True)
+
+
+def on_vpn(sock):
+    """NAT-PMP with the port chosen by the gateway, as VPN providers do."""
+    data, addr = sock.recvfrom(2048)
+    epoch = int(time.monotonic() - state["base"]) & 0xffffffff
+    if state["move"]:
+        state["move"] = False
+        for k in chosen:
+            chosen[k] += 1000
+        vpn_forward()
+    if len(data) < 2 or data[0] != 0:  # PCP: NAT-PMP only (RFC 6887 §9)
+        sock.sendto(struct.pack("!BBHI", 0, 128 + (data[1] & 0x7f if len(data) > 1 else 0), 1,
+                                epoch), addr)
+    elif data[1] == 0:
+        sock.sendto(struct.pack("!BBHI", 0, 128, 0, epoch) + socket.inet_aton(EXTERNAL), addr)
+    elif data[1] in (1, 2) and len(data) >= 12:
+        iport, _, life = struct.unpack("!HHI", data[4:12])
+        key = (data[1], addr[0], iport)
+        if life == 0:
+            chosen.pop(key, None)
+            ext = 0
+        else:
+            if key not in chosen:
+                chosen[key] = state["next"]
+                state["next"] += 1
+            ext = chosen[key]
+            print("port %s %d %d" % ("udp" if data[1] == 1 else "tcp", iport, ext), flush=True)
+        vpn_forward()
+        sock.sendto(struct.pack("!BBHIHHI", 0, 128 + data[1], 0, epoch, iport, ext,
+                                min(life, VPN_GRANT)), addr)
+
+
 def flood_one(pmp):
     """One spoofed announcement of a restart, NAT-PMP and PCP in turn."""
     n = state["flood"]
@@ -319,7 +396,10 @@ def main():
     http.listen(16)
     signal.signal(signal.SIGUSR1, lambda *_: state.update(restart=True))
     signal.signal(signal.SIGUSR2, lambda *_: state.update(flood=40))
+    signal.signal(signal.SIGHUP, lambda *_: state.update(move=True))
     forged = mode.startswith("forged")
+    no_upnp = forged or mode in ("zero-lifetime", "vpn")
+    pmp_handler = {"zero-lifetime": on_zero, "vpn": on_vpn}.get(mode)
     print("ready", flush=True)
     while True:
         try:
@@ -332,12 +412,14 @@ def main():
         if state["flood"]:
             flood_one(pmp)
         if ssdp in ready:
-            if forged:  # no UPnP here
+            if no_upnp:
                 ssdp.recvfrom(2048)
             else:
                 on_ssdp(ssdp, mode)
         if pmp in ready:
-            if forged:
+            if pmp_handler:
+                pmp_handler(pmp)
+            elif forged:
                 on_forged(pmp, mode)
             else:
                 on_pmp(pmp, mode)

@@ -4,8 +4,10 @@
 #
 # Environment: NATCTL (path to the binary, set by CTest), CI (when "true", a
 # test that cannot get namespaces fails instead of skipping). Each test has
-# a gateway cache of its own ($XDG_CACHE_HOME, a fresh temporary folder
-# removed at the end), so tests neither share one nor write to root's.
+# natctl state of its own ($XDG_STATE_HOME) and a gateway cache of its own
+# ($XDG_CACHE_HOME), fresh temporary folders removed at the end, so tests
+# neither share the mappings natctl records or a cache nor write to root's
+# home.
 
 set -u
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -62,6 +64,8 @@ e2e_cleanup() {
 	done
 	[ -n "$LAB" ] && lab_down "$LAB" >/dev/null 2>&1
 	LAB=""
+	[ -n "${E2E_STATE:-}" ] && rm -rf "$E2E_STATE"
+	E2E_STATE=""
 	[ -n "${E2E_CACHE:-}" ] && rm -rf "$E2E_CACHE"
 	E2E_CACHE=""
 }
@@ -78,6 +82,9 @@ e2e_init() {
 		printf '\n*** SKIP: %s: %s ***\n\n' "$1" "$why" >&2
 		exit 77
 	fi
+	E2E_STATE=$(mktemp -d /tmp/natctl-e2e-state.XXXXXX) || exit 1
+	export XDG_STATE_HOME=$E2E_STATE
+	unset STATE_DIRECTORY
 	LAB="e$$"
 	E2E_CACHE=$(mktemp -d /tmp/natctl-e2e-cache.XXXXXX) || exit 1
 	export XDG_CACHE_HOME=$E2E_CACHE

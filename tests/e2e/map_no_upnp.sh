@@ -13,17 +13,22 @@ natctl_in client --json map 6000 udp
 check_eq "no UPnP, auto: exit 0" "$RC" 0
 check_json "PCP used" "$OUT" .method pcp
 check "forwards" reaches udp 6000
+# No UPnP table, but natctl's own PCP mapping from its state: listed, with a warning.
+natctl_in client --json map --list
+check_eq "--list without UPnP, natctl's own: exit 0" "$RC" 0
+check_json "--list: natctl's own PCP mapping" "$OUT" '[.mappings[] | "\(.method) \(.ours) \(.external.port)"] | join(",")' "pcp true 6000"
+check_json "--list: a warning says there is no IGD" "$OUT" '.warnings | any(test("no IGD answered the SSDP search"))' true
+natctl_in client --timeout 1 map --via upnp 6001 udp
+check_eq "--via upnp: exit 3" "$RC" 3
+natctl_in client map --delete 6000 udp
+check_eq "delete: exit 0" "$RC" 0
+check "no longer forwards" blocked udp 6000
 natctl_in client map --list
 check_eq "--list without UPnP: exit 3" "$RC" 3
 check "--list says no IGD" grep -q "upnp: no IGD answered the SSDP search" "$ERR"
 check "--list does not say no gateway answered (NAT-PMP did)" bash -c "! grep -q 'no gateway answered' '$ERR'"
 natctl_in client --json map --list
 check_json "--list: its own document" "$OUT" '[has("mappings"), .error_code] | "\(.[0]) \(.[1])"' "true no-answer"
-natctl_in client --timeout 1 map --via upnp 6001 udp
-check_eq "--via upnp: exit 3" "$RC" 3
-natctl_in client map --delete 6000 udp
-check_eq "delete: exit 0" "$RC" 0
-check "no longer forwards" blocked udp 6000
 
 lab_down "$LAB" >/dev/null 2>&1
 LAB="e$$b"

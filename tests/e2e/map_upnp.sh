@@ -35,7 +35,8 @@ check_eq "--list: exit 0" "$RC" 0
 check_json "--list has both" "$OUT" '[.mappings[] | "\(.transport) \(.external.port) \(.internal.address):\(.internal.port)"] | sort | join(",")' \
 	"tcp 8080 192.168.77.10:8080,udp 6000 192.168.77.10:5000"
 check_json "--list entry keys" "$OUT" '.mappings[0] | keys | join(",")' \
-	"description,enabled,external,internal,lifetime,remote_host,transport"
+	"description,enabled,external,internal,lifetime,method,ours,remote_host,transport"
+check_json "--list: both natctl's own (its description, its state)" "$OUT" '[.mappings[] | "\(.method) \(.ours)"] | unique | join(",")' "upnp true"
 check_json "--list: the method and gateway, once" "$OUT" '"\(.method) \(.gateway)"' "upnp 192.168.77.1"
 check_json "--list description" "$OUT" '.mappings[] | select(.external.port == 8080) | .description' "e2e web"
 

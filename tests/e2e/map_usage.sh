@@ -18,7 +18,7 @@ usage_case "missing PORT"
 usage_case "invalid port '0'" 0
 usage_case "invalid port '70000'" 70000
 usage_case "invalid port '80:'" 80:
-usage_case "invalid transport 'sctp'" 80 sctp
+usage_case "invalid transport 'sctp': expected tcp, udp or both" 80 sctp
 usage_case "too many operands" 80 tcp more
 usage_case "invalid --via 'smtp'" --via smtp 80
 usage_case "invalid lifetime '-1'" --lifetime -1 80
@@ -26,7 +26,12 @@ usage_case "invalid lifetime '4294967296'" --lifetime 4294967296 80
 usage_case "exclude each other" --keep --delete 80
 usage_case "--force goes with --delete" --force 80
 usage_case "--lifetime goes with a new mapping" --delete --lifetime 5 80
-usage_case "--list and --external take no PORT" --list 80
+usage_case "--list, --external and --cleanup take no PORT" --list 80
+usage_case "--list, --external and --cleanup take no PORT" --cleanup 80
+usage_case "invalid port range '9010-9000'" 9010-9000
+usage_case "at most 1024 mappings" 1000-2000 both
+usage_case "--on-change goes with --keep" --on-change true 80
+usage_case "--check takes one port and one transport" --check 80 both
 usage_case "invalid --internal 'host'" --internal host 80
 usage_case "invalid --gateway '::1'" --gateway ::1 80
 usage_case "invalid --description" --description "" 80

@@ -20,7 +20,7 @@ import jsonschema
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "man", "schema")
 GLOBAL_WITH_VALUE = {"-t", "--timeout", "--color"}
 COMMAND_WITH_VALUE = {"map": {"--via", "--lifetime", "--description", "--internal", "-i",
-                              "--interface", "--gateway", "--stun"},
+                              "--interface", "--gateway", "--stun", "--on-change"},
                       "probe": {"--stun", "-i", "--interface", "--gateway"},
                       "stun": {"--local-port"}}
 
@@ -53,8 +53,9 @@ def one_document(text):
 
 
 def words_of(args):
-    """natctl's words with the values of value-taking options dropped: (command, flags)."""
-    command, flags, i = None, set(), 0
+    """natctl's words with the values of value-taking options dropped:
+    (command, flags, operands)."""
+    command, flags, operands, i = None, set(), [], 0
     while i < len(args):
         a = args[i]
         takes = GLOBAL_WITH_VALUE | COMMAND_WITH_VALUE.get(command, set())
@@ -75,12 +76,21 @@ def words_of(args):
             continue
         if command is None:
             command = a
+        else:
+            operands.append(a)
         i += 1
-    return command, flags
+    return command, flags, operands
+
+
+def map_set(flags, operands):
+    """A range (PORT-LAST) or both transports, or --cleanup: the set's document."""
+    ranged = bool(operands) and "-" in operands[0]
+    both = len(operands) == 2 and operands[1].lower() == "both"
+    return "--cleanup" in flags or ranged or both
 
 
 def schema_for(args):
-    command, flags = words_of(args)
+    command, flags, operands = words_of(args)
     if flags & {"-h", "--help", "-V", "--version"} or not flags & {"-j", "--json"}:
         return ""
     if command == "stun":
@@ -92,7 +102,7 @@ def schema_for(args):
                            ("--keep", "map-event")):
             if flag in flags:
                 return name
-        return "map"
+        return "map-set" if map_set(flags, operands) else "map"
     if command == "probe":
         return "probe"
     return "error"

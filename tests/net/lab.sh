@@ -5,7 +5,10 @@
 #   lab.sh up LAB_ID TOPOLOGY [--stun coturn|stund|both|none]
 #          [--gateway none|miniupnpd] [--upnp yes|no] [--natpmp yes|no]
 #          [--igdv1] [--secure-mode yes|no] [--ext-stun yes|no]
+#          [--uptime yes|no]
 #   lab.sh exec LAB_ID NODE CMD...      NODE: client client2 router cgnat inet
+#   lab.sh reboot LAB_ID                the gateway (miniupnpd) stops, loses every
+#                                       mapping and starts again
 #   lab.sh down LAB_ID
 #   lab.sh check                        exit 0 if usable, 77 (skip) if not
 #   lab.sh dir LAB_ID                   print the lab directory
@@ -372,7 +375,7 @@ upnp_nat_chain=prerouting_miniupnpd
 upnp_nat_postrouting_chain=postrouting_miniupnpd
 secure_mode=$LAB_OPT_SECURE
 force_igd_desc_v1=$LAB_OPT_IGDV1
-system_uptime=yes
+system_uptime=$LAB_OPT_UPTIME
 notify_interval=60
 clean_ruleset_interval=600
 min_lifetime=120
@@ -530,18 +533,49 @@ _lab_up_servers() {
         _lab_do "miniupnpd nft table failed" ip netns exec "$R" nft -f "$d/upnp.nft" || return 1
         _lab_miniupnpd_conf >"$d/miniupnpd.conf"
         : >"$d/upnp.leases"
-        _lab_spawn miniupnpd router miniupnpd miniupnpd -d -f "$d/miniupnpd.conf" -P "$d/miniupnpd.pid" || return 1
-        if [ "$LAB_OPT_UPNP" = yes ]; then
-            _lab_wait miniupnpd "miniupnpd HTTP socket" _lab_listening router t \
-                "[^ ]*:$LAB_UPNP_HTTP_PORT" || return 1
-            _lab_wait miniupnpd "miniupnpd SSDP socket" _lab_listening router u "[^ ]*:1900" || return 1
-        fi
-        if [ "$LAB_OPT_NATPMP" = yes ]; then
-            _lab_wait miniupnpd "miniupnpd NAT-PMP socket" _lab_listening router u \
-                "$LAB_ROUTER_LAN:5351" || return 1
-        fi
+        _lab_miniupnpd_start || return 1
     fi
     return 0
+}
+
+# Starts miniupnpd on its config and waits for the sockets it was asked for.
+_lab_miniupnpd_start() {
+    local d=$LAB_DIR
+    _lab_spawn miniupnpd router miniupnpd miniupnpd -d -f "$d/miniupnpd.conf" -P "$d/miniupnpd.pid" || return 1
+    if [ "$LAB_OPT_UPNP" = yes ]; then
+        _lab_wait miniupnpd "miniupnpd HTTP socket" _lab_listening router t \
+            "[^ ]*:$LAB_UPNP_HTTP_PORT" || return 1
+        _lab_wait miniupnpd "miniupnpd SSDP socket" _lab_listening router u "[^ ]*:1900" || return 1
+    fi
+    if [ "$LAB_OPT_NATPMP" = yes ]; then
+        _lab_wait miniupnpd "miniupnpd NAT-PMP socket" _lab_listening router u \
+            "$LAB_ROUTER_LAN:5351" || return 1
+    fi
+}
+
+# lab_reboot LAB_ID: miniupnpd stops, the router forgets every mapping (its
+# rules and the lease file, as a power cycle would), and miniupnpd starts
+# again on the same config: with --uptime no its epoch starts from 0.
+lab_reboot() {
+    local id=$1 dir pid want chain
+    _lab_valid_id "$id" || { _lab_err "bad LAB_ID '$id'"; return 2; }
+    dir=$(lab_dir "$id")
+    grep -q 'gateway=miniupnpd' "$dir/options" 2>/dev/null || { _lab_err "reboot: lab '$id' has no miniupnpd"; return 1; }
+    read -r pid want <"$dir/miniupnpd.lpid" || return 1
+    _lab_kill_pid "$pid"
+    rm -f "$dir/miniupnpd.lpid" "$dir/miniupnpd.wpid"
+    for chain in miniupnpd prerouting_miniupnpd postrouting_miniupnpd; do
+        ip netns exec "$(lab_ns "$id" router)" nft flush chain inet natctl_upnp "$chain" || return 1
+    done
+    : >"$dir/upnp.leases"
+    local opts upnp natpmp
+    opts=" $(cat "$dir/options")"
+    [[ $opts =~ \ upnp=([a-z]+) ]] && upnp=${BASH_REMATCH[1]}
+    [[ $opts =~ \ natpmp=([a-z]+) ]] && natpmp=${BASH_REMATCH[1]}
+    (
+        LAB_ID=$id LAB_DIR=$dir LAB_UPLOG=$dir/up.log LAB_OPT_UPNP=$upnp LAB_OPT_NATPMP=$natpmp
+        _lab_miniupnpd_start
+    )
 }
 
 lab_up() {
@@ -555,7 +589,7 @@ lab_up() {
     *" $topo "*) ;;
     *) _lab_err "unknown topology '$topo' (one of: $LAB_TOPOLOGIES)"; return 2 ;;
     esac
-    local stun=coturn gw=none upnp=yes natpmp=yes igdv1=no secure=no extstun=yes
+    local stun=coturn gw=none upnp=yes natpmp=yes igdv1=no secure=no extstun=yes uptime=yes
     while [ $# -gt 0 ]; do
         case $1 in
         --stun) stun=${2:-}; shift 2 || true ;;
@@ -565,13 +599,14 @@ lab_up() {
         --igdv1) igdv1=yes; shift ;;
         --secure-mode) secure=${2:-}; shift 2 || true ;;
         --ext-stun) extstun=${2:-}; shift 2 || true ;;
+        --uptime) uptime=${2:-}; shift 2 || true ;;
         *) _lab_err "unknown option '$1'"; return 2 ;;
         esac
     done
     case $stun in coturn | stund | both | none) ;; *) _lab_err "bad --stun '$stun'"; return 2 ;; esac
     case $gw in none | miniupnpd) ;; *) _lab_err "bad --gateway '$gw'"; return 2 ;; esac
     local v
-    for v in "$upnp" "$natpmp" "$secure" "$extstun"; do
+    for v in "$upnp" "$natpmp" "$secure" "$extstun" "$uptime"; do
         case $v in yes | no) ;; *) _lab_err "expected yes|no, got '$v'"; return 2 ;; esac
     done
     if [ "$gw" = miniupnpd ] && [ "$upnp" = no ] && [ "$natpmp" = no ]; then
@@ -595,12 +630,13 @@ lab_up() {
     # plain mkdir is atomic: two concurrent 'up' of one LAB_ID cannot both win
     mkdir "$dir" 2>/dev/null || { _lab_err "up: cannot create $dir (lab '$id' being created?)"; return 1; }
     : >"$dir/nodes"
-    printf 'topology=%s stun=%s gateway=%s upnp=%s natpmp=%s igdv1=%s secure_mode=%s ext_stun=%s\n' \
-        "$topo" "$stun" "$gw" "$upnp" "$natpmp" "$igdv1" "$secure" "$extstun" >"$dir/options"
+    printf 'topology=%s stun=%s gateway=%s upnp=%s natpmp=%s igdv1=%s secure_mode=%s ext_stun=%s uptime=%s\n' \
+        "$topo" "$stun" "$gw" "$upnp" "$natpmp" "$igdv1" "$secure" "$extstun" "$uptime" >"$dir/options"
     (
         LAB_ID=$id LAB_TOPO=$topo LAB_DIR=$dir LAB_UPLOG=$dir/up.log
         LAB_OPT_STUN=$stun LAB_OPT_GATEWAY=$gw LAB_OPT_UPNP=$upnp LAB_OPT_NATPMP=$natpmp
         LAB_OPT_IGDV1=$igdv1 LAB_OPT_SECURE=$secure LAB_OPT_EXTSTUN=$extstun
+        LAB_OPT_UPTIME=$uptime
         _lab_up_build && _lab_up_servers
     )
     local rc=$?
@@ -626,6 +662,9 @@ lab_main() {
         [ $# = 1 ] || { _lab_err "usage: down LAB_ID"; return 2; }
         lab_down "$1" ;;
     exec) lab_exec "$@" ;;
+    reboot)
+        [ $# = 1 ] || { _lab_err "usage: reboot LAB_ID"; return 2; }
+        lab_reboot "$1" ;;
     check) lab_check ;;
     dir) [ $# = 1 ] || { _lab_err "usage: dir LAB_ID"; return 2; }; lab_dir "$1" ;;
     ns) [ $# = 2 ] || { _lab_err "usage: ns LAB_ID NODE"; return 2; }; lab_ns "$1" "$2" ;;

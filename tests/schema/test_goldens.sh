@@ -19,6 +19,7 @@ schema_of() {
 	stun_path_*) echo stun-path ;;
 	stun_usage | nat_report_*) echo stun ;;
 	map_keep_* | map_renew* | map_remapped) echo map-event ;;
+	map_set_*) echo map-set ;;
 	map_list*) echo map-list ;;
 	map_external*) echo map-external ;;
 	map_*) echo map ;;

@@ -60,6 +60,8 @@ extern const struct test_case nat_verdict_cases[];
 extern const struct test_case nat_discovery_cases[];
 extern const struct test_case net_cases[];
 extern const struct test_case announce_cases[];
+extern const struct test_case sigwatch_cases[];
+extern const struct test_case golden_set_cases[];
 extern const struct test_case diagnose_cases[];
 extern const struct test_case retransmit_cases[];
 extern const struct test_case text_cases[];

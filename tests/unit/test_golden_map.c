@@ -151,6 +151,7 @@ static void golden_map_mapped_double_nat(void)
 	event_goldens("map_mapped_double_nat", MAP_EVENT_MAPPED, &r);
 }
 
+/* A renewal's warnings repeat mapped's: in its JSON, not on stderr again. */
 static void golden_map_renewed(void)
 {
 	struct map_result r;
@@ -180,13 +181,13 @@ static void golden_map_renew_failed(void)
 	event_goldens("map_renew_failed", MAP_EVENT_RENEW_FAILED, &r);
 }
 
-/* What map_keep passes: portmap_renew's failed result, gateway and ports
- * named (conclude fills them), the method put back; a UDP mapping. */
+/* What map_keep passes: the mapping held (its transport, both ends, its
+ * method) with the failed renewal's error; a UDP mapping. */
 static void golden_map_renew_failed_as_kept(void)
 {
 	struct map_result r;
-	failed_base(&r, IPPROTO_UDP, 51820);
-	r.method = MAP_NATPMP;
+	map_base(&r, MAP_NATPMP, IPPROTO_UDP, 51820, 7200);
+	r.ok = false;
 	add_error_as(&r, MAP_NATPMP, FAILURE_TIMEOUT, 0,
 		     "the gateway did not finish the request within the deadline");
 	snprintf(r.error, sizeof(r.error),
@@ -195,12 +196,13 @@ static void golden_map_renew_failed_as_kept(void)
 	event_goldens("map_renew_failed_as_kept", MAP_EVENT_RENEW_FAILED, &r);
 }
 
-/* The lifetime ran out with no renewal: lost, once; natctl keeps trying. */
+/* The lifetime ran out with no renewal: lost, once, naming the mapping
+ * that was held; natctl keeps trying. */
 static void golden_map_lost(void)
 {
 	struct map_result r;
-	failed_base(&r, IPPROTO_TCP, 8080);
-	r.method = MAP_PCP;
+	map_base(&r, MAP_PCP, IPPROTO_TCP, 8080, 7200);
+	r.ok = false;
 	add_error(&r, MAP_PCP, 0, "no answer from 192.168.77.1:5351");
 	snprintf(r.error, sizeof(r.error), "pcp: no answer from 192.168.77.1:5351");
 	r.failure = FAILURE_NO_ANSWER;
@@ -494,6 +496,7 @@ static struct map_entry entry(int protocol, const char *internal, uint16_t iport
 {
 	struct map_entry e;
 	memset(&e, 0, sizeof(e));
+	e.method = MAP_UPNP;
 	e.protocol = protocol;
 	if (internal)
 		e.internal = golden_ep(internal, iport);
@@ -504,13 +507,15 @@ static struct map_entry entry(int protocol, const char *internal, uint16_t iport
 	return e;
 }
 
-/* A lease, a permanent one with an unknown external address and UTF-8, a disabled one
- * for one remote host, and an unparsed client whose description steers a terminal. */
+/* A lease (natctl's own), a permanent one with an unknown external address
+ * and UTF-8, a disabled one for one remote host, an unparsed client whose
+ * description steers a terminal, and natctl's own PCP mapping from its state. */
 static void golden_map_list(void)
 {
-	struct map_entry e[4];
+	struct map_entry e[5];
 	struct map_result r;
 	e[0] = entry(IPPROTO_TCP, "192.168.77.10", 8080, 8080, 3600, "natctl");
+	e[0].ours = true;
 	e[1] = entry(IPPROTO_UDP, "192.168.77.23", 51820, 51820, 0,
 		     "WireGuard \xe2\x80\x93 B\xc3\xbcro"); /* an en dash, a u umlaut */
 	e[1].external = (struct endpoint){.port = 51820};
@@ -518,7 +523,11 @@ static void golden_map_list(void)
 	e[2].enabled = false;
 	snprintf(e[2].remote_host, sizeof(e[2].remote_host), "198.51.100.7");
 	e[3] = entry(IPPROTO_UDP, NULL, 32400, 32400, 600, "Plex\x1b[31m \"red\"\\\x7f");
-	struct map_list l = {.gateway = golden_ep("192.168.77.1", 0), .entries = e, .n = 4};
+	e[4] = entry(IPPROTO_UDP, "192.168.77.10", 51413, 51413, 5400, "");
+	e[4].method = MAP_PCP;
+	e[4].ours = true;
+	e[4].external = (struct endpoint){.port = 51413}; /* the state keeps the port */
+	struct map_list l = {.gateway = golden_ep("192.168.77.1", 0), .entries = e, .n = 5};
 	list_result(&r);
 	list_goldens("map_list", &l, &r);
 }

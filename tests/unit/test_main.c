@@ -14,7 +14,7 @@ static const struct test_case *const suites[] = {
 	golden_map_cases, portmap_cases,     map_errors_cases,    failure_cases,
 	golden_cli_cases, http_cases,        upnp_cases,          worker_cases,
 	stun_check_cases, state_cases,       nat_discovery_cases, net_cases,
-	announce_cases,   map_cache_cases,
+	announce_cases,   sigwatch_cases,    golden_set_cases,    map_cache_cases,
 };
 
 /* The harness's own tally; this binary is not natctl and runs one case at a time. */

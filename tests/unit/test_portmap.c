@@ -875,6 +875,7 @@ struct keep_log {
 	enum map_event stop;
 	struct map_result last, stopped;
 	const struct map_check_options *check; /* --check, or NULL */
+	bool any;                              /* --any */
 };
 
 static void keep_emit(void *ctx, enum map_event e, const struct map_result *r)
@@ -898,10 +899,20 @@ static int keep_fake(struct keep_log *log)
 	struct sigwatch sw;
 	bool wake = false;
 	int rc = -1;
+	p.any = log->any;
 	CHECK_EQ_INT(portmap_open_with(&pm, &p, NULL, &r, fake_table), 0);
 	CHECK_EQ_INT(portmap_run(pm, clock_now_us() + 1000 * 1000, &r), 0);
 	if (sigwatch_open(&sw, &wake) == 0) {
-		rc = map_keep(pm, &r, 100 * 1000, &sw, &wake, log->check, keep_emit, log);
+		struct map_keep_options o = {.timeout_us = 100 * 1000,
+					     .sw = &sw,
+					     .wake = &wake,
+					     .check = log->check,
+					     .any = log->any,
+					     .lifetime = p.lifetime,
+					     .methods = p.methods,
+					     .emit = keep_emit,
+					     .ctx = log};
+		rc = map_keep(pm, &r, 1, &o);
 		sigwatch_close(&sw);
 	}
 	portmap_close(pm);
@@ -916,9 +927,11 @@ static void keep_address_changed(void)
 	configure(FAKE_SILENT, FAKE_MOVES, FAKE_SILENT);
 	fake_cfg[MAP_NATPMP].lifetime = 1; /* renewed after half a second */
 	CHECK_EQ_INT(keep_fake(&log), 0);
-	CHECK_EQ_INT(log.n, 2);
-	CHECK_EQ_INT(log.events[0], MAP_EVENT_ADDRESS_CHANGED);
-	CHECK_EQ_INT(log.events[1], MAP_EVENT_DELETED);
+	CHECK_EQ_INT(log.n, 3);
+	CHECK_EQ_INT(log.events[0], MAP_EVENT_MAPPED);
+	CHECK_EQ_INT(log.events[1], MAP_EVENT_ADDRESS_CHANGED);
+	CHECK_EQ_INT(log.events[2], MAP_EVENT_DELETED);
+	CHECK_EQ_STR(endpoint_format_ip(&log.stopped.external, ip), "203.0.113.8");
 	CHECK_EQ_STR(endpoint_format_ip(&log.last.external, ip), "203.0.113.8");
 }
 
@@ -929,11 +942,19 @@ static void keep_lost(void)
 	configure(FAKE_SILENT, FAKE_FADES, FAKE_SILENT);
 	fake_cfg[MAP_NATPMP].lifetime = 1;
 	CHECK_EQ_INT(keep_fake(&log), 0); /* deletion still answered */
-	CHECK(log.n >= 3);
-	CHECK_EQ_INT(log.events[0], MAP_EVENT_RENEW_FAILED);
-	CHECK_EQ_INT(log.events[1], MAP_EVENT_LOST);
+	CHECK(log.n >= 4);
+	CHECK_EQ_INT(log.events[0], MAP_EVENT_MAPPED);
+	CHECK_EQ_INT(log.events[1], MAP_EVENT_RENEW_FAILED);
+	CHECK_EQ_INT(log.events[2], MAP_EVENT_LOST);
 	CHECK_EQ_INT(log.events[log.n - 1], MAP_EVENT_DELETED);
 	CHECK_EQ_INT(log.last.failure, FAILURE_NONE);
+	/* The failure events name the mapping held: transport, both ends. */
+	CHECK_EQ_INT(log.stopped.protocol, IPPROTO_TCP);
+	CHECK_EQ_INT(log.stopped.internal.port, 8080);
+	CHECK_EQ_INT(log.stopped.external.port, 8080);
+	CHECK(endpoint_is_set(&log.stopped.external));
+	CHECK_EQ_INT(log.stopped.method, MAP_NATPMP);
+	CHECK(log.stopped.error[0] != '\0');
 }
 
 /* --keep --check: a mapping made again elsewhere is checked again; proven
@@ -949,7 +970,8 @@ static void keep_checks_again(void)
 	CHECK(pid > 0);
 	CHECK_EQ_INT(keep_fake(&log), 0);
 	stun_fake_stop(pid);
-	CHECK_EQ_INT(log.events[0], MAP_EVENT_ADDRESS_CHANGED);
+	CHECK_EQ_INT(log.events[0], MAP_EVENT_MAPPED);
+	CHECK_EQ_INT(log.events[1], MAP_EVENT_ADDRESS_CHANGED);
 	CHECK(log.stopped.check.asked);
 	CHECK_EQ_INT(log.stopped.check.reachable, NAT_TRI_NO);
 	CHECK_EQ_INT(log.stopped.failure, FAILURE_UNREACHABLE);

@@ -14,6 +14,12 @@ void render_map_result(const struct output *o, enum map_event e, const struct ma
  * also go to o->err; with -q only such failures are printed. */
 void render_map_keep_event(const struct output *o, enum map_event e, const struct map_result *r,
 			   int64_t unix_ms);
+/* A set of mappings (a range, both transports; operation "map" or
+ * "delete") or --cleanup's ("cleanup"): one document with every mapping
+ * under "mappings" and summary's gateway, warnings and error; in text one
+ * line per mapping, and summary's error on o->err. */
+void render_map_set(const struct output *o, const char *operation, const struct map_result *rs,
+		    size_t n, const struct map_result *summary);
 /* --list and --external, success or not. */
 void render_map_list(const struct output *o, const struct map_list *l, const struct map_result *r);
 void render_map_external(const struct output *o, const struct map_external *x,

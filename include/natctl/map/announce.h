@@ -33,6 +33,9 @@ struct announce_limit {
 	unsigned suppressed; /* inconsistent ones ignored since */
 };
 
+/* A hint of a restart may be acted on now (true), or one was less than the
+ * interval ago (false, counted): for any unauthenticated hint (SSDP too). */
+bool announce_allow(struct announce_limit *l, int64_t now_us);
 /* Judges one announcement's epoch against the method's track (left as it
  * is: only answers to our own requests move it). */
 enum announce_verdict announce_judge(struct announce_limit *l, const struct epoch_track *t,

@@ -3,6 +3,7 @@
 #ifndef NATCTL_MAP_ERRORS_H
 #define NATCTL_MAP_ERRORS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,5 +32,7 @@ void map_upnp_not_ours_text(const struct upnp_holder *h, uint16_t external_port,
 
 /* "718 ConflictInMappingEntry" (or just the number). */
 void map_upnp_code_text(int code, char *out, size_t len);
+/* Whether a SOAP call's code is miniupnpc's "no valid HTTP answer" (none in time, or not HTTP). */
+bool map_upnp_no_http_answer(int code);
 
 #endif

@@ -98,5 +98,10 @@ void map_run_compose_errors(struct map_run *run);
 bool map_run_any(const struct map_run *run, enum map_mstate st);
 /* The result's method, gateway, transport and internal endpoint. */
 void map_run_fill_common(struct map_run *run, enum map_method m);
+/* A run is over: its result filled in from every method's state. 0 if it succeeded. */
+int map_run_conclude(struct map_run *run);
+/* op through r->method alone, no discovery (a renewal, a deletion); for
+ * ADD the external port asked is r's. r becomes the result. */
+int map_run_direct(struct portmap *pm, int64_t deadline, struct map_result *r, enum map_op op);
 
 #endif

@@ -71,6 +71,7 @@ enum map_op {
 #define MAP_MAX_WARNINGS     8
 #define MAP_TEXT_MAX         320
 #define MAP_DESC_MAX         80 /* a UPnP description, as miniupnpc reads one back */
+#define MAP_NONCE_LEN        12 /* a PCP mapping nonce (RFC 6887 §11.1) */
 
 struct map_params {
 	enum map_op op;
@@ -85,8 +86,14 @@ struct map_params {
 	struct endpoint internal; /* unset: this host */
 	struct endpoint gateway;  /* unset: the default gateway */
 	const char *ifname;       /* NULL: the default route's */
-	int64_t wait_us;          /* silence before absence; 0: MAP_DEFAULT_WAIT_US */
-	const char *cache_dir;    /* the gateway cache's directory; NULL: no cache */
+	/* PCP: the key its mapping nonces are derived from (natctl's state,
+	 * map/state.h); NULL: a random one, for this run alone. */
+	const uint8_t *pcp_key;
+	/* PCP: the nonce of a mapping made earlier (recorded in the state),
+	 * to renew or delete it with; NULL: derived from the key. */
+	const uint8_t *nonce;
+	int64_t wait_us;       /* silence before absence; 0: MAP_DEFAULT_WAIT_US */
+	const char *cache_dir; /* the gateway cache's directory; NULL: no cache */
 };
 
 struct map_method_error {
@@ -130,9 +137,13 @@ struct map_result {
 	size_t n_errors;
 	unsigned deleted_by; /* DELETE: MAP_BIT()s of the methods that removed it */
 	struct map_check check;
+	bool has_nonce; /* PCP: the mapping's nonce, for the state (a later delete) */
+	uint8_t nonce[MAP_NONCE_LEN];
 };
 
 struct map_entry {
+	enum map_method method; /* UPnP's table, or natctl's own state (PCP, NAT-PMP) */
+	bool ours;              /* natctl made it from this host (its state, or its description) */
 	int protocol;
 	struct endpoint internal, external;
 	uint32_t lifetime;
@@ -174,12 +185,13 @@ struct map_method_info {
 enum map_event {
 	MAP_EVENT_MAPPED,
 	MAP_EVENT_RENEWED,
-	MAP_EVENT_REMAPPED,        /* mapped again: the gateway restarted, or it was lost */
-	MAP_EVENT_ADDRESS_CHANGED, /* renewed or remapped, to another external address or port */
+	MAP_EVENT_REMAPPED, /* mapped again: the gateway restarted, it was lost, or (--any) another port */
+	MAP_EVENT_ADDRESS_CHANGED, /* renewed, to another external address */
 	MAP_EVENT_RENEW_FAILED,    /* a renewal failed; natctl retries */
 	MAP_EVENT_LOST,            /* its lifetime ran out unrenewed; natctl keeps trying */
 	MAP_EVENT_DELETED,
-	MAP_EVENT_FAILED, /* the operation failed: nothing mapped, or not deleted */
+	MAP_EVENT_FAILED,      /* the operation failed: nothing mapped, or not deleted */
+	MAP_EVENT_HOOK_FAILED, /* --on-change failed for an event (status, signal, its bound) */
 };
 
 const char *map_event_name(enum map_event e);

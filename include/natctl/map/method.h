@@ -87,6 +87,12 @@ struct map_method_ops {
 	/* What came for the step still in flight at the deadline ("3 answers
 	 * dropped (the last: ...)"), or "" if nothing did. NULL: it cannot say. */
 	void (*unfinished)(const struct map_adapter *m, char *out, size_t cap);
+	/* A lane of a batch (portmap_batch): lane, just opened, takes what from
+	 * learnt in its discovery (the IGD, the external address, the PCP
+	 * key) and shares from's epoch, so that a restart any lane sees is
+	 * seen once. false when from has nothing to work with. NULL: no
+	 * lanes; the batch then goes through the adapter, one job at a time. */
+	bool (*adopt)(struct map_adapter *lane, struct map_adapter *from);
 };
 
 /* The adapters, one per row of MAP_METHODS (src/map/method_<name>.c). */

@@ -30,6 +30,8 @@ void portmap_close(struct portmap *pm);
  * table gave the gateway this MAC, and reads its entry. */
 void portmap_cache_key(struct portmap *pm, const uint8_t mac[6]);
 
+/* The methods this portmap may use (--via). */
+unsigned portmap_methods(const struct portmap *pm);
 /* This host's address toward the gateway, and the gateway (unset if none). */
 void portmap_endpoints(const struct portmap *pm, struct endpoint *local, struct endpoint *gateway);
 
@@ -43,6 +45,57 @@ int portmap_add_via(struct portmap *pm, enum map_method m, const struct map_para
 int portmap_renew(struct portmap *pm, int64_t deadline, struct map_result *r);
 /* Deletes r's mapping with r->method. */
 int portmap_unmap(struct portmap *pm, int64_t deadline, struct map_result *r);
+/*
+ * One operation of a batch: make, renew or delete one mapping through one
+ * method, without discovery (the portmap's last one is used).
+ */
+struct map_job {
+	enum map_op op; /* MAP_OP_ADD (make, or renew) or MAP_OP_DELETE */
+	enum map_method method;
+	int protocol;
+	uint16_t internal_port, external_port;
+	uint32_t lifetime;    /* ADD */
+	bool any;             /* ADD: another external port is welcome */
+	const uint8_t *nonce; /* DELETE through PCP: the mapping's nonce; NULL: derived */
+};
+
+/* Jobs in flight at once, per method. */
+#define PORTMAP_LANES      16
+#define PORTMAP_UPNP_LANES 4 /* UPnP: see map_batch.c */
+
+/*
+ * Runs n jobs at once under one deadline: each method's jobs through up to
+ * PORTMAP_LANES lanes (a client of its own, from the method's last
+ * discovery; UPnP SOAP calls in worker processes side by side), one
+ * result each in out[i], as portmap_renew() or portmap_unmap() would give
+ * it. A method without lanes runs its jobs one by one. Returns how many
+ * succeeded.
+ */
+size_t portmap_batch(struct portmap *pm, const struct map_job *jobs, size_t n, int64_t deadline,
+		     struct map_result *out);
+/* One mapping of a set (a range of ports, both transports). */
+struct map_ask {
+	int protocol;
+	uint16_t internal_port, external_port;
+};
+
+/*
+ * p->op ADD or DELETE for each of asks[n] (the portmap's other parameters
+ * for all): the first with discovery, as portmap_run() does; the rest at
+ * once (portmap_batch) through the method the first one used, or for
+ * DELETE through every method that answered. One result each in out[i].
+ * Returns how many succeeded.
+ */
+size_t portmap_run_set(struct portmap *pm, const struct map_ask *asks, size_t n, int64_t deadline,
+		       struct map_result *out);
+
+/* Discovery alone: asks the methods in `methods` at once whether they are
+ * there, as a mapping would, and keeps what each learnt (its external
+ * address, its IGD) for the batches that follow. Returns the MAP_BIT()s of
+ * those that answered; r says why the others did not. */
+unsigned portmap_discover(struct portmap *pm, unsigned methods, int64_t deadline,
+			  struct map_result *r);
+
 /* The table of the methods that can list one (UPnP). */
 int portmap_list(struct portmap *pm, int64_t deadline, struct map_list *l, struct map_result *r);
 /* The external address by each method that answers. */

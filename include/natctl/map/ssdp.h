@@ -40,6 +40,7 @@ enum ssdp_error {
 	SSDP_ERR_NO_LOCATION = -3, /* no LOCATION header */
 	SSDP_ERR_LOCATION = -4,    /* LOCATION is not http://IP[:port]/path */
 	SSDP_ERR_ST = -5,          /* ST names no Internet Gateway Device or WAN service */
+	SSDP_ERR_NTS = -6,         /* a NOTIFY that is neither ssdp:alive nor ssdp:byebye */
 };
 
 const char *ssdp_strerror(int err);
@@ -49,7 +50,21 @@ struct ssdp_answer {
 	struct endpoint host;             /* the URL's address and port */
 	char st[SSDP_FIELD_MAX];
 	char server[SSDP_FIELD_MAX]; /* SERVER header, or "" */
+	bool has_bootid; /* BOOTID.UPNP.ORG (UDA 1.1 §1.2.2): changes when it reboots */
+	uint32_t bootid;
 };
+
+/* A device's NOTIFY (UDA 1.1 §1.2): here (ssdp:alive) or leaving (ssdp:byebye). */
+struct ssdp_notify {
+	bool alive; /* false: ssdp:byebye */
+	bool has_bootid;
+	uint32_t bootid;
+	char location[SSDP_LOCATION_MAX]; /* as sent, unchecked; "" if none */
+};
+
+/* Parses one NOTIFY; 0 or a negative enum ssdp_error (SSDP_ERR_NTS for
+ * ssdp:update and the like, which say nothing of a restart). */
+int ssdp_parse_notify(const char *data, size_t len, struct ssdp_notify *out);
 
 /* Writes an M-SEARCH for st; returns its length, or -1 if cap is too small. */
 int ssdp_build_msearch(const char *st, unsigned mx, char *out, size_t cap);

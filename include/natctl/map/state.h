@@ -58,6 +58,10 @@ bool state_mapping_same(const struct state_mapping *a, const struct state_mappin
 int state_record(const struct state_dir *d, const struct state_mapping *m);
 /* Removes the same mapping as m; 0 (also when it was not there) or -errno. */
 int state_forget(const struct state_dir *d, const struct state_mapping *m);
+/* Both at once for many (a range, a batch of renewals): one write. The
+ * mappings in drop go, those in add are recorded. 0 or -errno. */
+int state_update(const struct state_dir *d, const struct state_mapping *add, size_t n_add,
+		 const struct state_mapping *drop, size_t n_drop);
 /* The mappings still live at wall-clock time now (the expired are left out);
  * *n of them, at most max. 0 (none recorded yet included) or -errno. */
 int state_load(const struct state_dir *d, int64_t now, struct state_mapping *out, size_t max,

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LOOP_MAX_FDS 64
+#define LOOP_MAX_FDS 128 /* a batch: up to 16 lanes per method, two pipes for a worker */
 
 /*
  * A protocol client as the loop sees it. Every callback gets `self`.

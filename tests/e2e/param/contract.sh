@@ -74,7 +74,7 @@ usage)
 	for args in "stun --bogus" "stun 198.51.100.10:99999" "stun --tcp --address-only" \
 		"stun --local-port 0" "stun --address-only --color sometimes" "map 70000" \
 		"map --list 80" "map --external --lifetime 5" "map --keep --delete 80" \
-		"map --keep --via smtp 80" "map --via pcp --list" "map -6 80" "probe extra" \
+		"map --keep --via smtp 80" "map --cleanup 80" "map -6 80" "probe extra" \
 		"probe --gateway not-an-ip" "probe --stun 198.51.100.10:0" "--timeout 0 probe" \
 		"frob" "help frob" "--bogus map 80"; do
 		# shellcheck disable=SC2086 # one word per argument

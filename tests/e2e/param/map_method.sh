@@ -49,9 +49,14 @@ fi
 natctl_in client map --via "$m" --delete 7000 udp
 check_eq "--lifetime 0: deleted again" "$RC" 0
 
+# NAT-PMP and PCP cannot list: --list --via $m shows natctl's own, from its state.
+natctl_in client --json map --via "$m" --list
+check_eq "--list with --via $m: exit 0" "$RC" 0
+check_json "--list: natctl's own $m mappings, from its state" "$OUT" \
+	'[.mappings[] | "\(.method) \(.ours) \(.transport) \(.external.port)->\(.internal.port)"] | sort | join(",")' \
+	"$m true tcp 8080->8080,$m true udp 6000->5000"
 natctl_in client map --via "$m" --list
-check_eq "--list with --via $m: usage error" "$RC" 2
-check "--list says why" grep -q "NAT-PMP and PCP have no way to list" "$ERR"
+check "--list text: marked as natctl's own" grep -q "^udp port 6000 -> 192.168.77.10:5000 lifetime [0-9]* s ($m, natctl's own, from its state)$" <<<"$OUT"
 
 natctl_in client --json map --via "$m" --delete 8080 tcp
 check_eq "--delete tcp: exit 0" "$RC" 0
@@ -62,4 +67,6 @@ natctl_in client map --via "$m" --delete 5000:6000 udp
 check_eq "--delete udp: exit 0" "$RC" 0
 check "UDP to 6000 no longer arrives" blocked udp 6000
 check_eq "table empty (upnpc)" "$(upnpc_list | wc -l)" 0
+natctl_in client --json map --via "$m" --list
+check_json "--list: nothing of natctl's left in its state" "$OUT" '.mappings | length' 0
 e2e_done
