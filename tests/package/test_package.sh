@@ -126,6 +126,12 @@ deb)
 	page=$(LC_ALL=C.UTF-8 MANWIDTH=80 MANPAGER=cat man -l "$root/usr/share/man/man1/natctl.1.gz" 2>"$work/man.err")
 	check "man -l renders its page" grep -q "^SYNOPSIS" <<<"$page"
 	check "man -l says nothing on stderr" test ! -s "$work/man.err"
+	if [[ -e $src/systemd/$unit ]]; then
+		f=$(find "$root" -name "$unit" | head -1)
+		check "its unit runs the packaged /usr/bin/natctl, no other" bash -c \
+			'grep -q "/usr/bin/natctl " "$1" && ! grep -oE "/[^ ]*/natctl " "$1" | grep -vqx "/usr/bin/natctl "' \
+			_ "$f"
+	fi
 	check "its changelog is for version $debver" bash -c \
 		'zcat "$1" | head -1 | grep -qF "natctl ($2)"' _ "$root/usr/share/doc/natctl/changelog.gz" "$debver"
 	check "no RPATH or RUNPATH" bash -c '! readelf -d "$1" | grep -qE "RPATH|RUNPATH"' _ \
