@@ -10,8 +10,8 @@ function __natctl_argopts
     printf '%s\n' -t --timeout --color
     switch "$argv[1]"
         case map
-            printf '%s\n' --via --lifetime --description --internal -i --interface --gateway \
-                --stun --wait
+            printf '%s\n' --via --lifetime --on-change --description --internal -i --interface \
+                --gateway --stun --wait
         case stun
             printf '%s\n' --local-port
         case probe
@@ -103,11 +103,12 @@ complete -c natctl -n $opt -s 6 -l ipv6 -d 'use IPv6 only'
 complete -c natctl -n $opt -s h -l help -d 'show the help and exit'
 complete -c natctl -n $opt -s V -l version -d 'show the version and exit'
 
-# map PORT[:EXTERNAL] [tcp|udp]
+# map PORT[-LAST][:EXTERNAL] [tcp|udp|both]
 set -l map "__natctl_at map; and $opt"
 complete -c natctl -n $map -l via -x -a 'auto pcp natpmp upnp' -d 'the port-mapping method'
 complete -c natctl -n $map -l lifetime -x -d 'lifetime of the mapping (seconds)'
-complete -c natctl -n $map -l keep -d 'stay in the foreground and renew the mapping'
+complete -c natctl -n $map -l keep -d 'stay in the foreground and renew the mappings'
+complete -c natctl -n $map -l on-change -x -a '(__fish_complete_command)' -d 'with --keep: run this on each change'
 complete -c natctl -n $map -l any -d 'take the port the gateway offers'
 complete -c natctl -n $map -l description -x -d 'UPnP description'
 complete -c natctl -n $map -l internal -x -d 'map to another host of the LAN'
@@ -115,13 +116,14 @@ complete -c natctl -n $map -s i -l interface -x -a '(__fish_print_interfaces)' -
 complete -c natctl -n $map -l gateway -x -d 'skip discovery: ask this gateway'
 complete -c natctl -n $map -l delete -d 'remove the mapping'
 complete -c natctl -n $map -l force -d 'with --delete: whatever host it points at'
+complete -c natctl -n $map -l cleanup -d 'delete what natctl left mapped from this host'
 complete -c natctl -n $map -l list -d 'list the mappings (UPnP only)'
 complete -c natctl -n $map -l external -d 'the external address by each method'
 complete -c natctl -n $map -l check -d 'prove the mapping reachable from outside'
 complete -c natctl -n $map -l stun -x -a '(__fish_print_hostnames)' -d 'the STUN server of --check'
 complete -c natctl -n $map -l wait -x -d 'how long a silent gateway gets (seconds)'
 complete -c natctl -n $map -l no-cache -d 'neither use nor write the gateway cache'
-complete -c natctl -n '__natctl_at map 1' -a 'tcp udp'
+complete -c natctl -n '__natctl_at map 1' -a 'tcp udp both'
 
 # stun [SERVER[:PORT]]...
 set -l stun "__natctl_at stun; and $opt"
@@ -144,3 +146,4 @@ complete -c natctl -n $probe -l no-cache -d 'neither use nor write the gateway c
 complete -c natctl -n '__natctl_value_of --via' -a 'auto pcp natpmp upnp'
 complete -c natctl -n '__natctl_value_of -i --interface' -a '(__fish_print_interfaces)'
 complete -c natctl -n '__natctl_value_of --stun' -a '(__fish_print_hostnames)'
+complete -c natctl -n '__natctl_value_of --on-change' -a '(__fish_complete_command)'

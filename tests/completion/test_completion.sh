@@ -232,7 +232,7 @@ against() {
 takes() {
 	local sh=$1 cmd=$2 o=$3 arg=$4 w options=0
 	shift 4
-	for w; do [[ $w == -* ]] && options=1; done
+	for w; do [[ $w =~ ^--?[A-Za-z0-9] ]] && options=1; done # ("-" is a command)
 	if [[ -n $arg ]] && ((options)); then
 		fail "$sh: natctl $cmd $o takes $arg, yet its value completes as an option"
 	elif [[ -z $arg ]] && ((!options)); then
@@ -295,12 +295,14 @@ declare -A expect=(
 	['natctl map --via ']='auto pcp natpmp upnp'
 	['natctl map -i ']="${INTERFACES[*]}"
 	['natctl map -vi ']="${INTERFACES[*]}"
-	['natctl map 8080 ']='tcp udp'
-	['natctl map 8080:9090 ']='tcp udp'
-	['natctl -v map -t 2 --via pcp --keep 8080 ']='tcp udp'
-	['natctl map -jt 2 -i lo 8080 ']='tcp udp'
-	['natctl map --lifetime=60 8080 ']='tcp udp'
+	['natctl map 8080 ']='tcp udp both'
+	['natctl map 8080:9090 ']='tcp udp both'
+	['natctl -v map -t 2 --via pcp --keep 8080 ']='tcp udp both'
+	['natctl map -jt 2 -i lo 8080 ']='tcp udp both'
+	['natctl map --lifetime=60 8080 ']='tcp udp both'
 	['natctl map ']=''
+	['natctl map 9000-9015 ']='tcp udp both'
+	['natctl map --keep --on-change x 8080 ']='tcp udp both'
 	['natctl --color ']='auto always never'
 	['natctl probe --color ']='auto always never'
 	['natctl -t ']=''
