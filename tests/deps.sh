@@ -13,10 +13,14 @@ BUILD_PKGS="cmake make pkg-config gcc clang libminiupnpc-dev libnatpmp-dev"
 # python3-jsonschema to check every JSON document against man/schema, GNU
 # time (/usr/bin/time) for the peak RSS of the hostile-peer tests, systemd
 # for `systemd-analyze verify` of systemd/natctl-map@.service (offline: no
-# systemd need run), and strace for the system calls that unit must allow.
+# systemd need run), strace for the system calls that unit must allow, zsh
+# and fish to load their completions, and for the package tests dpkg-dev
+# (dpkg-buildflags, dpkg-shlibdeps), lintian, devscripts (hardening-check),
+# man-db (man -l) and git (the version).
 TEST_PKGS="iproute2 nftables jq coturn miniupnpd-nftables stun-server stun-client
            miniupnpc natpmpc mandoc libclang-rt-14-dev procps python3 clang-format
-           python3-jsonschema time systemd strace"
+           python3-jsonschema time systemd strace zsh fish dpkg-dev lintian devscripts
+           man-db git binutils"
 
 want=${1:-build}
 case "$want" in

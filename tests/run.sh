@@ -4,7 +4,8 @@
 # with gcc and with clang under AddressSanitizer and UndefinedBehaviorSanitizer
 # (both with NATCTL_WERROR: warnings are errors), lints the man page, fuzzes
 # every parser briefly, and runs every unit and end-to-end test on the
-# sanitized build.
+# sanitized build (with them the package tests, which build natctl once more
+# as a distribution would and make its .deb; see tests/package).
 # Needs root for the network namespaces (run it with sudo).
 set -eu
 cd "$(dirname "$0")/.."

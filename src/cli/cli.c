@@ -12,6 +12,7 @@
 
 #include "natctl/base/clock.h"
 #include "natctl/base/text.h"
+#include "natctl/base/version.h"
 #include "natctl/map/map_cache.h"
 
 enum { OPT_COLOR = 0x400 };
@@ -54,7 +55,7 @@ int cli_usage(struct global_opts *g, const char *fmt, ...)
 
 void print_version(FILE *f)
 {
-	fprintf(f, "natctl %s\n", NATCTL_VERSION);
+	fprintf(f, "%s\n", natctl_name_version);
 }
 
 /* "Exit status: 0 success; 1 no-route, resolve, ...": each status with the

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "natctl/base/clock.h"
+#include "natctl/base/version.h"
 #include "natctl/net/net.h"
 
 /* A chunk-size line longer than this is not one (RFC 9112 §7.1). */
@@ -312,8 +313,8 @@ static int send_request(int fd, const struct endpoint *server, const char *path,
 	 * naming the device; Connection: close, as we read one response only. */
 	int n = snprintf(req, sizeof(req),
 			 "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n"
-			 "User-Agent: Linux UPnP/1.1 natctl/" NATCTL_VERSION "\r\n\r\n",
-			 path, endpoint_format(server, host));
+			 "User-Agent: Linux UPnP/1.1 natctl/%s\r\n\r\n",
+			 path, endpoint_format(server, host), natctl_version);
 	if (n < 0 || (size_t)n >= sizeof(req))
 		return HTTP_ERR_MALFORMED;
 	return send_all(fd, req, (size_t)n, deadline, sys_error);

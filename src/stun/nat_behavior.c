@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "natctl/base/clock.h"
+#include "natctl/base/version.h"
 #include "natctl/net/loop.h"
 #include "natctl/net/net.h"
 #include "natctl/stun/stun_tcp.h"
@@ -480,7 +481,7 @@ int nat_discovery_start(struct nat_discovery *d, const struct nat_options *opt,
 	d->tcp.fd = -1;
 	for (int s = 0; s < NAT_SOCK_COUNT; s++)
 		d->fd[s] = -1;
-	stun_client_init(&d->client, opt->trace, "natctl " NATCTL_VERSION);
+	stun_client_init(&d->client, opt->trace, natctl_name_version);
 	d->client.on_end = on_txn_end;
 	d->client.on_request = on_request;
 	d->client.ctx = d;

@@ -445,6 +445,26 @@ int stun_finish(struct buf *b, bool fingerprint)
 	return b->err ? STUN_ERR_NOSPACE : (int)b->pos;
 }
 
+/*
+ * SOFTWARE, with trailing spaces to a multiple of 4 bytes. RFC 3489 servers
+ * (Vovida stund among them) step from one attribute to the next by its
+ * length alone: RFC 3489 §11.1 has no padding, as every attribute it defines
+ * is a multiple of 4 long. With RFC 8489 §14's padding after a SOFTWARE of
+ * another length they read FINGERPRINT from the wrong place and refuse the
+ * request. RFC 8489 §14.14: "fewer than 128 characters".
+ */
+static void put_software(struct buf *b, const char *software)
+{
+	char v[124];
+	size_t len = strlen(software);
+	if (len > sizeof(v))
+		len = sizeof(v);
+	memcpy(v, software, len);
+	while (len % 4)
+		v[len++] = ' ';
+	stun_put_attr(b, STUN_ATTR_SOFTWARE, v, len);
+}
+
 int stun_build_binding_request_to(uint8_t *out, size_t cap, const uint8_t tid[STUN_TID_LEN],
 				  uint32_t change_flags, uint16_t response_port,
 				  const char *software)
@@ -461,7 +481,7 @@ int stun_build_binding_request_to(uint8_t *out, size_t cap, const uint8_t tid[ST
 		stun_put_attr(&b, STUN_ATTR_RESPONSE_PORT, value, sizeof(value));
 	}
 	if (software)
-		stun_put_attr(&b, STUN_ATTR_SOFTWARE, software, strlen(software));
+		put_software(&b, software);
 	return stun_finish(&b, true);
 }
 

@@ -12,6 +12,7 @@
 #include "natctl/stun/stun_client.h"
 #include "natctl/stun/stun_tcp.h"
 #include "natctl/base/clock.h"
+#include "natctl/base/version.h"
 
 #define MAX_SERVERS STUN_CLIENT_MAX_TXNS
 
@@ -148,7 +149,7 @@ int stun_public_query(const struct stun_public_options *opt, struct stun_public_
 	struct stun_client client;
 	struct query q = {r, NULL};
 	int fds[2] = {-1, -1};
-	stun_client_init(&client, opt->trace, "natctl " NATCTL_VERSION);
+	stun_client_init(&client, opt->trace, natctl_name_version);
 	client.on_end = on_txn_end;
 	client.ctx = &q;
 	memset(txns, 0, sizeof(txns));

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "natctl/base/clock.h"
+#include "natctl/base/version.h"
 #include "natctl/net/net.h"
 
 /* error: -errno for a system failure, or a STUN_ERR_* for a bad response. */
@@ -45,7 +46,7 @@ int stun_tcp_start(struct stun_tcp *t, const struct endpoint *dst, const struct 
 	int rc = random_bytes(t->tid, sizeof(t->tid));
 	if (rc == 0)
 		rc = stun_build_binding_request(t->request, sizeof(t->request), t->tid, 0,
-						"natctl " NATCTL_VERSION);
+						natctl_name_version);
 	if (rc < 0) {
 		tcp_fail(t, false, rc, "cannot build the request");
 		return t->sys_error ? t->sys_error : t->reject;

@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# Tests completion/natctl.bash by calling _natctl as bash would, and checks it
-# against the options natctl's own --help lists, so a new option without
-# completion fails here.
+# Tests completion/natctl.bash by calling _natctl as bash would, and checks it,
+# completion/_natctl (zsh) and completion/natctl.fish against the options
+# natctl's own --help lists, so a new option without completion in any of
+# the three fails here. zsh and fish must be installed (tests/deps.sh test):
+# each file must load (zsh -n, fish --no-execute), fish answers
+# `complete -C LINE`, and zsh completes each line in an interactive shell on
+# a pseudo-terminal, as Tab would (zsh_complete.zsh).
 #
 # Environment: NATCTL_BIN (path to the binary, set by CTest; only its --help
-# is run), NATCTL_COMPLETION (the script to test; default: the source tree's).
+# is run), NATCTL_COMPLETION (the bash script to test; default: the source
+# tree's), NATCTL_COMPLETION_DIR (where _natctl and natctl.fish are).
 
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 COMPLETION=${NATCTL_COMPLETION:-$HERE/../../completion/natctl.bash}
+COMPLETION_DIR=${NATCTL_COMPLETION_DIR:-$HERE/../../completion}
 NATCTL_BIN=${NATCTL_BIN:-$HERE/../../build/natctl}
 PASSED=0
 FAILED=0
@@ -183,51 +189,186 @@ fi
 # shellcheck disable=SC2086 # one word per command
 includes 'natctl ' $commands
 
-for cmd in $commands; do
-	help=$("$NATCTL_BIN" help "$cmd" 2>&1) || fail "'natctl help $cmd' failed"
-	help=$(sed '/^Examples:/,$d' <<<"$help") # example command lines are not option lists
-	complete_line "natctl $cmd -"
-	offered=("${COMPREPLY[@]}")
+# The options command $1's --help mentions (long, "-x," or "[-x "), one a line.
+help_options() {
+	grep -oE -- '--[a-z][a-z0-9-]*|(^|[[ ])-[A-Za-z0-9][], ]' <<<"${help_of[$1]}" |
+		grep -oE -- '-?-[A-Za-z0-9][a-z0-9-]*' | sort -u
+}
 
-	# Every option the help mentions (long, "-x," or "[-x ") completes.
-	mapfile -t mentioned < <(grep -oE -- '--[a-z][a-z0-9-]*|(^|[[ ])-[A-Za-z0-9][], ]' \
-		<<<"$help" | grep -oE -- '-?-[A-Za-z0-9][a-z0-9-]*' | sort -u)
-	missing=()
+# Its option lines as "--long| ARG|-x, " ("--via| METHOD|", "--keep||").
+help_option_lines() {
+	sed -nE 's/^ +(-[A-Za-z0-9], )?(--[a-z][a-z0-9-]*)( [A-Z][^ ]*)?.*/\2|\3|\1/p' \
+		<<<"${help_of[$1]}"
+}
+
+# against SHELL CMD OFFERED...: the options a shell's completion offers for
+# CMD are those its --help lists, no fewer and no more.
+against() {
+	local sh=$1 cmd=$2 o
+	shift 2
+	local -a offered=("$@") mentioned missing=() stale=()
+	mapfile -t mentioned < <(help_options "$cmd")
 	for o in "${mentioned[@]}"; do has "$o" "${offered[@]}" || missing+=("$o"); done
 	if ((${#missing[@]} == 0)); then
-		pass "natctl $cmd: every option of its --help completes"
+		pass "$sh: natctl $cmd: every option of its --help completes"
 	else
-		fail "natctl $cmd: --help lists ${missing[*]}, completion lacks them"
+		fail "$sh: natctl $cmd: --help lists ${missing[*]}, completion lacks them"
 	fi
-
-	# And completion offers nothing the binary does not document.
-	stale=()
 	for o in "${offered[@]}"; do
 		has "$o" "${mentioned[@]}" || grep -qE -- "(^|[[ ])$o([], ]|$)" <<<"$main_help" ||
 			stale+=("$o")
 	done
 	if ((${#stale[@]} == 0)); then
-		pass "natctl $cmd: completion offers only documented options"
+		pass "$sh: natctl $cmd: completion offers only documented options"
 	else
-		fail "natctl $cmd: completion offers ${stale[*]}, not in its --help"
+		fail "$sh: natctl $cmd: completion offers ${stale[*]}, not in its --help"
 	fi
+}
 
-	# Options that take a value ("--via METHOD", "-t, --timeout SEC") must
-	# swallow the next word; flags must not.
+# takes SHELL CMD OPTION ARG OFFERED...: completing "natctl CMD OPTION -"
+# offered OFFERED. When --help says OPTION takes ARG ("--via METHOD",
+# "-t, --timeout SEC"), the "-" is its value and no option may be offered;
+# when it is a flag, the "-" starts the next option and options must be.
+takes() {
+	local sh=$1 cmd=$2 o=$3 arg=$4 w options=0
+	shift 4
+	for w; do [[ $w =~ ^--?[A-Za-z0-9] ]] && options=1; done # ("-" is a command)
+	if [[ -n $arg ]] && ((options)); then
+		fail "$sh: natctl $cmd $o takes $arg, yet its value completes as an option"
+	elif [[ -z $arg ]] && ((!options)); then
+		fail "$sh: natctl $cmd $o is a flag, yet the next word is taken as its value"
+	else
+		pass "$sh: natctl $cmd $o ${arg:-(flag)}"
+	fi
+}
+
+declare -A help_of
+for cmd in $commands; do
+	help_of[$cmd]=$("$NATCTL_BIN" help "$cmd" 2>&1) || fail "'natctl help $cmd' failed"
+	# example command lines are not option lists
+	help_of[$cmd]=$(sed '/^Examples:/,$d' <<<"${help_of[$cmd]}")
+done
+
+# bash: _natctl itself, on "natctl CMD -" and "natctl CMD OPTION -".
+for cmd in $commands; do
+	complete_line "natctl $cmd -"
+	against bash "$cmd" "${COMPREPLY[@]}"
 	while IFS='|' read -r long arg short; do
 		arg=${arg# } short=${short%, }
 		for o in $short $long; do
 			complete_line "natctl $cmd $o -"
-			if [[ -n $arg ]] && ((${#COMPREPLY[@]})); then
-				fail "natctl $cmd $o takes $arg, yet its value completes as: ${COMPREPLY[*]}"
-			elif [[ -z $arg ]] && ! has --help "${COMPREPLY[@]}"; then
-				fail "natctl $cmd $o is a flag, yet the next word is taken as its value"
-			else
-				pass "natctl $cmd $o ${arg:-(flag)}"
-			fi
+			takes bash "$cmd" "$o" "$arg" "${COMPREPLY[@]}"
 		done
-	done < <(sed -nE 's/^ +(-[A-Za-z0-9], )?(--[a-z][a-z0-9-]*)( [A-Z][^ ]*)?.*/\2|\3|\1/p' \
-		<<<"$help")
+	done < <(help_option_lines "$cmd")
 done
+
+# fish and zsh answer the same lines for real: fish by `complete -C LINE`,
+# zsh in an interactive shell on a pseudo-terminal pressing Tab
+# (zsh_complete.zsh). Both run with a throw-away home, so that no user
+# configuration takes part.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# fish_complete LINE...: prints "## LINE" and then each candidate of LINE.
+fish_complete() {
+	local line script="source '$COMPLETION_DIR/natctl.fish'"$'\n'
+	for line; do
+		script+="echo '## $line'; complete -C '$line' | string replace -r '\t.*' ''"$'\n'
+	done
+	HOME=$work XDG_CONFIG_HOME=$work XDG_DATA_HOME=$work fish -N -c "$script"
+}
+zsh_complete() {
+	HOME=$work zsh -f "$HERE/zsh_complete.zsh" "$COMPLETION_DIR" "$work" "$@"
+}
+# The candidates of LINE in an output $2 of fish_complete or zsh_complete.
+answer() {
+	awk -v l="## $1" '$0 == l {on = 1; next} /^## / {on = 0} on' <<<"$2"
+}
+
+# The lines both shells complete: hand-written cases, then "natctl CMD -"
+# and "natctl CMD OPTION -" for every command and option of --help. (After
+# the last operand, and after "help COMMAND", zsh offers the options, as
+# zsh does; bash's cases above hold those.)
+declare -A expect=(
+	['natctl ']="$commands"
+	['natctl -j -t 2 ']="$commands"
+	['natctl help ']="$commands"
+	['natctl map --via ']='auto pcp natpmp upnp'
+	['natctl map -i ']="${INTERFACES[*]}"
+	['natctl map -vi ']="${INTERFACES[*]}"
+	['natctl map 8080 ']='tcp udp both'
+	['natctl map 8080:9090 ']='tcp udp both'
+	['natctl -v map -t 2 --via pcp --keep 8080 ']='tcp udp both'
+	['natctl map -jt 2 -i lo 8080 ']='tcp udp both'
+	['natctl map --lifetime=60 8080 ']='tcp udp both'
+	['natctl map ']=''
+	['natctl map 9000-9015 ']='tcp udp both'
+	['natctl map --keep --on-change x 8080 ']='tcp udp both'
+	['natctl --color ']='auto always never'
+	['natctl probe --color ']='auto always never'
+	['natctl -t ']=''
+	['natctl map --lifetime ']=''
+	['natctl map --description ']=''
+	['natctl stun --local-port ']=''
+)
+lines=("${!expect[@]}")
+for cmd in $commands; do
+	lines+=("natctl $cmd -")
+	while IFS='|' read -r long arg short; do
+		for o in ${short%, } $long; do lines+=("natctl $cmd $o -"); done
+	done < <(help_option_lines "$cmd")
+done
+
+# held SHELL ANSWERS: the shell's answers to every line against --help.
+held() {
+	local sh=$1 answers=$2 line got want
+	for line in "${!expect[@]}"; do
+		got=$(answer "$line" "$answers" | sort -u | tr '\n' ' ')
+		# shellcheck disable=SC2086 # a list of words
+		want=$(words_sorted ${expect[$line]})
+		if [[ $got == "$want" ]]; then
+			pass "$sh: '$line' offers: $want"
+		else
+			fail "$sh: '$line' offers '$got', expected '$want'"
+		fi
+	done
+	for cmd in $commands; do
+		mapfile -t offered < <(answer "natctl $cmd -" "$answers")
+		against "$sh" "$cmd" "${offered[@]}"
+		while IFS='|' read -r long arg short; do
+			arg=${arg# } short=${short%, }
+			for o in $short $long; do
+				mapfile -t offered < <(answer "natctl $cmd $o -" "$answers")
+				takes "$sh" "$cmd" "$o" "$arg" "${offered[@]}"
+			done
+		done < <(help_option_lines "$cmd")
+	done
+}
+
+if ! command -v fish >/dev/null; then
+	fail "fish is not installed (tests/deps.sh test installs it)"
+elif ! fish --no-execute "$COMPLETION_DIR/natctl.fish"; then
+	fail "fish: completion/natctl.fish does not parse"
+else
+	pass "fish: completion/natctl.fish parses"
+	held fish "$(fish_complete "${lines[@]}")"
+fi
+
+if ! command -v zsh >/dev/null; then
+	fail "zsh is not installed (tests/deps.sh test installs it)"
+elif ! zsh -n "$COMPLETION_DIR/_natctl"; then
+	fail "zsh: completion/_natctl does not parse"
+else
+	pass "zsh: completion/_natctl parses"
+	answers=$(zsh_complete "${lines[@]}")
+	# Every line was answered (the end of each was seen), so an empty
+	# answer is zsh's, not a lost terminal.
+	n=$(grep -c '^## ' <<<"$answers")
+	if ((n == ${#lines[@]})); then
+		pass "zsh: all ${#lines[@]} lines completed"
+	else
+		fail "zsh: $n of ${#lines[@]} lines completed"
+	fi
+	held zsh "$answers"
+fi
 
 finish

@@ -129,12 +129,15 @@ case $dir in
 /*) want_at=$dir/natctl-map@.service ;; # absolute: not under the prefix
 *) want_at=$tmp/root/$dir/natctl-map@.service ;;
 esac
+# The binary this install put there (--prefix, not the configure's prefix:
+# cpack installs under /usr the same way).
+installed_bin=$(find "$tmp/root" -type f -path "*/bin/natctl" | head -1)
 check_installed() {
-	[ "$installed" = "$want_at" ] && [ -f "$want_at" ] &&
-		diff <(sed "s|/usr/bin/natctl|$bindir/natctl|" "$unit") "$want_at"
+	[ "$installed" = "$want_at" ] && [ -f "$want_at" ] && [ -n "$installed_bin" ] &&
+		diff <(sed "s|/usr/bin/natctl|$installed_bin|" "$unit") "$want_at"
 }
 if [ -n "$dir" ] && [ "${dir#/}" = "$dir" ]; then
-	check "installed as ${want_at#"$tmp/root/"}, naming $bindir/natctl" check_installed
+	check "installed as ${want_at#"$tmp/root/"}, naming ${installed_bin#"$tmp/root/"}" check_installed
 else
 	printf 'note: NATCTL_SYSTEMD_UNITDIR is "%s" (absolute or empty): the installed place is not checked\n' "$dir"
 fi

@@ -191,6 +191,26 @@ static void stun_binding_request_layout(void)
 	CHECK(stun_build_binding_request(out, 30, rfc5769_tid, 0, "x") == STUN_ERR_NOSPACE);
 }
 
+/* SOFTWARE of any length is sent a multiple of 4 long (trailing spaces), so
+ * RFC 3489 servers, which know no padding, find the next attribute. */
+static void stun_binding_request_software_unpadded(void)
+{
+	uint8_t out[256];
+	struct stun_msg m;
+	int len = stun_build_binding_request(out, sizeof(out), rfc5769_tid, 0,
+					     "natctl 0.1.0-131-ga904e77");
+	CHECK_EQ_INT(len, 20 + 4 + 28 + 8);
+	CHECK_EQ_INT(out[22], 0x00);
+	CHECK_EQ_INT(out[23], 28); /* the attribute's own length, not 25 */
+	CHECK_EQ_INT(stun_decode(out, (size_t)len, &m), 0);
+	CHECK_EQ_STR(m.software, "natctl 0.1.0-131-ga904e77   ");
+	char longer[200];
+	memset(longer, 'n', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = 0;
+	len = stun_build_binding_request(out, sizeof(out), rfc5769_tid, 0, longer);
+	CHECK_EQ_INT(len, 20 + 4 + 124 + 8); /* RFC 8489 §14.14: fewer than 128 characters */
+}
+
 /* RFC 5780 §7.5: RESPONSE-PORT is the port, then two bytes of padding. */
 static void stun_binding_request_response_port(void)
 {
@@ -357,6 +377,7 @@ const struct test_case stun_cases[] = {
 	T(stun_round_trip_all_attributes),
 	T(stun_binding_request_layout),
 	T(stun_binding_request_response_port),
+	T(stun_binding_request_software_unpadded),
 	T(stun_type_bits),
 	T(stun_malformed_table),
 	T(stun_ignored_attributes),
