@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "natctl/base/clock.h"
 #include "natctl/base/text.h"
 #include "natctl/map/store.h"
 
@@ -365,4 +366,15 @@ int map_cache_forget(const char *dir, const struct endpoint *gateway,
 	char name[MAP_CACHE_NAME_MAX];
 	map_cache_file_name(gateway, mac, name);
 	return store_remove(dir, name);
+}
+
+void map_cache_age(const struct map_cache_entry *e, char *out, size_t cap)
+{
+	int64_t seconds = clock_wall_ms() / 1000 - e->written;
+	if (seconds < 120)
+		snprintf(out, cap, "%lld s", (long long)seconds);
+	else if (seconds < 2 * 3600)
+		snprintf(out, cap, "%lld min", (long long)(seconds / 60));
+	else
+		snprintf(out, cap, "%lld h", (long long)(seconds / 3600));
 }

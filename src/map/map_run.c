@@ -297,13 +297,63 @@ static void finish(struct map_run *run)
 	cancel_all(run);
 }
 
+/* The methods the gateway cache says are absent are not asked: absent,
+ * with why (run->skipped). */
+static void skip_cached_absent(struct map_run *run, const struct map_cache_entry *e)
+{
+	char age[32];
+	map_cache_age(e, age, sizeof(age));
+	for (int m = 0; m < MAP_N_METHODS; m++) {
+		if (run->st[m] != MAP_MS_PROBING || e->seen[m] != MAP_SEEN_NO)
+			continue;
+		run->skipped |= MAP_BIT(m);
+		map_run_absent(run, (enum map_method)m, e->absent[m],
+			       "%s; not asked: so it was %s ago (the gateway cache; --no-cache asks)",
+			       e->why[m][0]                          ? e->why[m]
+			       : e->absent[m] == FAILURE_UNSUPPORTED ? "another protocol"
+								     : "no answer",
+			       age);
+	}
+}
+
+/* Nothing asked is still there, or still being asked. */
+static bool all_absent(const struct map_run *run)
+{
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		if (run->st[m] != MAP_MS_ABSENT && run->st[m] != MAP_MS_OFF)
+			return false;
+	return true;
+}
+
+/* Once every method asked is absent: the ones the cache spared are asked
+ * after all, with a wait of their own from now; false if there were none. */
+static bool ask_skipped(struct map_run *run, int64_t now)
+{
+	struct portmap *pm = run->pm;
+	if (!run->skipped || !all_absent(run))
+		return false;
+	trace_log(pm->env.trace, "cache: what answered before did not: asking every method");
+	run->window_end = clock_min(run->deadline, now + map_env_wait_us(&pm->env));
+	unsigned ask = run->skipped;
+	run->skipped = 0;
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		if (ask & MAP_BIT(m)) {
+			run->st[m] = MAP_MS_PROBING;
+			run->why[m][0] = '\0';
+		}
+	for (int m = 0; m < MAP_N_METHODS; m++)
+		if (ask & MAP_BIT(m))
+			pm->ops[m]->probe_start(pm->m[m], run);
+	return true;
+}
+
 static void controller_tick(void *self, int64_t now)
 {
 	struct map_run *run = self;
 	if (run->finished)
 		return;
 	probe_updates(run, now);
-	if (map_warm_fallback(run, now))
+	if (ask_skipped(run, now))
 		return;
 	if (run->op == MAP_OP_EXTERNAL) {
 		if (!map_run_any(run, MAP_MS_PROBING))
@@ -481,15 +531,14 @@ static void start_probe(struct map_run *run, enum map_method m, const struct map
 		pm->ops[m]->probe_start(pm->m[m], run);
 }
 
-void map_run_start_probes(struct map_run *run, unsigned methods)
+void map_run_start_probes(struct map_run *run, unsigned methods, const struct map_cache_entry *e)
 {
 	struct portmap *pm = run->pm;
-	const struct map_cache_entry *e = map_warm_entry(pm, methods);
 	run->discovered = true;
 	for (int m = 0; m < MAP_N_METHODS; m++)
 		run->st[m] = pm->m[m] && (methods & MAP_BIT(m)) ? MAP_MS_PROBING : MAP_MS_OFF;
 	if (e)
-		map_warm_skip(run, e);
+		skip_cached_absent(run, e);
 	for (int m = 0; m < MAP_N_METHODS; m++)
 		if (run->st[m] == MAP_MS_PROBING)
 			start_probe(run, (enum map_method)m, e);

@@ -36,17 +36,6 @@ static int64_t wall_now(void)
 	return clock_wall_ms() / 1000;
 }
 
-/* "42 s", "12 min", "3 h": how long ago the entry was written. */
-static void age_text(int64_t seconds, char *out, size_t cap)
-{
-	if (seconds < 120)
-		snprintf(out, cap, "%lld s", (long long)seconds);
-	else if (seconds < 2 * 3600)
-		snprintf(out, cap, "%lld min", (long long)(seconds / 60));
-	else
-		snprintf(out, cap, "%lld h", (long long)(seconds / 3600));
-}
-
 void map_warm_key(struct portmap *pm, const uint8_t mac[GATEWAY_MAC_LEN])
 {
 	struct map_warm *w = &pm->warm;
@@ -63,7 +52,7 @@ void map_warm_key(struct portmap *pm, const uint8_t mac[GATEWAY_MAC_LEN])
 	}
 	if (rc == 0) {
 		describe(&w->entry, what, sizeof(what));
-		age_text(wall_now() - w->entry.written, age, sizeof(age));
+		map_cache_age(&w->entry, age, sizeof(age));
 		trace_log(pm->env.trace, "cache: %s/%s: %s; written %s ago", w->dir, name, what,
 			  age);
 	} else if (rc == -ENOENT) {
@@ -102,52 +91,6 @@ const struct map_cache_entry *map_warm_entry(const struct portmap *pm, unsigned 
 		if ((methods & MAP_BIT(m)) && pm->m[m] && w->entry.seen[m] == MAP_SEEN_YES)
 			return &w->entry;
 	return NULL;
-}
-
-void map_warm_skip(struct map_run *run, const struct map_cache_entry *e)
-{
-	char age[32];
-	age_text(wall_now() - e->written, age, sizeof(age));
-	for (int m = 0; m < MAP_N_METHODS; m++) {
-		if (run->st[m] != MAP_MS_PROBING || e->seen[m] != MAP_SEEN_NO)
-			continue;
-		run->skipped |= MAP_BIT(m);
-		map_run_absent(run, (enum map_method)m, e->absent[m],
-			       "%s; not asked: so it was %s ago (the gateway cache; --no-cache asks)",
-			       e->why[m][0]                          ? e->why[m]
-			       : e->absent[m] == FAILURE_UNSUPPORTED ? "another protocol"
-								     : "no answer",
-			       age);
-	}
-}
-
-/* Nothing asked is still there, or still being asked. */
-static bool all_absent(const struct map_run *run)
-{
-	for (int m = 0; m < MAP_N_METHODS; m++)
-		if (run->st[m] != MAP_MS_ABSENT && run->st[m] != MAP_MS_OFF)
-			return false;
-	return true;
-}
-
-bool map_warm_fallback(struct map_run *run, int64_t now)
-{
-	struct portmap *pm = run->pm;
-	if (!run->skipped || !all_absent(run))
-		return false;
-	trace_log(pm->env.trace, "cache: what answered before did not: asking every method");
-	run->window_end = clock_min(run->deadline, now + map_env_wait_us(&pm->env));
-	unsigned ask = run->skipped;
-	run->skipped = 0;
-	for (int m = 0; m < MAP_N_METHODS; m++)
-		if (ask & MAP_BIT(m)) {
-			run->st[m] = MAP_MS_PROBING;
-			run->why[m][0] = '\0';
-		}
-	for (int m = 0; m < MAP_N_METHODS; m++)
-		if (ask & MAP_BIT(m))
-			pm->ops[m]->probe_start(pm->m[m], run);
-	return true;
 }
 
 /* What this run says of method m: what it found, or what was known. */

@@ -415,7 +415,7 @@ int map_run_conclude(struct map_run *run)
 int portmap_run(struct portmap *pm, int64_t deadline, struct map_result *r)
 {
 	struct map_run *run = map_run_init(pm, r, pm->p.op, deadline);
-	map_run_start_probes(run, pm->p.methods);
+	map_run_start_probes(run, pm->p.methods, map_warm_entry(pm, pm->p.methods));
 	map_run_loop(run);
 	return map_run_conclude(run);
 }
@@ -503,7 +503,7 @@ int portmap_list(struct portmap *pm, int64_t deadline, struct map_list *l, struc
 {
 	memset(l, 0, sizeof(*l));
 	struct map_run *run = map_run_init(pm, r, MAP_OP_LIST, deadline);
-	map_run_start_probes(run, listing_methods(pm));
+	map_run_start_probes(run, listing_methods(pm), map_warm_entry(pm, listing_methods(pm)));
 	map_run_loop(run);
 	int rc = map_run_conclude(run);
 	l->gateway = pm->env.gateway;
@@ -521,7 +521,7 @@ int portmap_list(struct portmap *pm, int64_t deadline, struct map_list *l, struc
 void portmap_external_start(struct portmap *pm, int64_t deadline, struct map_result *r)
 {
 	struct map_run *run = map_run_init(pm, r, MAP_OP_EXTERNAL, deadline);
-	map_run_start_probes(run, pm->p.methods);
+	map_run_start_probes(run, pm->p.methods, map_warm_entry(pm, pm->p.methods));
 }
 
 static void external_row(struct map_run *run, enum map_method m, struct map_external *x)
@@ -582,7 +582,8 @@ unsigned portmap_discover(struct portmap *pm, unsigned methods, int64_t deadline
 	unsigned present = 0;
 	memset(r, 0, sizeof(*r));
 	r->method = MAP_NONE;
-	map_run_start_probes(map_run_init(pm, r, MAP_OP_EXTERNAL, deadline), methods);
+	map_run_start_probes(map_run_init(pm, r, MAP_OP_EXTERNAL, deadline), methods,
+			     map_warm_entry(pm, methods));
 	loop_run(lc, portmap_loops(pm, lc), deadline);
 	portmap_external_finish(pm, &x);
 	for (size_t i = 0; i < x.n; i++)

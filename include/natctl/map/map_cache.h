@@ -67,6 +67,8 @@ void map_cache_file_name(const struct endpoint *gateway, const uint8_t mac[GATEW
  * formatter returns the length, or -1 if cap is too small; the parser 0,
  * or -1 for anything it does not know or that fails its checks. */
 int map_cache_format(const struct map_cache_entry *e, char *out, size_t cap);
+/* "42 s", "12 min", "3 h": how long ago e was written, by the wall clock now. */
+void map_cache_age(const struct map_cache_entry *e, char *out, size_t cap);
 int map_cache_parse(const char *text, struct map_cache_entry *e);
 
 /* Whether a method's IGD fields can go into the file (printable, no

@@ -78,11 +78,6 @@ void map_warm_key(struct portmap *pm, const uint8_t mac[GATEWAY_MAC_LEN]);
 /* The entry to start `methods` from, or NULL for a cold start: only an
  * entry where one of them answered is used. */
 const struct map_cache_entry *map_warm_entry(const struct portmap *pm, unsigned methods);
-/* The methods e says are absent are not asked: absent, with why (run->skipped). */
-void map_warm_skip(struct map_run *run, const struct map_cache_entry *e);
-/* Once every method asked is absent: the skipped ones are asked after all,
- * with a wait of their own from now; false if there were none. */
-bool map_warm_fallback(struct map_run *run, int64_t now);
 /* After a run with discovery: what it learnt, written when it changed;
  * the entry removed when nothing answered. */
 void map_warm_save(struct map_run *run);
@@ -90,8 +85,12 @@ void map_warm_save(struct map_run *run);
 /* Starts a run of op for r (discovery window, clock). */
 struct map_run *map_run_init(struct portmap *pm, struct map_result *r, enum map_op op,
 			     int64_t deadline);
-/* Asks every method in `methods` at once whether it is there (no side effects). */
-void map_run_start_probes(struct map_run *run, unsigned methods);
+/* Asks every method in `methods` at once whether it is there (no side
+ * effects); warm (map_warm_entry's, or NULL) starts them from the gateway
+ * cache: the methods it names go straight to what it holds, those it says
+ * are absent are asked only if all the others turn out absent too. */
+void map_run_start_probes(struct map_run *run, unsigned methods,
+			  const struct map_cache_entry *warm);
 /* Runs the loop until the run finishes or its deadline passes. */
 void map_run_loop(struct map_run *run);
 /* Methods still busy at the deadline say so, and stop. */
