@@ -10,8 +10,10 @@
 #include <unistd.h>
 
 #include "natctl/base/clock.h"
+#include "natctl/map/upnp_jobs.h"
 #include "natctl/map/upnp_pinhole.h"
 #include "natctl/net/http.h"
+#include "natctl/net/worker.h"
 #include "test.h"
 
 static void upnp_6fc_envelopes(void)
@@ -117,12 +119,14 @@ static void upnp_6fc_answers(void)
 	CHECK_EQ_INT(parse(UPNP_6FC_UPDATE_PINHOLE, "<html>busy</html>", &r), UPNP_6FC_BAD_REPLY);
 }
 
-/* Test server: accepts one connection, answers 500 with the peer's address and the request as the body. */
-static void serve_once(int ls)
+/* Test server: accepts one connection and answers as reply() says for the peer and the request. */
+typedef int (*reply_fn)(const char *peer, const char *req, size_t len, char *out, size_t cap);
+
+static void serve_once(int ls, reply_fn reply)
 {
 	struct sockaddr_in peer;
 	socklen_t pl = sizeof(peer);
-	char req[4096], head[256], ip[INET_ADDRSTRLEN];
+	char req[4096], out[8192], ip[INET_ADDRSTRLEN];
 	int fd = accept(ls, (struct sockaddr *)&peer, &pl);
 	size_t len = 0;
 	if (fd < 0)
@@ -134,29 +138,53 @@ static void serve_once(int ls)
 		len += (size_t)k;
 	}
 	inet_ntop(AF_INET, &peer.sin_addr, ip, sizeof(ip));
-	int h = snprintf(head, sizeof(head),
-			 "HTTP/1.1 500 Internal Server Error\r\nContent-Length: %zu\r\n\r\npeer=%s\n",
-			 len + strlen(ip) + 6, ip);
-	if (send(fd, head, (size_t)h, 0) != h || send(fd, req, len, 0) != (ssize_t)len)
+	int n = reply(ip, req, len, out, sizeof(out));
+	if (n < 0 || send(fd, out, (size_t)n, 0) != n)
 		_exit(1);
 	close(fd);
 	_exit(0);
 }
 
-static void http_soap_post_bound_source(void)
+/* 500, with the peer's address and the request as the body. */
+static int echo_reply(const char *peer, const char *req, size_t len, char *out, size_t cap)
+{
+	int n = snprintf(out, cap,
+			 "HTTP/1.1 500 Internal Server Error\r\nContent-Length: %zu\r\n\r\npeer=%s\n",
+			 len + strlen(peer) + 6, peer);
+	if (n < 0 || (size_t)n + len >= cap)
+		return -1;
+	memcpy(out + n, req, len);
+	return n + (int)len;
+}
+
+/* A listening socket on 127.0.0.1 served once by a child; its port, and the child. */
+static uint16_t serve_child(reply_fn reply, pid_t *pid)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t sl = sizeof(sa);
 	int ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	CHECK(ls >= 0 && bind(ls, (struct sockaddr *)&sa, sl) == 0 && listen(ls, 1) == 0 &&
 	      getsockname(ls, (struct sockaddr *)&sa, &sl) == 0);
-	pid_t pid = fork();
-	if (pid == 0)
-		serve_once(ls);
+	*pid = fork();
+	if (*pid == 0)
+		serve_once(ls, reply);
 	close(ls);
+	return ntohs(sa.sin_port);
+}
+
+static bool child_ok(pid_t pid)
+{
+	int status = -1;
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static void http_soap_post_bound_source(void)
+{
+	pid_t pid;
 	struct endpoint server, source;
 	endpoint_parse_ip(&server, "127.0.0.1");
-	server.port = ntohs(sa.sin_port);
+	server.port = serve_child(echo_reply, &pid);
 	endpoint_parse_ip(&source, "127.0.0.2");
 	struct http_soap soap = {.path = "/ctl/IP6FCtl",
 				 .action = UPNP_6FC_SERVICE "#DeletePinhole",
@@ -167,11 +195,9 @@ static void http_soap_post_bound_source(void)
 	int err = 0;
 	int rc = http_soap_post(&server, &soap, clock_now_us() + 5000000, body, sizeof(body) - 1,
 				&r, &err);
-	int status = -1;
-	waitpid(pid, &status, 0);
+	CHECK(child_ok(pid));
 	CHECK_EQ_INT(rc, 0);
 	CHECK_EQ_INT(r.status, 500);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	body[rc == 0 ? r.body_len : 0] = '\0';
 	/* The connection left from the bound source, and the head names the action. */
 	CHECK(strncmp((char *)body, "peer=127.0.0.2\nPOST /ctl/IP6FCtl HTTP/1.1\r\n", 43) == 0);
@@ -179,9 +205,83 @@ static void http_soap_post_bound_source(void)
 	CHECK(strstr((char *)body, "\r\nContent-Length: 26\r\n"));
 }
 
+/* miniupnpd's rule: a pinhole only for the address the request comes from (UniqueID 9), else 606. */
+static int igd_reply(const char *peer, const char *req, size_t len, char *out, size_t cap)
+{
+	const char *body = FAULT("606");
+	if (strcmp(peer, "127.0.0.2") == 0 && memmem(req, len, "<InternalClient>::1<", 20))
+		body = ENV("<u:AddPinholeResponse xmlns:u=\"" UPNP_6FC_SERVICE
+			   "\"><UniqueID>9</UniqueID></u:AddPinholeResponse>");
+	bool ok = strcmp(body, FAULT("606")) != 0;
+	return snprintf(out, cap, "HTTP/1.1 %s\r\nContent-Length: %zu\r\n\r\n%s",
+			ok ? "200 OK" : "500 Internal Server Error", strlen(body), body);
+}
+
+/* Runs a pinhole job from source against the child server; the reply record and the status. */
+static void run_pin_job(const char *source, bool has_6fc, struct upnp_6fc_reply *reply,
+			struct upnp_status *st, bool *have_reply)
+{
+	pid_t pid = 0;
+	uint16_t port = has_6fc ? serve_child(igd_reply, &pid) : 9;
+	struct upnp_job *j = calloc(1, sizeof(*j));
+	int sv[2];
+	j->kind = UPNP_JOB_PINHOLE;
+	j->deadline = clock_now_us() + 5000000;
+	snprintf(j->igd.location, sizeof(j->igd.location), "http://127.0.0.1:%u/rootDesc.xml",
+		 port);
+	snprintf(j->igd.data.first.controlurl, sizeof(j->igd.data.first.controlurl), "/ctl/IPConn");
+	if (has_6fc)
+		snprintf(j->igd.data.IPv6FC.controlurl, sizeof(j->igd.data.IPv6FC.controlurl),
+			 "/ctl/IP6FCtl");
+	snprintf(j->internal_client, sizeof(j->internal_client), "::1");
+	j->internal_port = 40000;
+	j->udp = true;
+	j->lifetime = 600;
+	j->pin.action = UPNP_6FC_ADD_PINHOLE;
+	endpoint_parse_ip(&j->pin.server, "127.0.0.1");
+	endpoint_parse_ip(&j->pin.source, source);
+	CHECK_EQ_INT(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	upnp_job_run(j, sv[1]);
+	close(sv[1]);
+	*have_reply = false;
+	struct worker_record_header h;
+	while (read(sv[0], &h, sizeof(h)) == (ssize_t)sizeof(h)) {
+		void *dst = h.type == UPNP_REC_PINHOLE ? (void *)reply : (void *)st;
+		size_t want = h.type == UPNP_REC_PINHOLE ? sizeof(*reply) : sizeof(*st);
+		CHECK_EQ_INT(h.length, want);
+		CHECK_EQ_INT(read(sv[0], dst, want), want);
+		*have_reply |= h.type == UPNP_REC_PINHOLE;
+	}
+	close(sv[0]);
+	free(j);
+	if (has_6fc)
+		CHECK(child_ok(pid));
+}
+
+static void upnp_pinhole_job(void)
+{
+	struct upnp_6fc_reply r;
+	struct upnp_status st;
+	bool have;
+	run_pin_job("127.0.0.2", true, &r, &st, &have);
+	CHECK(have);
+	CHECK_EQ_INT(st.code, 0);
+	CHECK_EQ_INT(r.unique_id, 9);
+	CHECK_EQ_STR(st.action, "AddPinhole");
+	/* From another address: the IGD's 606, as the job's status. */
+	run_pin_job("127.0.0.3", true, &r, &st, &have);
+	CHECK(have);
+	CHECK_EQ_INT(st.code, 606);
+	CHECK_EQ_INT(r.code, 606);
+	/* An IGD without WANIPv6FirewallControl is not asked. */
+	run_pin_job("127.0.0.2", false, &r, &st, &have);
+	CHECK(!have);
+	CHECK_EQ_INT(st.code, 401);
+	CHECK(strstr(st.detail, "no WANIPv6FirewallControl"));
+}
+
 const struct test_case upnp_pinhole_cases[] = {
-	T(upnp_6fc_envelopes),
-	T(upnp_6fc_answers),
-	T(http_soap_post_bound_source),
+	T(upnp_pinhole_job), T(upnp_6fc_envelopes),
+	T(upnp_6fc_answers), T(http_soap_post_bound_source),
 	{NULL, NULL},
 };
