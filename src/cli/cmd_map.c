@@ -379,10 +379,9 @@ static const char *family_mismatch(const struct map_cli *m, int family)
 }
 
 /*
- * -6 opens a pinhole through PCP (RFC 6887 speaks IPv6 as it speaks IPv4).
- * NAT-PMP has no IPv6 (RFC 6886), natctl does not yet drive UPnP IGDv2's
- * WANIPv6FirewallControl, and a pinhole has no table to list or external
- * address to ask for.
+ * -6 opens a pinhole through PCP (RFC 6887 speaks IPv6 as it speaks IPv4)
+ * and UPnP IGDv2's WANIPv6FirewallControl. NAT-PMP has no IPv6 (RFC 6886),
+ * and a pinhole has no table to list or external address to ask for.
  */
 static const char *ipv6_refusal(struct map_cli *m)
 {
@@ -391,13 +390,11 @@ static const char *ipv6_refusal(struct map_cli *m)
 	if (m->check)
 		return "--check is IPv4's: it does not check IPv6 pinholes yet";
 	if (m->p.methods == MAP_BIT(MAP_NATPMP))
-		return "NAT-PMP has no IPv6 (RFC 6886): -6 goes through pcp";
-	if (m->p.methods == MAP_BIT(MAP_UPNP))
-		return "UPnP IGDv2 pinholes (WANIPv6FirewallControl) are not implemented yet: "
-		       "-6 goes through pcp";
+		return "NAT-PMP has no IPv6 (RFC 6886): -6 goes through pcp or upnp";
 	if (m->p.force)
 		return "--force is IPv4's: a pinhole is only ever this host's";
-	m->p.methods = MAP_BIT(MAP_PCP);
+	/* PCP and UPnP IGDv2 (WANIPv6FirewallControl) at once, PCP preferred. */
+	m->p.methods &= MAP_BIT(MAP_PCP) | MAP_BIT(MAP_UPNP);
 	return NULL;
 }
 
@@ -488,6 +485,30 @@ static void make_tag(struct map_cli *m)
 		snprintf(m->tag, sizeof(m->tag), MAP_TAG_PLAIN);
 	if (!m->p.description)
 		m->p.description = m->tag;
+}
+
+/* --delete -6: the UniqueIDs of the UPnP pinholes natctl recorded for the
+ * ports asked (DeletePinhole names a pinhole by it alone). */
+static void pinhole_ids(struct map_cli *m, const struct endpoint *gateway)
+{
+	const struct state_dir *d = state_of(m);
+	struct state_mapping *rec = calloc(STATE_MAX_MAPPINGS, sizeof(*rec));
+	size_t n = 0;
+	if (!d || !rec || state_load(d, (int64_t)time(NULL), rec, STATE_MAX_MAPPINGS, &n) < 0)
+		n = 0;
+	for (size_t i = 0; i < m->n_asks; i++) {
+		struct map_ask *a = &m->asks[i];
+		for (size_t k = 0; k < n && !a->has_pinhole_id; k++) {
+			const struct state_mapping *s = &rec[k];
+			if (s->method == MAP_UPNP && s->has_pinhole_id &&
+			    s->protocol == a->protocol && s->external_port == a->external_port &&
+			    endpoint_same_ip(&s->gateway, gateway)) {
+				a->has_pinhole_id = true;
+				a->pinhole_id = s->pinhole_id;
+			}
+		}
+	}
+	free(rec);
 }
 
 /* The deletions of results rs[n] (each method that removed one), out of the state. */
@@ -820,6 +841,8 @@ static int run_mode(struct portmap *pm, struct map_cli *m, const struct global_o
 		return do_cleanup(pm, m, g, o);
 	if (m->keep)
 		return do_keep(pm, m, g, o, r);
+	if (m->delete_given && m->p.family == AF_INET6)
+		pinhole_ids(m, &r->gateway);
 	if (m->set)
 		return do_set(pm, m, g, o, r);
 	return do_once(pm, m, g, o, r);

@@ -10,7 +10,7 @@
 
 #include "natctl/base/addr.h"
 
-/* IANA protocol numbers: WANIPv6FirewallControl:1 §2.3.4 names the protocol by them. */
+/* IANA protocol numbers: WANIPv6FirewallControl:1 names the protocol by them. */
 #define PROTO_TCP 6
 #define PROTO_UDP 17
 
@@ -29,7 +29,7 @@ const char *upnp_6fc_action_name(enum upnp_6fc_action action)
 
 uint32_t upnp_6fc_lease(uint32_t lifetime)
 {
-	/* §2.3.5: "LeaseTime ... MUST be between 1 and 86400"; a permanent
+	/* WANIPv6FirewallControl:1: LeaseTime is 1 to 86400 seconds; a permanent
 	 * pinhole (0) does not exist, so natctl asks for the longest. */
 	if (lifetime == 0 || lifetime > UPNP_6FC_LEASE_MAX)
 		return UPNP_6FC_LEASE_MAX;
@@ -43,7 +43,7 @@ static int arguments(const struct upnp_6fc_request *req, char *out, size_t cap)
 	switch (req->action) {
 	case UPNP_6FC_GET_FIREWALL_STATUS: return snprintf(out, cap, "%s", "");
 	case UPNP_6FC_GET_OUTBOUND_TIMEOUT:
-		/* An empty RemoteHost and RemotePort 0 are the wildcards (§2.5.2). */
+		/* An empty RemoteHost and RemotePort 0 are the wildcards. */
 		return snprintf(out, cap,
 				"<RemoteHost></RemoteHost><RemotePort>0</RemotePort>"
 				"<InternalClient>%s</InternalClient><InternalPort>%u</InternalPort>"
@@ -136,7 +136,7 @@ static bool results(enum upnp_6fc_action action, struct NameValueParserData *d,
 		return text_number(GetValueFromNameValueList(d, "OutboundPinholeTimeout"),
 				   UINT32_MAX, &r->outbound_timeout);
 	case UPNP_6FC_ADD_PINHOLE:
-		/* §2.3.8: UniqueID is a ui2. */
+		/* UniqueID is a ui2 (WANIPv6FirewallControl:1). */
 		if (!text_number(GetValueFromNameValueList(d, "UniqueID"), UINT16_MAX, &v))
 			return false;
 		r->unique_id = (uint16_t)v;

@@ -9,7 +9,7 @@
 
 #define UPNP_6FC_SERVICE "urn:schemas-upnp-org:service:WANIPv6FirewallControl:1"
 
-/* WANIPv6FirewallControl:1 §2.4: the actions natctl sends. */
+/* WANIPv6FirewallControl:1: the actions natctl sends. */
 enum upnp_6fc_action {
 	UPNP_6FC_GET_FIREWALL_STATUS,
 	UPNP_6FC_GET_OUTBOUND_TIMEOUT,
@@ -18,9 +18,12 @@ enum upnp_6fc_action {
 	UPNP_6FC_DELETE_PINHOLE,
 };
 
-/* WANIPv6FirewallControl:1 §2.3.5: LeaseTime is 1 to 86400 seconds. */
+/* WANIPv6FirewallControl:1, AddPinhole: LeaseTime is 1 to 86400 seconds. */
 #define UPNP_6FC_LEASE_MIN 1
 #define UPNP_6FC_LEASE_MAX 86400
+
+/* WANIPv6FirewallControl:1: the errors natctl acts on. */
+#define UPNP_6FC_NO_SUCH_ENTRY 704
 
 /* Room for the longest envelope (AddPinhole with an IPv6 literal). */
 #define UPNP_6FC_ENVELOPE_MAX 768
