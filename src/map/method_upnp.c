@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // UPnP IGD as a port-mapping method: SSDP and the description to discover, SOAP jobs to add, delete and list; IGDv2 pinholes for -6.
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +109,12 @@ static void igd_from_cache(const struct map_cache_igd *g, const struct endpoint 
 	text_copy(out->data.urlbase, sizeof(out->data.urlbase), g->urlbase);
 	text_copy(out->data.first.controlurl, sizeof(out->data.first.controlurl), g->control);
 	text_copy(out->data.first.servicetype, sizeof(out->data.first.servicetype), g->service);
+	if (g->control6[0]) {
+		text_copy(out->data.IPv6FC.controlurl, sizeof(out->data.IPv6FC.controlurl),
+			  g->control6);
+		text_copy(out->data.IPv6FC.servicetype, sizeof(out->data.IPv6FC.servicetype),
+			  UPNP_6FC_SERVICE);
+	}
 	endpoint_format_ip(local, out->lanaddr);
 }
 
@@ -149,6 +156,7 @@ static bool upnp_learn(const struct map_adapter *m, struct map_cache_entry *e)
 	text_copy(g->urlbase, sizeof(g->urlbase), c->igd.data.urlbase);
 	text_copy(g->control, sizeof(g->control), c->igd.data.first.controlurl);
 	text_copy(g->service, sizeof(g->service), c->igd.data.first.servicetype);
+	text_copy(g->control6, sizeof(g->control6), c->igd.data.IPv6FC.controlurl);
 	g->version = upnp_igd_v2(&c->igd.data) ? 2 : 1;
 	e->have_igd = map_cache_igd_storable(g);
 	return e->have_igd;
@@ -534,6 +542,35 @@ static size_t upnp_loops(struct map_adapter *m, struct loop_client *out)
 	return 1;
 }
 
+/* Whether the IGD opens IPv6 pinholes: WANIPv6FirewallControl there, its
+ * firewall on (else there is nothing to open) and inbound pinholes allowed. */
+static void pinhole_info(const struct upnp_igd *g, struct map_method_info *out)
+{
+	char code[96];
+	const char *why = NULL;
+	out->pinholes = 0;
+	if (!g->data.IPv6FC.controlurl[0]) {
+		why = "the IGD has no WANIPv6FirewallControl service";
+	} else if (g->firewall_code == UPNP_FIREWALL_NOT_ASKED) {
+		out->pinholes = -1;
+		why = "GetFirewallStatus not asked";
+	} else if (g->firewall_code != 0) {
+		out->pinholes = -1;
+		map_upnp_code_text(g->firewall_code, code, sizeof(code));
+		snprintf(out->pinholes_why, sizeof(out->pinholes_why),
+			 "GetFirewallStatus failed (%s)", code);
+		return;
+	} else if (!g->firewall_enabled) {
+		why = "GetFirewallStatus: the IPv6 firewall is disabled (inbound is open already)";
+	} else if (!g->inbound_allowed) {
+		why = "GetFirewallStatus: inbound pinholes are not allowed";
+	} else {
+		out->pinholes = 1;
+		why = "WANIPv6FirewallControl: firewall enabled, inbound pinholes allowed";
+	}
+	text_copy(out->pinholes_why, sizeof(out->pinholes_why), why);
+}
+
 static void upnp_info(const struct map_adapter *m, struct map_method_info *out)
 {
 	const struct upnp_client *c = &cself(m)->client;
@@ -543,6 +580,7 @@ static void upnp_info(const struct map_adapter *m, struct map_method_info *out)
 	out->igd_version = upnp_igd_v2(&c->igd.data) ? 2 : 1;
 	if (c->igd.status[0])
 		out->connected = strcmp(c->igd.status, "Connected") == 0;
+	pinhole_info(&c->igd, out);
 }
 
 /* An SSDP answer came, and its description is still being fetched (the

@@ -265,6 +265,7 @@ void portmap_info(const struct portmap *pm, enum map_method m, struct map_method
 {
 	memset(out, 0, sizeof(*out));
 	out->connected = -1;
+	out->pinholes = -1;
 	if (pm->m[m])
 		pm->ops[m]->info(pm->m[m], out);
 	out->present = pm->run.st[m] == MAP_MS_PRESENT || pm->run.st[m] == MAP_MS_OK;

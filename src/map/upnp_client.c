@@ -225,6 +225,7 @@ static bool start_describe(struct upnp_client *c, int64_t now)
 	forget_report(c);
 	j->kind = UPNP_JOB_DESCRIBE;
 	j->deadline = c->search.job_deadline;
+	j->wan_status = c->search.wan_status;
 	c->job_done = c->job_lost = c->job_overflow = false;
 	int rc = c->start_job(&c->worker, upnp_job_run, j, j->deadline);
 	if (rc < 0) {

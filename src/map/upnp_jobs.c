@@ -128,6 +128,23 @@ static void read_wan_state(const struct upnp_job *j, const struct UPNPUrls *urls
 static bool description_failed(struct upnp_status *o, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* probe: whether the IGD opens IPv6 pinholes (asked over IPv4: the
+ * status is no one host's, unlike AddPinhole). */
+static void read_firewall(const struct upnp_job *j, const struct UPNPUrls *urls,
+			  struct upnp_igd *igd, struct upnp_status *o)
+{
+	int enabled = 0, allowed = 0;
+	igd->firewall_code = UPNP_FIREWALL_NOT_ASKED;
+	if (!j->wan_status || !igd->data.IPv6FC.controlurl[0] || !urls->controlURL_6FC ||
+	    !time_left(j, o))
+		return;
+	igd->firewall_code =
+		UPNP_GetFirewallStatus(urls->controlURL_6FC, igd->data.IPv6FC.servicetype, &enabled,
+				       &allowed);
+	igd->firewall_enabled = enabled != 0;
+	igd->inbound_allowed = allowed != 0;
+}
+
 static bool description_failed(struct upnp_status *o, int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -207,6 +224,7 @@ static bool describe_one(const struct upnp_job *j, const char *location, struct 
 	 * WAN address "not connected"; natctl asks for the address itself and
 	 * classifies it (double NAT) instead. */
 	read_wan_state(j, &urls, igd, o);
+	read_firewall(j, &urls, igd, o);
 	FreeUPNPUrls(&urls);
 	return true;
 }
@@ -229,6 +247,7 @@ static bool describe_cached(const struct upnp_job *j, struct upnp_igd *igd, stru
 	if (upnp_igd_urls(igd, &urls, why, sizeof(why)) < 0)
 		return description_failed(o, UPNPCOMMAND_INVALID_RESPONSE, "%s", why);
 	read_wan_state(j, &urls, igd, o);
+	read_firewall(j, &urls, igd, o);
 	FreeUPNPUrls(&urls);
 	if (o->out_of_time)
 		return description_failed(o, 0, "no time left to ask the cached IGD");

@@ -192,6 +192,10 @@ struct map_method_info {
 	int connected;            /* GetStatusInfo: 1 Connected, 0 not, -1 unknown */
 	bool epoch_known;
 	uint32_t epoch; /* seconds since the gateway's epoch began */
+	/* UPnP: whether the IGD opens IPv6 pinholes (WANIPv6FirewallControl's
+	 * GetFirewallStatus): 1 yes, 0 no, -1 unknown; why, when not yes. */
+	int pinholes;
+	char pinholes_why[MAP_TEXT_MAX];
 };
 
 /* What `map` and `map --keep` report, one event at a time. */

@@ -72,14 +72,21 @@ struct upnp_igd {
 	char external[64];                /* GetExternalIPAddress, "" if unknown */
 	int external_code;                /* that call's result */
 	char status[64];                  /* GetStatusInfo's NewConnectionStatus, "" if unknown */
+	/* GetFirewallStatus (WANIPv6FirewallControl), asked with wan_status:
+	 * its result (UPNP_FIREWALL_NOT_ASKED: not asked, or no such service),
+	 * and what it said, 1 or 0 (ints: the record is checked whole). */
+	int firewall_code;
+	int firewall_enabled, inbound_allowed;
 };
+
+#define UPNP_FIREWALL_NOT_ASKED 1000
 
 struct upnp_job {
 	enum upnp_job_kind kind;
 	int64_t deadline;    /* monotonic us */
 	struct upnp_igd igd; /* SOAP jobs: the IGD */
 	bool cached; /* DESCRIBE: igd comes from the gateway cache (locations[0] is its LOCATION) */
-	bool wan_status; /* cached: GetStatusInfo too, not only GetExternalIPAddress */
+	bool wan_status; /* GetStatusInfo (cached: also) and GetFirewallStatus: probe's questions */
 	char locations[UPNP_MAX_LOCATIONS][SSDP_LOCATION_MAX]; /* DESCRIBE, best first */
 	size_t n_locations;
 	/* ADD, DELETE */
