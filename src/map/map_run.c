@@ -321,9 +321,14 @@ static void controller_tick(void *self, int64_t now)
 		return;
 	}
 	enum map_method m = next_candidate(run, now);
-	if (m != MAP_NONE)
+	if (m != MAP_NONE) {
 		start_op(run, m);
-	else if (!map_run_any(run, MAP_MS_PROBING) && !map_run_any(run, MAP_MS_PRESENT))
+		/* An operation that ended as it started (a pinhole delete with no
+		 * UniqueID, a job that could not start) leaves nothing to wake
+		 * the loop: decide what follows now. */
+		if (run->st[m] != MAP_MS_WORKING)
+			controller_tick(self, now);
+	} else if (!map_run_any(run, MAP_MS_PROBING) && !map_run_any(run, MAP_MS_PRESENT))
 		finish(run);
 }
 
