@@ -490,10 +490,11 @@ static void make_tag(struct map_cli *m)
 
 /* --delete -6: the UniqueIDs of the UPnP pinholes natctl recorded for the
  * ports asked at gateway (DeletePinhole names a pinhole by it alone); with
- * take false, only how many there are at any gateway. */
-static size_t pinhole_ids(struct map_cli *m, const struct endpoint *gateway, bool take)
+ * take false, only the methods natctl recorded any of them by, at any
+ * gateway (MAP_BIT()s). */
+static unsigned pinhole_ids(struct map_cli *m, const struct endpoint *gateway, bool take)
 {
-	size_t found = 0;
+	unsigned found = 0;
 	const struct state_dir *d = state_of(m);
 	struct state_mapping *rec = calloc(STATE_MAX_MAPPINGS, sizeof(*rec));
 	size_t n = 0;
@@ -503,28 +504,36 @@ static size_t pinhole_ids(struct map_cli *m, const struct endpoint *gateway, boo
 		struct map_ask *a = &m->asks[i];
 		for (size_t k = 0; k < n && !a->has_pinhole_id; k++) {
 			const struct state_mapping *s = &rec[k];
-			if (s->method != MAP_UPNP || !s->has_pinhole_id ||
-			    s->protocol != a->protocol || s->external_port != a->external_port ||
+			if (s->gateway.family != AF_INET6 || s->protocol != a->protocol ||
+			    s->external_port != a->external_port ||
+			    (s->method == MAP_UPNP && !s->has_pinhole_id) ||
 			    (take && !endpoint_same_ip(&s->gateway, gateway)))
 				continue;
-			found++;
-			a->has_pinhole_id = take;
-			a->pinhole_id = s->pinhole_id;
-			break;
+			found |= MAP_BIT(s->method);
+			if (take && s->method == MAP_UPNP) {
+				a->has_pinhole_id = true;
+				a->pinhole_id = s->pinhole_id;
+			}
 		}
 	}
 	free(rec);
 	return found;
 }
 
-/* --delete -6 without a UPnP pinhole in the state: UPnP has nothing to
- * delete by, so its discovery is not waited for (unless asked alone). */
-static void skip_upnp_delete(struct map_cli *m)
+/*
+ * --delete -6 (not through one method alone): through the methods the
+ * state says made the pinholes. Both open the same firewall rule in
+ * miniupnpd, and PCP asked to delete a UPnP pinhole is refused and then
+ * cuts the rule's lifetime, keeping it open; UPnP cannot delete one it has
+ * no UniqueID of, so without a record only PCP is asked.
+ */
+static void delete6_methods(struct map_cli *m)
 {
-	unsigned upnp = MAP_BIT(MAP_UPNP);
-	if (m->delete_given && m->p.family == AF_INET6 && (m->p.methods & upnp) &&
-	    m->p.methods != upnp && pinhole_ids(m, NULL, false) == 0)
-		m->p.methods &= ~upnp;
+	unsigned upnp = MAP_BIT(MAP_UPNP), recorded;
+	if (!m->delete_given || m->p.family != AF_INET6 || __builtin_popcount(m->p.methods) < 2)
+		return;
+	recorded = pinhole_ids(m, NULL, false) & m->p.methods;
+	m->p.methods = recorded ? recorded : m->p.methods & ~upnp;
 }
 
 /* The deletions of results rs[n] (each method that removed one), out of the state. */
@@ -878,7 +887,7 @@ static int run_map(struct map_cli *m, const struct global_opts *g)
 	if (!m->external_given)
 		open_state(m);
 	m->p.cache_dir = cli_cache_dir(g, m->no_cache, m->cache_dir, sizeof(m->cache_dir));
-	skip_upnp_delete(m);
+	delete6_methods(m);
 	if (portmap_open(&pm, &m->p, &g->trace, &r) < 0)
 		status = render_not_run(m, &o, r.failure, r.error);
 	else

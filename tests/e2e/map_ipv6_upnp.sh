@@ -56,6 +56,15 @@ check_json "--delete -6: deleted by upnp" "$OUT" '.deleted_by | join(",")' upnp
 check "UDP: the rule is gone after --delete" pinhole_gone 40010
 check "UDP: blocked after --delete" blocked6 udp 40010
 
+# A plain --delete -6 goes through the method the state names: PCP, asked to
+# delete a UPnP pinhole, would be refused and cut the rule's lifetime instead.
+natctl_in client -6 map --via upnp 40013 udp
+natctl_in client -6 --json map --delete 40013 udp
+check_eq "--delete -6 (auto) of a UPnP pinhole: exit 0" "$RC" 0
+check_json "--delete -6 (auto): by upnp alone, no warning" "$OUT" \
+	'"\(.deleted_by | join(",")) \(.warnings | length)"' "upnp 0"
+check "--delete -6 (auto): the rule is gone" pinhole_gone 40013
+
 natctl_in client -6 --json map --cleanup
 check_eq "--cleanup -6: exit 0" "$RC" 0
 check_json "--cleanup -6: the TCP pinhole" "$OUT" '[.mappings[] | "\(.method) \(.transport) \(.internal.port)"] | join(",")' "upnp tcp 40011"
