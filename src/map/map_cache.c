@@ -24,7 +24,7 @@
  * upnp-control /ctl/IPConn
  * upnp-service urn:schemas-upnp-org:service:WANIPConnection:2
  * upnp-igd 2
- * upnp-6fc /ctl/IP6FCtl          (only for an IGD with WANIPv6FirewallControl)
+ * upnp-6fc /ctl/IP6FCtl          (WANIPv6FirewallControl's, "-" for none; older entries lack it)
  */
 #define CACHE_MAGIC "natctl-gateway-cache 1"
 #define IGD_V2      "urn:schemas-upnp-org:service:WANIPConnection:2"
@@ -133,8 +133,8 @@ static void put_igd(struct writer *w, const struct map_cache_igd *g)
 	put(w, "upnp-control %s\n", g->control);
 	put(w, "upnp-service %s\n", g->service);
 	put(w, "upnp-igd %d\n", g->version);
-	if (g->control6[0])
-		put(w, "upnp-6fc %s\n", g->control6);
+	if (g->knows_6fc)
+		put(w, "upnp-6fc %s\n", g->control6[0] ? g->control6 : "-");
 }
 
 int map_cache_format(const struct map_cache_entry *e, char *out, size_t cap)
@@ -236,7 +236,10 @@ static bool parse_igd_field(char w[][SSDP_LOCATION_MAX], int n, unsigned key,
 		return strcmp(w[1], "-") == 0 || copy_field(g->urlbase, sizeof(g->urlbase), w[1]);
 	case KEY_CONTROL: return copy_field(g->control, sizeof(g->control), w[1]);
 	case KEY_SERVICE: return copy_field(g->service, sizeof(g->service), w[1]);
-	case KEY_6FC: return copy_field(g->control6, sizeof(g->control6), w[1]);
+	case KEY_6FC:
+		g->knows_6fc = true;
+		g->control6[0] = '\0';
+		return strcmp(w[1], "-") == 0 || copy_field(g->control6, sizeof(g->control6), w[1]);
 	default:
 		g->version = strcmp(w[1], "1") == 0 ? 1 : strcmp(w[1], "2") == 0 ? 2 : 0;
 		return g->version != 0;

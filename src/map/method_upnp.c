@@ -130,7 +130,15 @@ static void upnp_warm_start(struct map_adapter *m, struct map_run *run,
 	struct UPNPUrls urls;
 	char why[160];
 	igd_from_cache(&e->igd, &s->env->search_local, &igd);
-	if (!e->have_igd || upnp_igd_urls(&igd, &urls, why, sizeof(why)) < 0) {
+	/* Pinholes, and probe's question about them, need to know whether
+	 * the IGD has WANIPv6FirewallControl, which older entries do not say. */
+	if (e->have_igd && !e->igd.knows_6fc && (pinholes(s) || search.wan_status))
+		snprintf(why, sizeof(why),
+			 "the cache does not say whether it has "
+			 "WANIPv6FirewallControl");
+	else if (e->have_igd && upnp_igd_urls(&igd, &urls, why, sizeof(why)) == 0)
+		why[0] = '\0';
+	if (!e->have_igd || why[0]) {
 		trace_log(s->env->trace, "upnp: the cached IGD is not used: %s",
 			  e->have_igd ? why : "the cache has none");
 		upnp_probe_start(m, run);
@@ -157,6 +165,7 @@ static bool upnp_learn(const struct map_adapter *m, struct map_cache_entry *e)
 	text_copy(g->control, sizeof(g->control), c->igd.data.first.controlurl);
 	text_copy(g->service, sizeof(g->service), c->igd.data.first.servicetype);
 	text_copy(g->control6, sizeof(g->control6), c->igd.data.IPv6FC.controlurl);
+	g->knows_6fc = true;
 	g->version = upnp_igd_v2(&c->igd.data) ? 2 : 1;
 	e->have_igd = map_cache_igd_storable(g);
 	return e->have_igd;

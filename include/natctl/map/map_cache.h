@@ -39,6 +39,9 @@ struct map_cache_igd {
 	char service[MAP_CACHE_FIELD_MAX];  /* its serviceType */
 	int version;                        /* 1 or 2 (IGD:2's WANIPConnection:2) */
 	char control6[MAP_CACHE_FIELD_MAX]; /* WANIPv6FirewallControl's controlURL, "" if none */
+	/* The entry says whether the IGD has that service (upnp-6fc, "-" for
+	 * none); an entry written before natctl kept it does not. */
+	bool knows_6fc;
 };
 
 struct map_cache_entry {
