@@ -45,8 +45,9 @@ void usage_map(FILE *f)
 	      "over tcp (default), udp or both, through PCP, NAT-PMP or UPnP IGD: all are\n"
 	      "asked at once and the first that works is used, PCP first, then NAT-PMP,\n"
 	      "then UPnP. A range PORT-LAST (at most 1024 mappings) is mapped all at once.\n"
-	      "With -6 (natctl -6 map PORT): an inbound IPv6 pinhole through PCP to this\n"
-	      "host's stable global address (not temporary, ULA or deprecated), bound.\n"
+	      "With -6 (natctl -6 map PORT): an inbound IPv6 pinhole through PCP or UPnP\n"
+	      "IGDv2 (PCP first) to this host's stable global address (not temporary, ULA\n"
+	      "or deprecated), bound as the source of the requests.\n"
 	      "\n"
 	      "Options:\n"
 	      "      --via METHOD       auto (default), pcp, natpmp or upnp\n"
@@ -379,10 +380,9 @@ static const char *family_mismatch(const struct map_cli *m, int family)
 }
 
 /*
- * -6 opens a pinhole through PCP (RFC 6887 speaks IPv6 as it speaks IPv4).
- * NAT-PMP has no IPv6 (RFC 6886), natctl does not yet drive UPnP IGDv2's
- * WANIPv6FirewallControl, and a pinhole has no table to list or external
- * address to ask for.
+ * -6 opens a pinhole through PCP (RFC 6887 speaks IPv6 as it speaks IPv4)
+ * and UPnP IGDv2's WANIPv6FirewallControl. NAT-PMP has no IPv6 (RFC 6886),
+ * and a pinhole has no table to list or external address to ask for.
  */
 static const char *ipv6_refusal(struct map_cli *m)
 {
@@ -391,13 +391,11 @@ static const char *ipv6_refusal(struct map_cli *m)
 	if (m->check)
 		return "--check is IPv4's: it does not check IPv6 pinholes yet";
 	if (m->p.methods == MAP_BIT(MAP_NATPMP))
-		return "NAT-PMP has no IPv6 (RFC 6886): -6 goes through pcp";
-	if (m->p.methods == MAP_BIT(MAP_UPNP))
-		return "UPnP IGDv2 pinholes (WANIPv6FirewallControl) are not implemented yet: "
-		       "-6 goes through pcp";
+		return "NAT-PMP has no IPv6 (RFC 6886): -6 goes through pcp or upnp";
 	if (m->p.force)
 		return "--force is IPv4's: a pinhole is only ever this host's";
-	m->p.methods = MAP_BIT(MAP_PCP);
+	/* PCP and UPnP IGDv2 (WANIPv6FirewallControl) at once, PCP preferred. */
+	m->p.methods &= MAP_BIT(MAP_PCP) | MAP_BIT(MAP_UPNP);
 	return NULL;
 }
 
@@ -488,6 +486,54 @@ static void make_tag(struct map_cli *m)
 		snprintf(m->tag, sizeof(m->tag), MAP_TAG_PLAIN);
 	if (!m->p.description)
 		m->p.description = m->tag;
+}
+
+/* --delete -6: the UniqueIDs of the UPnP pinholes natctl recorded for the
+ * ports asked at gateway (DeletePinhole names a pinhole by it alone); with
+ * take false, only the methods natctl recorded any of them by, at any
+ * gateway (MAP_BIT()s). */
+static unsigned pinhole_ids(struct map_cli *m, const struct endpoint *gateway, bool take)
+{
+	unsigned found = 0;
+	const struct state_dir *d = state_of(m);
+	struct state_mapping *rec = calloc(STATE_MAX_MAPPINGS, sizeof(*rec));
+	size_t n = 0;
+	if (!d || !rec || state_load(d, (int64_t)time(NULL), rec, STATE_MAX_MAPPINGS, &n) < 0)
+		n = 0;
+	for (size_t i = 0; i < m->n_asks; i++) {
+		struct map_ask *a = &m->asks[i];
+		for (size_t k = 0; k < n && !a->has_pinhole_id; k++) {
+			const struct state_mapping *s = &rec[k];
+			if (s->gateway.family != AF_INET6 || s->protocol != a->protocol ||
+			    s->external_port != a->external_port ||
+			    (s->method == MAP_UPNP && !s->has_pinhole_id) ||
+			    (take && !endpoint_same_ip(&s->gateway, gateway)))
+				continue;
+			found |= MAP_BIT(s->method);
+			if (take && s->method == MAP_UPNP) {
+				a->has_pinhole_id = true;
+				a->pinhole_id = s->pinhole_id;
+			}
+		}
+	}
+	free(rec);
+	return found;
+}
+
+/*
+ * --delete -6 (not through one method alone): through the methods the
+ * state says made the pinholes. Both open the same firewall rule in
+ * miniupnpd, and PCP asked to delete a UPnP pinhole is refused and then
+ * cuts the rule's lifetime, keeping it open; UPnP cannot delete one it has
+ * no UniqueID of, so without a record only PCP is asked.
+ */
+static void delete6_methods(struct map_cli *m)
+{
+	unsigned upnp = MAP_BIT(MAP_UPNP), recorded;
+	if (!m->delete_given || m->p.family != AF_INET6 || __builtin_popcount(m->p.methods) < 2)
+		return;
+	recorded = pinhole_ids(m, NULL, false) & m->p.methods;
+	m->p.methods = recorded ? recorded : m->p.methods & ~upnp;
 }
 
 /* The deletions of results rs[n] (each method that removed one), out of the state. */
@@ -820,6 +866,8 @@ static int run_mode(struct portmap *pm, struct map_cli *m, const struct global_o
 		return do_cleanup(pm, m, g, o);
 	if (m->keep)
 		return do_keep(pm, m, g, o, r);
+	if (m->delete_given && m->p.family == AF_INET6)
+		pinhole_ids(m, &r->gateway, true);
 	if (m->set)
 		return do_set(pm, m, g, o, r);
 	return do_once(pm, m, g, o, r);
@@ -839,6 +887,7 @@ static int run_map(struct map_cli *m, const struct global_opts *g)
 	if (!m->external_given)
 		open_state(m);
 	m->p.cache_dir = cli_cache_dir(g, m->no_cache, m->cache_dir, sizeof(m->cache_dir));
+	delete6_methods(m);
 	if (portmap_open(&pm, &m->p, &g->trace, &r) < 0)
 		status = render_not_run(m, &o, r.failure, r.error);
 	else

@@ -90,6 +90,9 @@ static void json_family(struct json_writer *w, const struct map_result *r)
 		return;
 	json_string(w, "family", "ipv6");
 	json_string(w, "source", r->source[0] ? r->source : NULL);
+	/* A UPnP pinhole is renewed and deleted by its UniqueID. */
+	if (r->has_pinhole_id)
+		json_uint(w, "unique_id", r->pinhole_id);
 }
 
 /* The keys of a mapping, success or not; lifetime and method are null on failure. */
@@ -196,8 +199,11 @@ static void event_text(FILE *f, enum map_event e, const struct map_result *r)
 		return;
 	}
 	lifetime_text(r->lifetime, life, sizeof(life));
-	fprintf(f, "%s %s %s -> %s via %s (gateway %s), %s\n", map_event_name(e), proto, ext, in,
+	fprintf(f, "%s %s %s -> %s via %s (gateway %s), %s", map_event_name(e), proto, ext, in,
 		map_method_name(r->method), gw, life);
+	if (r->has_pinhole_id)
+		fprintf(f, ", UniqueID %u", r->pinhole_id);
+	fputc('\n', f);
 	/* A pinhole's source, said once: when it is made, not on each renewal. */
 	if (r->source[0] && (e == MAP_EVENT_MAPPED || e == MAP_EVENT_REMAPPED))
 		fprintf(f, "source: %s\n", r->source);

@@ -69,6 +69,8 @@ static void apply_job(struct map_params *p, const struct map_job *j)
 	p->lifetime = j->lifetime;
 	p->any = j->any;
 	p->nonce = j->nonce;
+	p->has_pinhole_id = j->has_pinhole_id;
+	p->pinhole_id = j->pinhole_id;
 }
 
 static void lane_start(struct map_batch *b, struct map_lane *l, size_t job)
@@ -330,7 +332,9 @@ static struct map_job ask_job(const struct portmap *pm, const struct map_ask *a,
 				.internal_port = a->internal_port,
 				.external_port = a->external_port,
 				.lifetime = pm->p.lifetime,
-				.any = pm->p.any};
+				.any = pm->p.any,
+				.has_pinhole_id = a->has_pinhole_id,
+				.pinhole_id = a->pinhole_id};
 }
 
 /* One mapping's deletions through several methods, as one result: gone
@@ -407,6 +411,8 @@ size_t portmap_run_set(struct portmap *pm, const struct map_ask *asks, size_t n,
 	pm->p.protocol = asks[0].protocol;
 	pm->p.internal_port = asks[0].internal_port;
 	pm->p.external_port = asks[0].external_port;
+	pm->p.has_pinhole_id = asks[0].has_pinhole_id;
+	pm->p.pinhole_id = asks[0].pinhole_id;
 	portmap_run(pm, deadline, &out[0]);
 	unsigned tried = 0;
 	for (int m = 0; m < MAP_N_METHODS; m++)

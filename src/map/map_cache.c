@@ -25,6 +25,7 @@
  * upnp-control /ctl/IPConn
  * upnp-service urn:schemas-upnp-org:service:WANIPConnection:2
  * upnp-igd 2
+ * upnp-6fc /ctl/IP6FCtl          (WANIPv6FirewallControl's, "-" for none; older entries lack it)
  */
 #define CACHE_MAGIC "natctl-gateway-cache 1"
 #define IGD_V2      "urn:schemas-upnp-org:service:WANIPConnection:2"
@@ -80,7 +81,8 @@ bool map_cache_igd_storable(const struct map_cache_igd *g)
 	       (!g->urlbase[0] || storable(g->urlbase, sizeof(g->urlbase))) &&
 	       storable(g->control, sizeof(g->control)) &&
 	       storable(g->service, sizeof(g->service)) && known_service(g->service) &&
-	       g->version == (strcmp(g->service, IGD_V2) == 0 ? 2 : 1);
+	       g->version == (strcmp(g->service, IGD_V2) == 0 ? 2 : 1) &&
+	       (!g->control6[0] || storable(g->control6, sizeof(g->control6)));
 }
 
 /* ---- writing ---- */
@@ -132,6 +134,8 @@ static void put_igd(struct writer *w, const struct map_cache_igd *g)
 	put(w, "upnp-control %s\n", g->control);
 	put(w, "upnp-service %s\n", g->service);
 	put(w, "upnp-igd %d\n", g->version);
+	if (g->knows_6fc)
+		put(w, "upnp-6fc %s\n", g->control6[0] ? g->control6 : "-");
 }
 
 int map_cache_format(const struct map_cache_entry *e, char *out, size_t cap)
@@ -160,6 +164,7 @@ enum {
 	KEY_SERVICE = 1u << 5,
 	KEY_IGD = 1u << 6,
 	KEY_METHOD = 1u << 7, /* shifted by the method */
+	KEY_6FC = 1u << 20,   /* optional: not among KEYS_IGD */
 };
 #define KEYS_IGD (KEY_LOCATION | KEY_URLBASE | KEY_CONTROL | KEY_SERVICE | KEY_IGD)
 
@@ -232,6 +237,10 @@ static bool parse_igd_field(char w[][SSDP_LOCATION_MAX], int n, unsigned key,
 		return strcmp(w[1], "-") == 0 || copy_field(g->urlbase, sizeof(g->urlbase), w[1]);
 	case KEY_CONTROL: return copy_field(g->control, sizeof(g->control), w[1]);
 	case KEY_SERVICE: return copy_field(g->service, sizeof(g->service), w[1]);
+	case KEY_6FC:
+		g->knows_6fc = true;
+		g->control6[0] = '\0';
+		return strcmp(w[1], "-") == 0 || copy_field(g->control6, sizeof(g->control6), w[1]);
 	default:
 		g->version = strcmp(w[1], "1") == 0 ? 1 : strcmp(w[1], "2") == 0 ? 2 : 0;
 		return g->version != 0;
@@ -247,7 +256,7 @@ static unsigned key_of(const char *word, enum map_method *m)
 		{"gateway", KEY_GATEWAY},        {"written", KEY_WRITTEN},
 		{"upnp-location", KEY_LOCATION}, {"upnp-urlbase", KEY_URLBASE},
 		{"upnp-control", KEY_CONTROL},   {"upnp-service", KEY_SERVICE},
-		{"upnp-igd", KEY_IGD},
+		{"upnp-igd", KEY_IGD},           {"upnp-6fc", KEY_6FC},
 	};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (strcmp(word, keys[i].name) == 0)
@@ -285,6 +294,8 @@ static bool consistent(unsigned keys, struct map_cache_entry *e)
 {
 	unsigned igd = keys & KEYS_IGD;
 	if ((keys & (KEY_GATEWAY | KEY_WRITTEN)) != (KEY_GATEWAY | KEY_WRITTEN))
+		return false;
+	if ((keys & KEY_6FC) && !igd)
 		return false;
 	if (igd && (igd != KEYS_IGD || e->seen[MAP_UPNP] != MAP_SEEN_YES))
 		return false;

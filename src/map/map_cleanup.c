@@ -155,6 +155,13 @@ static void take_described(struct sweep *s, const char *tag, int64_t deadline, s
 	map_list_free(&l);
 }
 
+/* The IGD the pinholes' deletions go to (a listing finds it for IPv4). */
+static void discover_upnp(struct portmap *pm, int64_t deadline)
+{
+	struct map_result r;
+	portmap_discover(pm, MAP_BIT(MAP_UPNP), deadline, &r);
+}
+
 /* A deletion's result, put right: whom it was for, and "no longer
  * there" is what a cleanup wants too. */
 static void settle(const struct state_mapping *m, struct map_result *r)
@@ -216,8 +223,12 @@ int map_cleanup(struct portmap *pm, const struct state_mapping *recorded, size_t
 	take_recorded(&s, recorded, n, methods);
 	for (size_t i = 0; i < s.n; i++)
 		upnp += s.what[i].method == MAP_UPNP;
-	if (methods & MAP_BIT(MAP_UPNP))
+	/* Pinholes have no table to list (WANIPv6FirewallControl): natctl's
+	 * are those its state recorded, deleted on the IGD a discovery finds. */
+	if ((methods & MAP_BIT(MAP_UPNP)) && s.gateway.family != AF_INET6)
 		take_described(&s, tag, deadline, upnp);
+	else if ((methods & MAP_BIT(MAP_UPNP)) && upnp)
+		discover_upnp(pm, deadline);
 	portmap_batch(pm, s.jobs, s.n, deadline, out->results);
 	out->n = s.n;
 	for (size_t i = 0; i < s.n; i++) {

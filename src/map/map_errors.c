@@ -10,6 +10,7 @@
 #include "natctl/base/text.h"
 #include "natctl/map/natpmp_wire.h"
 #include "natctl/map/pcp.h"
+#include "natctl/map/upnp_pinhole.h"
 
 static const char double_nat_hint[] =
 	"usually a double NAT: the gateway's own WAN address is private or carrier-grade NAT";
@@ -102,6 +103,26 @@ void map_upnp_not_ours_text(const struct upnp_holder *h, uint16_t external_port,
 	holder_text(h, holder, sizeof(holder));
 	snprintf(out, len, "%u/%s points at %s, not this host; --force deletes it", external_port,
 		 proto, holder);
+}
+
+void map_upnp_pinhole_text(const struct upnp_status *st, const char *self, uint16_t port,
+			   const char *proto, char *out, size_t len)
+{
+	char code[96], action[sizeof(st->action)], detail[sizeof(st->detail)];
+	const char *why = upnp_6fc_explain(st->code);
+	map_upnp_code_text(st->code, code, sizeof(code));
+	/* Our own words, but they came back through the worker's records. */
+	text_sanitize(action, sizeof(action), st->action[0] ? st->action : "the pinhole call");
+	text_sanitize(detail, sizeof(detail), st->detail);
+	if (st->code > 0)
+		snprintf(out, len, "%s refused (%s)%s%s: asked from %s for [%s]:%u/%s", action,
+			 code, why ? ": " : "", why ? why : "", self, self, port, proto);
+	else if (st->code == 0 && st->out_of_time)
+		snprintf(out, len, "no time left for %s before the deadline", action);
+	else if (detail[0])
+		snprintf(out, len, "%s failed (%s): %s", action, code, detail);
+	else
+		snprintf(out, len, "%s failed (%s)", action, code);
 }
 
 void map_upnp_failure_text(const struct upnp_failure *f, char *out, size_t len)

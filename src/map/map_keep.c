@@ -158,6 +158,8 @@ static void renewal_job(const struct keeper *k, const struct held *h, enum map_m
 		.external_port = h->r.external.port,
 		.lifetime = k->o->lifetime,
 		.any = k->o->any,
+		.has_pinhole_id = h->r.has_pinhole_id,
+		.pinhole_id = h->r.pinhole_id,
 	};
 }
 
@@ -281,7 +283,9 @@ static int delete_all(struct keeper *k)
 						 .protocol = h->r.protocol,
 						 .internal_port = h->r.internal.port,
 						 .external_port = h->r.external.port,
-						 .nonce = h->r.has_nonce ? h->r.nonce : NULL};
+						 .nonce = h->r.has_nonce ? h->r.nonce : NULL,
+						 .has_pinhole_id = h->r.has_pinhole_id,
+						 .pinhole_id = h->r.pinhole_id};
 	}
 	portmap_batch(k->pm, k->jobs, nj, clock_now_us() + k->o->timeout_us, k->fresh);
 	for (size_t j = 0; j < nj; j++) {

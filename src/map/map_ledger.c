@@ -20,6 +20,8 @@ void map_ledger_entry(const struct map_result *r, int64_t now, struct state_mapp
 	out->expiry = r->lifetime ? now + (int64_t)r->lifetime : 0;
 	out->has_nonce = r->has_nonce;
 	memcpy(out->nonce, r->nonce, sizeof(out->nonce));
+	out->has_pinhole_id = r->has_pinhole_id;
+	out->pinhole_id = r->pinhole_id;
 }
 
 /* The records of the results that hold a mapping (ok, a method). */
@@ -62,4 +64,6 @@ void map_ledger_delete_job(const struct state_mapping *m, struct map_job *out)
 	out->internal_port = m->internal.port;
 	out->external_port = m->external_port;
 	out->nonce = m->has_nonce ? m->nonce : NULL;
+	out->has_pinhole_id = m->has_pinhole_id;
+	out->pinhole_id = m->pinhole_id;
 }

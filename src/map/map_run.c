@@ -302,6 +302,8 @@ static void finish(struct map_run *run)
 static void skip_cached_absent(struct map_run *run, const struct map_cache_entry *e)
 {
 	char age[32];
+	if (run->pm->warm.upnp_only)
+		return; /* IPv4's absences say nothing of IPv6 */
 	map_cache_age(e, age, sizeof(age));
 	for (int m = 0; m < MAP_N_METHODS; m++) {
 		if (run->st[m] != MAP_MS_PROBING || e->seen[m] != MAP_SEEN_NO)
@@ -371,9 +373,14 @@ static void controller_tick(void *self, int64_t now)
 		return;
 	}
 	enum map_method m = next_candidate(run, now);
-	if (m != MAP_NONE)
+	if (m != MAP_NONE) {
 		start_op(run, m);
-	else if (!map_run_any(run, MAP_MS_PROBING) && !map_run_any(run, MAP_MS_PRESENT))
+		/* An operation that ended as it started (a pinhole delete with no
+		 * UniqueID, a job that could not start) leaves nothing to wake
+		 * the loop: decide what follows now. */
+		if (run->st[m] != MAP_MS_WORKING)
+			controller_tick(self, now);
+	} else if (!map_run_any(run, MAP_MS_PROBING) && !map_run_any(run, MAP_MS_PRESENT))
 		finish(run);
 }
 

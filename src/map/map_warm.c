@@ -36,18 +36,24 @@ static int64_t wall_now(void)
 	return clock_wall_ms() / 1000;
 }
 
+/* The IPv4 gateway whose entry this run reads: -6's search gateway. */
+static const struct endpoint *cache_gateway(const struct portmap *pm)
+{
+	return pm->warm.upnp_only ? &pm->env.search_gateway : &pm->env.gateway;
+}
+
 void map_warm_key(struct portmap *pm, const uint8_t mac[GATEWAY_MAC_LEN])
 {
 	struct map_warm *w = &pm->warm;
+	const struct endpoint *gw = cache_gateway(pm);
 	char name[MAP_CACHE_NAME_MAX], why[128], what[SSDP_LOCATION_MAX + 96], age[32];
 	w->keyed = true;
-	map_cache_file_name(&pm->env.gateway, mac, name);
-	int rc = map_cache_load(w->dir, &pm->env.gateway, mac, wall_now(), &w->entry, why,
-				sizeof(why));
+	map_cache_file_name(gw, mac, name);
+	int rc = map_cache_load(w->dir, gw, mac, wall_now(), &w->entry, why, sizeof(why));
 	w->loaded = rc == 0;
 	if (!w->loaded) {
 		memset(&w->entry, 0, sizeof(w->entry));
-		w->entry.gateway = pm->env.gateway;
+		w->entry.gateway = *gw;
 		memcpy(w->entry.mac, mac, GATEWAY_MAC_LEN);
 	}
 	if (rc == 0) {
@@ -68,7 +74,7 @@ void map_warm_key(struct portmap *pm, const uint8_t mac[GATEWAY_MAC_LEN])
 static bool key_by_neighbour(struct portmap *pm)
 {
 	uint8_t mac[GATEWAY_MAC_LEN];
-	if (gateway_mac(&pm->env.gateway, pm->p.ifname, mac) != 0)
+	if (gateway_mac(cache_gateway(pm), pm->warm.upnp_only ? NULL : pm->p.ifname, mac) != 0)
 		return false;
 	map_warm_key(pm, mac);
 	return true;
@@ -77,7 +83,9 @@ static bool key_by_neighbour(struct portmap *pm)
 void map_warm_open(struct portmap *pm)
 {
 	pm->warm.dir = pm->p.cache_dir;
-	if (pm->warm.dir && pm->env.have_gateway && !key_by_neighbour(pm))
+	pm->warm.upnp_only = pm->p.family == AF_INET6;
+	bool have = pm->warm.upnp_only ? pm->env.have_search_gateway : pm->env.have_gateway;
+	if (pm->warm.dir && have && !key_by_neighbour(pm))
 		trace_log(pm->env.trace,
 			  "cache: not read: the gateway is not in the neighbour table (no MAC yet)");
 }
@@ -87,6 +95,11 @@ const struct map_cache_entry *map_warm_entry(const struct portmap *pm, unsigned 
 	const struct map_warm *w = &pm->warm;
 	if (!w->loaded)
 		return NULL;
+	if (w->upnp_only)
+		return (methods & MAP_BIT(MAP_UPNP)) && pm->m[MAP_UPNP] &&
+				       w->entry.seen[MAP_UPNP] == MAP_SEEN_YES
+			       ? &w->entry
+			       : NULL;
 	for (int m = 0; m < MAP_N_METHODS; m++)
 		if ((methods & MAP_BIT(m)) && pm->m[m] && w->entry.seen[m] == MAP_SEEN_YES)
 			return &w->entry;
@@ -161,16 +174,33 @@ static void write_entry(struct map_warm *w, const struct map_cache_entry *e,
 	w->loaded = true;
 }
 
+/* -6: the IGD UPnP found (over IPv4, as for a mapping) over what the
+ * entry held; nothing else, and nothing removed when it found none. */
+static void save_igd(struct map_run *run, struct map_cache_entry *e)
+{
+	struct map_warm *w = &run->pm->warm;
+	learn_method(run, MAP_UPNP, e);
+	if (e->seen[MAP_UPNP] != MAP_SEEN_YES || (w->loaded && same(e, &w->entry)))
+		return;
+	e->written = wall_now();
+	write_entry(w, e, run->pm->env.trace);
+}
+
 void map_warm_save(struct map_run *run)
 {
 	struct map_warm *w = &run->pm->warm;
 	const struct trace *trace = run->pm->env.trace;
+	bool have = w->upnp_only ? run->pm->env.have_search_gateway : run->pm->env.have_gateway;
 	if (!w->dir || !run->discovered)
 		return;
 	/* Talking to the gateway put it in the neighbour table. */
-	if (!w->keyed && (!run->pm->env.have_gateway || !key_by_neighbour(run->pm)))
+	if (!w->keyed && (!have || !key_by_neighbour(run->pm)))
 		return;
 	struct map_cache_entry e = w->entry;
+	if (w->upnp_only) {
+		save_igd(run, &e);
+		return;
+	}
 	for (int m = 0; m < MAP_N_METHODS; m++)
 		learn_method(run, (enum map_method)m, &e);
 	if (e.seen[MAP_UPNP] != MAP_SEEN_YES)

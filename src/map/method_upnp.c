@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// UPnP IGD as a port-mapping method: SSDP and the description to discover, SOAP jobs to add, delete and list.
+// UPnP IGD as a port-mapping method: SSDP and the description to discover, SOAP jobs to add, delete and list; IGDv2 pinholes for -6.
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include "natctl/map/map_errors.h"
 #include "natctl/map/method.h"
 #include "natctl/map/upnp_client.h"
+#include "natctl/map/upnp_pinhole.h"
 #include "natctl/map/upnp_watch.h"
 
 struct upnp_method {
@@ -17,7 +19,13 @@ struct upnp_method {
 	struct upnp_client client;
 	struct upnp_watch watch; /* --keep: the IGD's NOTIFYs */
 	bool add_retried;        /* this operation's AddPortMapping was sent twice */
+	bool pin_readded;        /* -6: UpdatePinhole found none (704); AddPinhole sent */
 };
+
+static bool pinholes(const struct upnp_method *s)
+{
+	return s->env->p->family == AF_INET6;
+}
 
 /* A second AddPortMapping is worth sending only with this long left. */
 #define UPNP_ADD_RETRY_MIN_US (1000 * 1000)
@@ -64,17 +72,17 @@ static struct upnp_search search_for(const struct upnp_method *s, const struct m
 {
 	const struct map_env *env = s->env;
 	struct upnp_search search = {
-		.local = env->local,
+		.local = env->search_local,
 		.search_until = map_run_window_end(run),
 		.job_deadline = map_run_deadline(run),
 		.mx = ssdp_mx_for_wait(map_env_wait_us(env)),
 		.wan_status = map_run_op(run) == MAP_OP_EXTERNAL,
 	};
-	/* --gateway: a unicast search to it alone */
-	if (endpoint_is_set(&env->p->gateway))
+	/* --gateway: a unicast search to it alone (-6's is the IPv6 router, not searched) */
+	if (endpoint_is_set(&env->p->gateway) && env->p->family != AF_INET6)
 		search.target = env->gateway;
-	if (env->have_gateway)
-		search.gateway = env->gateway;
+	if (env->have_search_gateway)
+		search.gateway = env->search_gateway;
 	return search;
 }
 
@@ -101,6 +109,12 @@ static void igd_from_cache(const struct map_cache_igd *g, const struct endpoint 
 	text_copy(out->data.urlbase, sizeof(out->data.urlbase), g->urlbase);
 	text_copy(out->data.first.controlurl, sizeof(out->data.first.controlurl), g->control);
 	text_copy(out->data.first.servicetype, sizeof(out->data.first.servicetype), g->service);
+	if (g->control6[0]) {
+		text_copy(out->data.IPv6FC.controlurl, sizeof(out->data.IPv6FC.controlurl),
+			  g->control6);
+		text_copy(out->data.IPv6FC.servicetype, sizeof(out->data.IPv6FC.servicetype),
+			  UPNP_6FC_SERVICE);
+	}
 	endpoint_format_ip(local, out->lanaddr);
 }
 
@@ -115,8 +129,16 @@ static void upnp_warm_start(struct map_adapter *m, struct map_run *run,
 	struct upnp_igd igd;
 	struct UPNPUrls urls;
 	char why[160];
-	igd_from_cache(&e->igd, &s->env->local, &igd);
-	if (!e->have_igd || upnp_igd_urls(&igd, &urls, why, sizeof(why)) < 0) {
+	igd_from_cache(&e->igd, &s->env->search_local, &igd);
+	/* Pinholes, and probe's question about them, need to know whether
+	 * the IGD has WANIPv6FirewallControl, which older entries do not say. */
+	if (e->have_igd && !e->igd.knows_6fc && (pinholes(s) || search.wan_status))
+		snprintf(why, sizeof(why),
+			 "the cache does not say whether it has "
+			 "WANIPv6FirewallControl");
+	else if (e->have_igd && upnp_igd_urls(&igd, &urls, why, sizeof(why)) == 0)
+		why[0] = '\0';
+	if (!e->have_igd || why[0]) {
 		trace_log(s->env->trace, "upnp: the cached IGD is not used: %s",
 			  e->have_igd ? why : "the cache has none");
 		upnp_probe_start(m, run);
@@ -142,6 +164,8 @@ static bool upnp_learn(const struct map_adapter *m, struct map_cache_entry *e)
 	text_copy(g->urlbase, sizeof(g->urlbase), c->igd.data.urlbase);
 	text_copy(g->control, sizeof(g->control), c->igd.data.first.controlurl);
 	text_copy(g->service, sizeof(g->service), c->igd.data.first.servicetype);
+	text_copy(g->control6, sizeof(g->control6), c->igd.data.IPv6FC.controlurl);
+	g->knows_6fc = true;
 	g->version = upnp_igd_v2(&c->igd.data) ? 2 : 1;
 	e->have_igd = map_cache_igd_storable(g);
 	return e->have_igd;
@@ -153,7 +177,10 @@ static void upnp_probe_update(struct map_adapter *m, struct map_run *run, int64_
 	if (c->state == UPNP_SEARCHING || c->state == UPNP_DESCRIBING)
 		return;
 	char why[MAP_TEXT_MAX];
-	if (c->have_igd) {
+	if (c->have_igd && pinholes(self(m)) && !c->igd.data.IPv6FC.controlurl[0]) {
+		map_run_absent(run, MAP_UPNP, FAILURE_UNSUPPORTED,
+			       "the IGD has no WANIPv6FirewallControl service (IGDv2 pinholes)");
+	} else if (c->have_igd) {
 		map_run_present(run, MAP_UPNP, now);
 	} else if (c->sys_error) {
 		map_run_absent(run, MAP_UPNP, failure_of_errno(c->sys_error),
@@ -213,11 +240,58 @@ static void start_job(struct upnp_method *s, struct map_run *run)
 			       strerror(-rc));
 }
 
+/* ---- IPv6: pinholes through WANIPv6FirewallControl ---- */
+
+/* A pinhole call: for this host's chosen address, asked from it, at the IPv6 router. */
+static void start_pin_job(struct upnp_method *s, struct map_run *run, enum upnp_6fc_action a)
+{
+	const struct map_params *p = s->env->p;
+	struct upnp_job j;
+	memset(&j, 0, sizeof(j));
+	j.kind = UPNP_JOB_PINHOLE;
+	j.deadline = map_run_deadline(run);
+	j.udp = p->protocol == IPPROTO_UDP;
+	j.internal_port = p->internal_port;
+	j.lifetime = p->lifetime;
+	endpoint_format_ip(&s->env->local, j.internal_client);
+	j.pin = (struct upnp_pin_job){.action = a,
+				      .server = s->env->gateway,
+				      .source = s->env->local,
+				      .unique_id = p->pinhole_id};
+	int rc = upnp_client_job(&s->client, &j);
+	if (rc < 0)
+		map_run_failed(run, MAP_UPNP, FAILURE_SYSTEM, 0, "cannot start the SOAP call: %s",
+			       strerror(-rc));
+}
+
+/* ADD renews a pinhole it knows (--keep) and makes one otherwise; DELETE needs its UniqueID. */
+static void pin_op_start(struct upnp_method *s, struct map_run *run)
+{
+	const struct map_params *p = s->env->p;
+	enum map_op op = map_run_op(run);
+	if (op == MAP_OP_ADD)
+		start_pin_job(s, run,
+			      p->has_pinhole_id ? UPNP_6FC_UPDATE_PINHOLE : UPNP_6FC_ADD_PINHOLE);
+	else if (op == MAP_OP_DELETE && p->has_pinhole_id)
+		start_pin_job(s, run, UPNP_6FC_DELETE_PINHOLE);
+	else if (op == MAP_OP_DELETE)
+		map_run_not_found(run, MAP_UPNP,
+				  "no UPnP pinhole recorded for port %u/%s in natctl's state "
+				  "(DeletePinhole needs the UniqueID AddPinhole gave)",
+				  p->internal_port, map_protocol_name(p->protocol));
+	else
+		map_run_failed(run, MAP_UPNP, FAILURE_USAGE, 0, "a pinhole has no listing");
+}
+
 static void upnp_op_start(struct map_adapter *m, struct map_run *run)
 {
 	struct upnp_method *s = self(m);
 	s->add_retried = false;
-	start_job(s, run);
+	s->pin_readded = false;
+	if (pinholes(s))
+		pin_op_start(s, run);
+	else
+		start_job(s, run);
 }
 
 /*
@@ -381,9 +455,81 @@ static void list_update(const struct upnp_method *s, struct map_run *run)
 		map_run_done(run, MAP_UPNP);
 }
 
+/* What a failed pinhole call means for a script. */
+static enum failure pin_failure_class(const struct upnp_status *st)
+{
+	if (st->code > 0)
+		return FAILURE_REFUSED;
+	if (st->code == 0)
+		return st->out_of_time ? FAILURE_TIMEOUT : FAILURE_SYSTEM;
+	if (map_upnp_no_http_answer(st->code))
+		return st->out_of_time ? FAILURE_TIMEOUT : FAILURE_NO_ANSWER;
+	return FAILURE_BAD_ANSWER;
+}
+
+static void pin_failed(const struct upnp_method *s, struct map_run *run)
+{
+	const struct upnp_client *c = &s->client;
+	const struct upnp_status *st = &c->report.status;
+	const struct map_params *p = s->env->p;
+	char text[MAP_TEXT_MAX];
+	if (c->job_lost) {
+		map_run_failed(run, MAP_UPNP, lost_failure(c), 0, "%s: %s",
+			       upnp_6fc_action_name(c->job.pin.action), upnp_client_lost_why(c));
+		return;
+	}
+	map_upnp_pinhole_text(st, c->job.internal_client, p->internal_port,
+			      map_protocol_name(p->protocol), text, sizeof(text));
+	map_run_failed(run, MAP_UPNP, pin_failure_class(st), st->code, "%s", text);
+}
+
+/* The pinhole is open: this host's own address and port, the lease asked for (AddPinhole tells none). */
+static void pin_mapped(const struct upnp_method *s, struct map_run *run, uint16_t unique_id)
+{
+	const struct map_params *p = s->env->p;
+	struct endpoint at = s->env->local;
+	at.port = p->internal_port;
+	struct map_result *r = map_run_mapped(run, MAP_UPNP, &at, upnp_6fc_lease(p->lifetime));
+	r->internal = at;
+	r->has_pinhole_id = true;
+	r->pinhole_id = unique_id;
+}
+
+static void pin_op_update(struct upnp_method *s, struct map_run *run)
+{
+	const struct upnp_client *c = &s->client;
+	const struct upnp_report *rep = &c->report;
+	enum upnp_6fc_action a = c->job.pin.action;
+	int code = c->job_lost ? -1 : rep->status.code;
+	/* WANIPv6FirewallControl:1, UpdatePinhole: 704 NoSuchEntry: the pinhole lapsed
+	 * or the gateway restarted; --keep makes it again, once. */
+	if (a == UPNP_6FC_UPDATE_PINHOLE && code == UPNP_6FC_NO_SUCH_ENTRY && !s->pin_readded) {
+		s->pin_readded = true;
+		trace_log(s->env->trace, "upnp: UpdatePinhole: no such pinhole (704); AddPinhole");
+		start_pin_job(s, run, UPNP_6FC_ADD_PINHOLE);
+	} else if (a == UPNP_6FC_DELETE_PINHOLE && code == UPNP_6FC_NO_SUCH_ENTRY) {
+		map_run_not_found(run, MAP_UPNP, "the gateway has no pinhole %u (704 NoSuchEntry)",
+				  c->job.pin.unique_id);
+	} else if (code != 0 || (a == UPNP_6FC_ADD_PINHOLE && !rep->have_pinhole)) {
+		pin_failed(s, run);
+	} else if (a == UPNP_6FC_DELETE_PINHOLE) {
+		struct endpoint at = s->env->local;
+		at.port = s->env->p->internal_port;
+		map_run_deleted(run, MAP_UPNP, &at);
+	} else {
+		pin_mapped(s, run,
+			   a == UPNP_6FC_ADD_PINHOLE ? rep->pinhole.unique_id
+						     : c->job.pin.unique_id);
+	}
+}
+
 static void upnp_op_update(struct map_adapter *m, struct map_run *run)
 {
 	struct upnp_method *s = self(m);
+	if (pinholes(s)) {
+		pin_op_update(s, run);
+		return;
+	}
 	switch (map_run_op(run)) {
 	case MAP_OP_ADD:
 		if (!retry_add(s, run))
@@ -405,6 +551,35 @@ static size_t upnp_loops(struct map_adapter *m, struct loop_client *out)
 	return 1;
 }
 
+/* Whether the IGD opens IPv6 pinholes: WANIPv6FirewallControl there, its
+ * firewall on (else there is nothing to open) and inbound pinholes allowed. */
+static void pinhole_info(const struct upnp_igd *g, struct map_method_info *out)
+{
+	char code[96];
+	const char *why = NULL;
+	out->pinholes = 0;
+	if (!g->data.IPv6FC.controlurl[0]) {
+		why = "the IGD has no WANIPv6FirewallControl service";
+	} else if (g->firewall_code == UPNP_FIREWALL_NOT_ASKED) {
+		out->pinholes = -1;
+		why = "GetFirewallStatus not asked";
+	} else if (g->firewall_code != 0) {
+		out->pinholes = -1;
+		map_upnp_code_text(g->firewall_code, code, sizeof(code));
+		snprintf(out->pinholes_why, sizeof(out->pinholes_why),
+			 "GetFirewallStatus failed (%s)", code);
+		return;
+	} else if (!g->firewall_enabled) {
+		why = "GetFirewallStatus: the IPv6 firewall is disabled (inbound is open already)";
+	} else if (!g->inbound_allowed) {
+		why = "GetFirewallStatus: inbound pinholes are not allowed";
+	} else {
+		out->pinholes = 1;
+		why = "WANIPv6FirewallControl: firewall enabled, inbound pinholes allowed";
+	}
+	text_copy(out->pinholes_why, sizeof(out->pinholes_why), why);
+}
+
 static void upnp_info(const struct map_adapter *m, struct map_method_info *out)
 {
 	const struct upnp_client *c = &cself(m)->client;
@@ -414,6 +589,7 @@ static void upnp_info(const struct map_adapter *m, struct map_method_info *out)
 	out->igd_version = upnp_igd_v2(&c->igd.data) ? 2 : 1;
 	if (c->igd.status[0])
 		out->connected = strcmp(c->igd.status, "Connected") == 0;
+	pinhole_info(&c->igd, out);
 }
 
 /* An SSDP answer came, and its description is still being fetched (the

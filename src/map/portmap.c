@@ -120,6 +120,34 @@ static void find_gateway(struct portmap *pm)
 	}
 }
 
+/*
+ * Where UPnP searches: an IGD is found over IPv4 (SSDP and its description)
+ * even for a pinhole, which it is then asked for over IPv6. For -6 that is
+ * this host's IPv4 address toward the IPv4 default gateway, best effort:
+ * without one, UPnP finds no IGD and says so.
+ */
+static void find_search(struct portmap *pm)
+{
+	struct map_env *env = &pm->env;
+	struct gateway_route route;
+	struct endpoint toward;
+	if (pm->p.family != AF_INET6) {
+		env->search_local = env->local;
+		env->search_gateway = env->gateway;
+		env->have_search_gateway = env->have_gateway;
+		return;
+	}
+	if (gateway_default_v4(NULL, &route) == 0) {
+		env->search_gateway = route.gateway;
+		env->have_search_gateway = true;
+		toward = route.gateway;
+	} else {
+		endpoint_parse_ip(&toward, SSDP_MULTICAST_V4);
+	}
+	if (net_route_source(&toward, &env->search_local) < 0)
+		memset(&env->search_local, 0, sizeof(env->search_local));
+}
+
 static int find_local(struct portmap *pm, struct map_result *r)
 {
 	const struct map_params *p = &pm->p;
@@ -189,6 +217,7 @@ int portmap_open_with(struct portmap **out, const struct map_params *p, const st
 	r->gateway = pm->env.gateway; /* even when nothing else works: --gateway was given */
 	if (find_local(pm, r) < 0)
 		return -1;
+	find_search(pm);
 	r->failure = FAILURE_NONE;
 	char local[IP_STRLEN], gw[IP_STRLEN];
 	trace_log(trace, "map: this host %s, gateway %s", endpoint_format_ip(&pm->env.local, local),
@@ -236,6 +265,7 @@ void portmap_info(const struct portmap *pm, enum map_method m, struct map_method
 {
 	memset(out, 0, sizeof(*out));
 	out->connected = -1;
+	out->pinholes = -1;
 	if (pm->m[m])
 		pm->ops[m]->info(pm->m[m], out);
 	out->present = pm->run.st[m] == MAP_MS_PRESENT || pm->run.st[m] == MAP_MS_OK;

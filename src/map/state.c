@@ -15,8 +15,10 @@
 #include "natctl/net/net.h"
 
 /* "natctl-mapping 1 METHOD GATEWAY tcp|udp INTERNAL PORT EXTERNAL LIFETIME EXPIRY NONCE|-" */
-#define STATE_MAGIC    "natctl-mapping 1"
-#define STATE_LINE_MAX 256
+#define STATE_MAGIC "natctl-mapping 1"
+/* The tenth field: a UPnP pinhole's UniqueID. */
+#define STATE_PINHOLE_KEY "pinhole="
+#define STATE_LINE_MAX    256
 
 int state_dir_choose(struct state_dir *d, const char *state_directory, const char *xdg_state_home,
 		     const char *home)
@@ -79,34 +81,50 @@ static bool parse_nonce(const char *s, struct state_mapping *m)
 	return true;
 }
 
+/* "pinhole=N": the UniqueID of a UPnP pinhole (a ui2). */
+static bool parse_pinhole(const char *s, struct state_mapping *m)
+{
+	uint32_t v;
+	size_t k = strlen(STATE_PINHOLE_KEY);
+	if (strncmp(s, STATE_PINHOLE_KEY, k) != 0 || !parse_u32(s + k, UINT16_MAX, &v))
+		return false;
+	m->has_pinhole_id = true;
+	m->pinhole_id = (uint16_t)v;
+	return true;
+}
+
 int state_format_line(const struct state_mapping *m, char *out, size_t len)
 {
-	char gw[IP_STRLEN], in[IP_STRLEN], nonce[2 * STATE_NONCE_LEN + 1] = "-";
+	char gw[IP_STRLEN], in[IP_STRLEN], nonce[2 * STATE_NONCE_LEN + 1] = "-", pin[24] = "";
 	if (m->has_nonce)
 		for (size_t i = 0; i < STATE_NONCE_LEN; i++)
 			snprintf(nonce + 2 * i, 3, "%02x", m->nonce[i]);
-	int n = snprintf(out, len, STATE_MAGIC " %s %s %s %s %u %u %u %lld %s\n",
+	/* A field after the nonce: an older natctl's parser reads nine and
+	 * ignores the rest of the line. */
+	if (m->has_pinhole_id)
+		snprintf(pin, sizeof(pin), " " STATE_PINHOLE_KEY "%u", m->pinhole_id);
+	int n = snprintf(out, len, STATE_MAGIC " %s %s %s %s %u %u %u %lld %s%s\n",
 			 map_method_name(m->method), endpoint_format_ip(&m->gateway, gw),
 			 map_protocol_name(m->protocol), endpoint_format_ip(&m->internal, in),
 			 m->internal.port, m->external_port, m->lifetime, (long long)m->expiry,
-			 nonce);
+			 nonce, pin);
 	return n < 0 || (size_t)n >= len ? -1 : n;
 }
 
 int state_parse_line(const char *line, struct state_mapping *m)
 {
 	char method[16], gw[IP_STRLEN], proto[8], in[IP_STRLEN], nonce[2 * STATE_NONCE_LEN + 2];
-	char iport[8], eport[8], life[12], expiry[24];
+	char iport[8], eport[8], life[12], expiry[24], pin[24];
 	memset(m, 0, sizeof(*m));
 	if (strncmp(line, STATE_MAGIC " ", sizeof(STATE_MAGIC)) != 0)
 		return -1;
 	uint32_t ip, ep;
-	int n = sscanf(line + sizeof(STATE_MAGIC), "%15s %45s %7s %45s %7s %7s %11s %23s %25s",
-		       method, gw, proto, in, iport, eport, life, expiry, nonce);
-	if (n != 9 || !parse_method(method, &m->method) || endpoint_parse_ip(&m->gateway, gw) < 0 ||
-	    endpoint_parse_ip(&m->internal, in) < 0 || !parse_u32(iport, 65535, &ip) ||
-	    !parse_u32(eport, 65535, &ep) || !parse_u32(life, UINT32_MAX, &m->lifetime) ||
-	    !parse_nonce(nonce, m))
+	int n = sscanf(line + sizeof(STATE_MAGIC), "%15s %45s %7s %45s %7s %7s %11s %23s %25s %23s",
+		       method, gw, proto, in, iport, eport, life, expiry, nonce, pin);
+	if ((n != 9 && !(n == 10 && parse_pinhole(pin, m))) || !parse_method(method, &m->method) ||
+	    endpoint_parse_ip(&m->gateway, gw) < 0 || endpoint_parse_ip(&m->internal, in) < 0 ||
+	    !parse_u32(iport, 65535, &ip) || !parse_u32(eport, 65535, &ep) ||
+	    !parse_u32(life, UINT32_MAX, &m->lifetime) || !parse_nonce(nonce, m))
 		return -1;
 	if (strcmp(proto, "tcp") == 0)
 		m->protocol = IPPROTO_TCP;

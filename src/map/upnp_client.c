@@ -225,6 +225,7 @@ static bool start_describe(struct upnp_client *c, int64_t now)
 	forget_report(c);
 	j->kind = UPNP_JOB_DESCRIBE;
 	j->deadline = c->search.job_deadline;
+	j->wan_status = c->search.wan_status;
 	c->job_done = c->job_lost = c->job_overflow = false;
 	int rc = c->start_job(&c->worker, upnp_job_run, j, j->deadline);
 	if (rc < 0) {
@@ -468,6 +469,13 @@ static bool take_deleted(struct upnp_report *r, const uint8_t *p, size_t len)
 		    offsetof(struct upnp_deleted, refused_other_host));
 }
 
+static bool take_pinhole(struct upnp_report *r, const uint8_t *p, size_t len)
+{
+	return take(&r->pinhole, sizeof(r->pinhole), p, len,
+		    offsetof(struct upnp_6fc_reply, firewall_enabled),
+		    offsetof(struct upnp_6fc_reply, inbound_allowed));
+}
+
 static bool take_entry(struct upnp_report *r, const uint8_t *p, size_t len)
 {
 	struct upnp_entry e;
@@ -500,6 +508,7 @@ static bool record_expected(enum upnp_job_kind kind, uint32_t type)
 		[UPNP_JOB_ADD] = 1u << UPNP_REC_ADDED | 1u << UPNP_REC_HOLDER,
 		[UPNP_JOB_DELETE] = 1u << UPNP_REC_HOLDER | 1u << UPNP_REC_DELETED,
 		[UPNP_JOB_LIST] = 1u << UPNP_REC_ENTRY,
+		[UPNP_JOB_PINHOLE] = 1u << UPNP_REC_PINHOLE,
 	};
 	return type == UPNP_REC_STATUS ||
 	       ((unsigned)kind < sizeof(expected) / sizeof(expected[0]) && type < 32 &&
@@ -519,6 +528,7 @@ static bool take_record(struct upnp_client *c, uint32_t type, const uint8_t *p, 
 	case UPNP_REC_HOLDER: return take_holder(r, p, len);
 	case UPNP_REC_DELETED: return take_deleted(r, p, len);
 	case UPNP_REC_ENTRY: return take_entry(r, p, len);
+	case UPNP_REC_PINHOLE: return r->have_pinhole = take_pinhole(r, p, len);
 	case UPNP_REC_STATUS: return *ended = take_status(r, p, len);
 	default: return false;
 	}

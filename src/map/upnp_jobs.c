@@ -128,6 +128,23 @@ static void read_wan_state(const struct upnp_job *j, const struct UPNPUrls *urls
 static bool description_failed(struct upnp_status *o, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* probe: whether the IGD opens IPv6 pinholes (asked over IPv4: the
+ * status is no one host's, unlike AddPinhole). */
+static void read_firewall(const struct upnp_job *j, const struct UPNPUrls *urls,
+			  struct upnp_igd *igd, struct upnp_status *o)
+{
+	int enabled = 0, allowed = 0;
+	igd->firewall_code = UPNP_FIREWALL_NOT_ASKED;
+	if (!j->wan_status || !igd->data.IPv6FC.controlurl[0] || !urls->controlURL_6FC ||
+	    !time_left(j, o))
+		return;
+	igd->firewall_code =
+		UPNP_GetFirewallStatus(urls->controlURL_6FC, igd->data.IPv6FC.servicetype, &enabled,
+				       &allowed);
+	igd->firewall_enabled = enabled != 0;
+	igd->inbound_allowed = allowed != 0;
+}
+
 static bool description_failed(struct upnp_status *o, int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -207,6 +224,7 @@ static bool describe_one(const struct upnp_job *j, const char *location, struct 
 	 * WAN address "not connected"; natctl asks for the address itself and
 	 * classifies it (double NAT) instead. */
 	read_wan_state(j, &urls, igd, o);
+	read_firewall(j, &urls, igd, o);
 	FreeUPNPUrls(&urls);
 	return true;
 }
@@ -229,6 +247,7 @@ static bool describe_cached(const struct upnp_job *j, struct upnp_igd *igd, stru
 	if (upnp_igd_urls(igd, &urls, why, sizeof(why)) < 0)
 		return description_failed(o, UPNPCOMMAND_INVALID_RESPONSE, "%s", why);
 	read_wan_state(j, &urls, igd, o);
+	read_firewall(j, &urls, igd, o);
 	FreeUPNPUrls(&urls);
 	if (o->out_of_time)
 		return description_failed(o, 0, "no time left to ask the cached IGD");
@@ -446,6 +465,83 @@ static void job_delete(const struct upnp_job *j, struct upnp_status *o, int fd)
 	FreeUPNPUrls(&urls);
 }
 
+/* Where the pinhole call goes: the control URL's path and port at the IGD's IPv6 address. */
+static bool pinhole_target(const struct upnp_job *j, const struct UPNPUrls *urls,
+			   struct endpoint *server, const char **path, struct upnp_status *o)
+{
+	struct endpoint ctl;
+	if (!j->igd.data.IPv6FC.controlurl[0] || !urls->controlURL_6FC ||
+	    ssdp_parse_url(urls->controlURL_6FC, &ctl) < 0) {
+		set_action(o, upnp_6fc_action_name(j->pin.action), UPNP_INVALID_ACTION);
+		snprintf(o->detail, sizeof(o->detail),
+			 "the IGD has no WANIPv6FirewallControl service");
+		return false;
+	}
+	*server = j->pin.server;
+	server->port = ctl.port;
+	*path = ssdp_url_path(urls->controlURL_6FC);
+	return true;
+}
+
+/* The POST failed: why, with the errno behind it. */
+static void pinhole_unsent(struct upnp_status *o, const char *name, int rc, int err)
+{
+	set_action(o, name, UPNPCOMMAND_HTTP_ERROR);
+	o->out_of_time = rc == HTTP_ERR_TIMEOUT;
+	snprintf(o->detail, sizeof(o->detail), "%s%s%s", http_strerror(rc), err ? ": " : "",
+		 err ? strerror(err) : "");
+}
+
+static void pinhole_call(const struct upnp_job *j, const struct endpoint *server, const char *path,
+			 struct upnp_status *o, int fd)
+{
+	const struct upnp_pin_job *pin = &j->pin;
+	const char *name = upnp_6fc_action_name(pin->action);
+	struct upnp_6fc_request req = {.action = pin->action,
+				       .internal_client = j->internal_client,
+				       .internal_port = j->internal_port,
+				       .udp = j->udp,
+				       .lease = j->lifetime,
+				       .unique_id = pin->unique_id};
+	char env[UPNP_6FC_ENVELOPE_MAX], action[UPNP_6FC_SOAPACTION_MAX];
+	struct http_response resp;
+	struct upnp_6fc_reply r;
+	int err = 0;
+	if (upnp_6fc_envelope(&req, env, sizeof(env), action) < 0) {
+		set_action(o, name, UPNPCOMMAND_INVALID_ARGS);
+		return;
+	}
+	struct http_soap soap = {.path = path,
+				 .action = action,
+				 .envelope = env,
+				 .source = &pin->source};
+	uint8_t *body = malloc(UPNP_PIN_ANSWER_MAX);
+	int rc = body ? http_soap_post(server, &soap, j->deadline, body, UPNP_PIN_ANSWER_MAX, &resp,
+				       &err)
+		      : HTTP_ERR_TOO_LARGE;
+	if (rc < 0) {
+		pinhole_unsent(o, name, rc, err);
+	} else if (upnp_6fc_parse(pin->action, (const char *)body, resp.body_len, &r) < 0) {
+		set_action(o, name, UPNPCOMMAND_INVALID_RESPONSE);
+	} else {
+		set_action(o, name, r.code);
+		worker_put(fd, UPNP_REC_PINHOLE, &r, sizeof(r));
+	}
+	free(body);
+}
+
+static void job_pinhole(const struct upnp_job *j, struct upnp_status *o, int fd)
+{
+	struct UPNPUrls urls;
+	struct endpoint server;
+	const char *path;
+	if (!open_igd(j, &urls, o))
+		return;
+	if (pinhole_target(j, &urls, &server, &path, o) && time_left(j, o))
+		pinhole_call(j, &server, path, o, fd);
+	FreeUPNPUrls(&urls);
+}
+
 #define UPNP_LIST_MAX 1024
 
 bool upnp_entry_fill(struct upnp_entry *e, const struct upnp_entry_text *t)
@@ -503,6 +599,7 @@ void upnp_job_run(void *arg, int fd)
 	case UPNP_JOB_ADD: job_add(j, &o, fd); break;
 	case UPNP_JOB_DELETE: job_delete(j, &o, fd); break;
 	case UPNP_JOB_LIST: job_list(j, &o, fd); break;
+	case UPNP_JOB_PINHOLE: job_pinhole(j, &o, fd); break;
 	}
 	worker_put(fd, UPNP_REC_STATUS, &o, sizeof(o));
 }

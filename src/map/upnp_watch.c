@@ -38,7 +38,7 @@ static int watch_open(struct upnp_watch *w)
 	struct ip_mreq mreq;
 	memset(&mreq, 0, sizeof(mreq));
 	inet_pton(AF_INET, SSDP_MULTICAST_V4, &mreq.imr_multiaddr);
-	memcpy(&mreq.imr_interface, w->env->local.ip, 4);
+	memcpy(&mreq.imr_interface, w->env->search_local.ip, 4);
 	if (bind(w->fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
 	    setsockopt(w->fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof(mreq)) < 0) {
 		int e = errno;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// A bounded HTTP/1.1 GET: the response decoder (no I/O) and a blocking fetch cut at a deadline, for the worker child.
+// A bounded HTTP/1.1 client: the response decoder (no I/O), and a blocking GET or SOAP POST cut at a deadline, for the worker child.
 #include "natctl/net/http.h"
 
 #include <errno.h>
@@ -234,8 +234,9 @@ static int decode_body(const struct http_head *h, const uint8_t *p, size_t len, 
 	return 1;
 }
 
-int http_decode(const uint8_t *raw, size_t len, bool eof, uint8_t *body, size_t cap,
-		struct http_response *out)
+/* Decodes a response whose status is 200, or also 500 when soap is set. */
+static int decode(const uint8_t *raw, size_t len, bool eof, uint8_t *body, size_t cap,
+		  struct http_response *out, bool soap)
 {
 	struct http_head h;
 	memset(out, 0, sizeof(*out));
@@ -245,9 +246,21 @@ int http_decode(const uint8_t *raw, size_t len, bool eof, uint8_t *body, size_t 
 	if (parse_head(raw, size, &h) < 0)
 		return HTTP_ERR_MALFORMED;
 	out->status = h.status;
-	if (h.status != 200)
+	if (h.status != 200 && !(soap && h.status == 500))
 		return HTTP_ERR_STATUS;
 	return decode_body(&h, raw + size, len - size, eof, body, cap, &out->body_len);
+}
+
+int http_decode(const uint8_t *raw, size_t len, bool eof, uint8_t *body, size_t cap,
+		struct http_response *out)
+{
+	return decode(raw, len, eof, body, cap, out, false);
+}
+
+int http_decode_soap(const uint8_t *raw, size_t len, bool eof, uint8_t *body, size_t cap,
+		     struct http_response *out)
+{
+	return decode(raw, len, eof, body, cap, out, true);
 }
 
 /* Waits for events on fd until the deadline: 1 ready, 0 deadline passed, -errno. */
@@ -322,7 +335,7 @@ static int send_request(int fd, const struct endpoint *server, const char *path,
 
 /* Reads until the response is whole, wrong, over its bounds, or the deadline passes. */
 static int read_response(int fd, int64_t deadline, uint8_t *body, size_t cap,
-			 struct http_response *out)
+			 struct http_response *out, bool soap)
 {
 	/* Room for the head and for chunk framing around the body. */
 	size_t raw_cap = HTTP_HEAD_MAX + 2 * cap, len = 0;
@@ -344,7 +357,7 @@ static int read_response(int fd, int64_t deadline, uint8_t *body, size_t cap,
 		if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 			continue;
 		len += k > 0 ? (size_t)k : 0;
-		rc = http_decode(raw, len, k <= 0, body, cap, out);
+		rc = decode(raw, len, k <= 0, body, cap, out, soap);
 	}
 	free(raw);
 	return rc < 0 ? rc : 0;
@@ -365,9 +378,67 @@ int http_get(const struct endpoint *server, const char *path, int64_t deadline, 
 	if (rc == 0)
 		rc = send_request(fd, server, path, deadline, sys_error);
 	if (rc == 0 && socket_local(fd, local) == 0)
-		rc = read_response(fd, deadline, body, cap, out);
+		rc = read_response(fd, deadline, body, cap, out, false);
 	else if (rc == 0)
 		rc = HTTP_ERR_CONNECT;
 	close(fd);
+	return rc;
+}
+
+int http_soap_format(const struct endpoint *server, const struct http_soap *soap, char *out,
+		     size_t cap)
+{
+	char host[ENDPOINT_STRLEN];
+	size_t len = strlen(soap->envelope);
+	/* UDA 1.1 §3.2.1: POST to the control URL, the body's length and type
+	 * named, SOAPACTION quoting the service type and the action. */
+	int n = snprintf(out, cap,
+			 "POST %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n"
+			 "Content-Type: text/xml; charset=\"utf-8\"\r\nContent-Length: %zu\r\n"
+			 "SOAPAction: \"%s\"\r\n"
+			 "User-Agent: Linux UPnP/1.1 natctl/%s\r\n\r\n%s",
+			 soap->path, endpoint_format(server, host), len, soap->action,
+			 natctl_version, soap->envelope);
+	return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
+/* Binds fd to source (any port) so that the connection leaves from it. */
+static int bind_source(int fd, const struct endpoint *source, int *sys_error)
+{
+	struct endpoint e = *source;
+	struct sockaddr_storage ss;
+	e.port = 0;
+	socklen_t sl = endpoint_to_sockaddr(&e, &ss);
+	if (bind(fd, (struct sockaddr *)&ss, sl) == 0)
+		return 0;
+	*sys_error = errno;
+	return HTTP_ERR_CONNECT;
+}
+
+int http_soap_post(const struct endpoint *server, const struct http_soap *soap, int64_t deadline,
+		   uint8_t *body, size_t cap, struct http_response *out, int *sys_error)
+{
+	*sys_error = 0;
+	memset(out, 0, sizeof(*out));
+	size_t req_cap = 1024 + strlen(soap->envelope) + strlen(soap->path) + strlen(soap->action);
+	char *req = malloc(req_cap);
+	int fd = socket(server->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int rc = req && fd >= 0 ? 0 : HTTP_ERR_CONNECT;
+	if (fd < 0)
+		*sys_error = errno;
+	int n = rc == 0 ? http_soap_format(server, soap, req, req_cap) : -1;
+	if (rc == 0 && n < 0)
+		rc = HTTP_ERR_TOO_LARGE;
+	if (rc == 0 && soap->source)
+		rc = bind_source(fd, soap->source, sys_error);
+	if (rc == 0)
+		rc = connect_by(fd, server, deadline, sys_error);
+	if (rc == 0)
+		rc = send_all(fd, req, (size_t)n, deadline, sys_error);
+	if (rc == 0)
+		rc = read_response(fd, deadline, body, cap, out, true);
+	if (fd >= 0)
+		close(fd);
+	free(req);
 	return rc;
 }

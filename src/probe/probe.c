@@ -26,6 +26,7 @@
 
 struct probe {
 	struct portmap *pm;
+	struct portmap *pm6; /* PCP over IPv6 (pinholes); NULL when not asked or no route */
 };
 
 static void init_facts(struct probe_result *r)
@@ -48,6 +49,15 @@ static void fill_gateway(struct probe_result *r, const struct portmap *pm, const
 		memcpy(r->facts.ifname, route.ifname, sizeof(r->facts.ifname));
 }
 
+/* A method that did not answer: no when silence or another protocol answered
+ * (nothing there), unknown when it failed otherwise (a timeout, an error). */
+static enum nat_tri absent_tri(enum failure f)
+{
+	return f == FAILURE_NO_ANSWER || f == FAILURE_UNSUPPORTED || f == FAILURE_NO_ROUTE
+		       ? NAT_TRI_NO
+		       : NAT_TRI_UNKNOWN;
+}
+
 /* What the discovery found for each port-mapping protocol, and why a
  * method that is not there is not. */
 static void fill_methods(struct probe_result *r, const struct portmap *pm,
@@ -60,6 +70,7 @@ static void fill_methods(struct probe_result *r, const struct portmap *pm,
 	}
 	for (size_t i = 0; i < mres->n_errors; i++) {
 		struct pm_facts *m = &r->facts.methods[mres->errors[i].method];
+		r->method_failure[mres->errors[i].method] = mres->errors[i].failure;
 		if (!m->available)
 			text_copy(m->why, sizeof(m->why), mres->errors[i].text);
 	}
@@ -256,10 +267,37 @@ static bool stun6_start(struct nat_discovery *nd, struct nat_options *nopt, stru
 	return o->ipv6 && o->n_stun6 > 0 && nat_discovery_start(nd, nopt, &r->stun6) == 0;
 }
 
+/* Whether PCP answered over IPv6: a server there maps IPv6 pinholes
+ * (RFC 6887: MAP for an IPv6 address opens the firewall, no NAT). */
+static void finish_pcp6(struct probe_result *r, struct portmap *pm6, const struct map_result *res)
+{
+	struct map_external x;
+	struct map_method_info info;
+	char gw[IP_STRLEN];
+	portmap_external_finish(pm6, &x);
+	portmap_info(pm6, MAP_PCP, &info);
+	if (info.present) {
+		struct endpoint local, gateway;
+		portmap_endpoints(pm6, &local, &gateway);
+		r->pcp6 = NAT_TRI_YES;
+		snprintf(r->pcp6_why, sizeof(r->pcp6_why), "PCP answered over IPv6 at %s",
+			 endpoint_format_ip(&gateway, gw));
+		return;
+	}
+	r->pcp6 = NAT_TRI_UNKNOWN;
+	text_copy(r->pcp6_why, sizeof(r->pcp6_why), res->error[0] ? res->error : "no answer");
+	for (size_t i = 0; i < res->n_errors; i++) {
+		if (res->errors[i].method != MAP_PCP)
+			continue;
+		r->pcp6 = absent_tri(res->errors[i].failure);
+		text_copy(r->pcp6_why, sizeof(r->pcp6_why), res->errors[i].text);
+	}
+}
+
 /* The gateway protocols, STUN (IPv4 and IPv6) and the path, at once in one
  * poll loop; whether each discovery ran goes to ran[0] and ran[1]. */
-static void discover(struct probe_result *r, struct portmap *pm, const struct probe_options *o,
-		     bool ran[2])
+static void discover(struct probe_result *r, struct portmap *pm, struct portmap *pm6,
+		     const struct probe_options *o, bool ran[2])
 {
 	struct nat_options nopt = {
 		.servers = o->stun_servers,
@@ -275,12 +313,17 @@ static void discover(struct probe_result *r, struct portmap *pm, const struct pr
 	struct rider rd, rd6[2];
 	struct map_result mres;
 	struct map_external x;
-	struct loop_client lc[PORTMAP_LOOPS + 5];
+	struct loop_client lc[2 * PORTMAP_LOOPS + 5];
 	bool stun = o->n_stun > 0 && nat_discovery_start(&nd, &nopt, &r->stun) == 0;
 	bool stun6 = stun6_start(&nd6, &nopt6, r, o);
 	bool path = path_start(&sp, &popt, r, o);
+	struct map_result mres6;
 	portmap_external_start(pm, o->deadline, &mres);
 	size_t n = portmap_loops(pm, lc);
+	if (pm6) {
+		portmap_external_start(pm6, o->deadline, &mres6);
+		n += portmap_loops(pm6, lc + n);
+	}
 	if (stun)
 		n += nat_discovery_loops(&nd, lc + n);
 	size_t n_base = n;
@@ -292,6 +335,8 @@ static void discover(struct probe_result *r, struct portmap *pm, const struct pr
 	}
 	loop_run(lc, n, o->deadline);
 	portmap_external_finish(pm, &x);
+	if (pm6)
+		finish_pcp6(r, pm6, &mres6);
 	if (stun)
 		nat_discovery_finish(&nd);
 	if (stun6)
@@ -349,20 +394,35 @@ static void fill_ipv6_address(struct v6_facts *v, const char *ifname)
 	}
 }
 
-/* What IPv6 showed: the address, and pinholes, which this probe does not
- * ask the router about yet (unknown, never no). */
+/* UPnP pinholes: what the IGD's GetFirewallStatus said (IPv4's discovery found it). */
+static void fill_upnp_pinholes(struct probe_result *r, struct v6_facts *v)
+{
+	const struct pm_facts *m = &r->facts.methods[MAP_UPNP];
+	const struct map_method_info *info = &r->info[MAP_UPNP];
+	if (!m->available) {
+		v->upnp_pinhole = absent_tri(r->method_failure[MAP_UPNP]);
+		snprintf(v->upnp_why, sizeof(v->upnp_why), "no UPnP IGD: %.280s",
+			 m->why[0] ? m->why : "it did not answer");
+		return;
+	}
+	v->upnp_pinhole = info->pinholes == 1   ? NAT_TRI_YES
+			  : info->pinholes == 0 ? NAT_TRI_NO
+						: NAT_TRI_UNKNOWN;
+	text_copy(v->upnp_why, sizeof(v->upnp_why), info->pinholes_why);
+}
+
+/* What IPv6 showed: the address, the pinhole protocols (PCP asked over
+ * IPv6, UPnP's firewall status), and STUN over IPv6. */
 static void fill_ipv6(struct probe_result *r, const struct probe_options *o, bool ran)
 {
 	struct v6_facts *v = &r->facts.ipv6;
-	static const char not_asked[] = "not asked: the probe does not ask the router about IPv6 "
-					"pinholes yet";
 	v->asked = o->ipv6;
 	if (!o->ipv6)
 		return;
 	fill_ipv6_address(v, o->ifname);
-	v->pcp_pinhole = v->upnp_pinhole = NAT_TRI_UNKNOWN;
-	text_copy(v->pcp_why, sizeof(v->pcp_why), not_asked);
-	text_copy(v->upnp_why, sizeof(v->upnp_why), not_asked);
+	v->pcp_pinhole = r->pcp6;
+	text_copy(v->pcp_why, sizeof(v->pcp_why), r->pcp6_why);
+	fill_upnp_pinholes(r, v);
 	if (!ran)
 		stun_not_run(&r->stun6, o->stun6_error, o->stun6_failure);
 	v->stun = &r->stun6;
@@ -388,6 +448,28 @@ static void judge_answers(struct probe_result *r)
 			 ? "the gateway did not finish answering any port-mapping protocol"
 			 : "no port-mapping protocol on the gateway",
 		 r->stun.error[0] ? r->stun.error : "no STUN server");
+}
+
+/* PCP over IPv6, as `map -6` would ask it; without an IPv6 route, why not. */
+static void open_pcp6(struct probe *p, const struct probe_options *o, struct probe_result *r)
+{
+	struct map_params params = {
+		.op = MAP_OP_EXTERNAL,
+		.family = AF_INET6,
+		.methods = MAP_BIT(MAP_PCP),
+		.protocol = IPPROTO_UDP,
+		.ifname = o->ifname,
+		.wait_us = o->wait_us,
+	};
+	struct map_result res;
+	r->pcp6 = NAT_TRI_UNKNOWN;
+	text_copy(r->pcp6_why, sizeof(r->pcp6_why), "not asked (-4)");
+	if (!o->ipv6 || portmap_open(&p->pm6, &params, o->trace, &res) == 0)
+		return;
+	portmap_close(p->pm6);
+	p->pm6 = NULL;
+	r->pcp6 = absent_tri(res.failure);
+	snprintf(r->pcp6_why, sizeof(r->pcp6_why), "not asked: %.280s", res.error);
 }
 
 int probe_open(struct probe **out, const struct probe_options *o, struct probe_result *r)
@@ -419,13 +501,14 @@ int probe_open(struct probe **out, const struct probe_options *o, struct probe_r
 		return -1;
 	}
 	fill_gateway(r, p->pm, o->ifname);
+	open_pcp6(p, o, r);
 	return 0;
 }
 
 void probe_run(struct probe *p, const struct probe_options *o, struct probe_result *r)
 {
 	bool ran[2];
-	discover(r, p->pm, o, ran);
+	discover(r, p->pm, p->pm6, o, ran);
 	if (o->test_mapping)
 		test_mappings(r, p->pm, o);
 	if (!ran[0])
@@ -447,5 +530,6 @@ void probe_close(struct probe *p)
 	if (!p)
 		return;
 	portmap_close(p->pm);
+	portmap_close(p->pm6);
 	free(p);
 }

@@ -16,32 +16,6 @@ map_lab port-restricted --ipv6 yes --pcp-min-lifetime 2
 STABLE=2001:db8:77::10
 TEMP=$(in_ns client ip -6 addr show dev eth0 temporary | sed -n 's|.*inet6 \([0-9a-f:]*\)/.*|\1|p')
 
-# reaches6 PROTO PORT: a fresh token from inet to [STABLE]:PORT arrives.
-reaches6() {
-	local token i
-	TOKEN_N=$((TOKEN_N + 1))
-	token="t$$x$TOKEN_N"
-	in_ns inet python3 "$PROBE" send "$1" "$STABLE" "$2" "$token" || return 1
-	for ((i = 0; i < 40; i++)); do
-		grep -q "^$token from 2001:db8:1::1$" "$LISTEN_LOG" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-# blocked6 PROTO PORT: a fresh token does not arrive (TCP: no connection
-# within the probe's 1.5 s, as the firewall drops; UDP: not there after 0.5 s).
-blocked6() {
-	local token
-	TOKEN_N=$((TOKEN_N + 1))
-	token="t$$x$TOKEN_N"
-	if ! in_ns inet python3 "$PROBE" send "$1" "$STABLE" "$2" "$token"; then
-		return 0
-	fi
-	sleep 0.5
-	! grep -q "^$token " "$LISTEN_LOG"
-}
-
 # The lab is what the test needs: the kernel's own source toward the
 # internet is the temporary address, which natctl must not take.
 check "the client has a temporary address" test -n "$TEMP"

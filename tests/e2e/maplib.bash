@@ -72,3 +72,30 @@ map_lab() {
 	shift
 	lab_start "$topo" --gateway miniupnpd "$@"
 }
+
+# IPv6 pinholes (the IPv6 lab): STABLE is the client's stable global address.
+# reaches6 PROTO PORT: a fresh token from inet to [$STABLE]:PORT arrives.
+reaches6() {
+	local token i
+	TOKEN_N=$((TOKEN_N + 1))
+	token="t$$x$TOKEN_N"
+	in_ns inet python3 "$PROBE" send "$1" "$STABLE" "$2" "$token" || return 1
+	for ((i = 0; i < 40; i++)); do
+		grep -q "^$token from 2001:db8:1::1$" "$LISTEN_LOG" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# blocked6 PROTO PORT: a fresh token does not arrive (TCP: no connection
+# within the probe's 1.5 s, as the firewall drops; UDP: not there after 0.5 s).
+blocked6() {
+	local token
+	TOKEN_N=$((TOKEN_N + 1))
+	token="t$$x$TOKEN_N"
+	if ! in_ns inet python3 "$PROBE" send "$1" "$STABLE" "$2" "$token"; then
+		return 0
+	fi
+	sleep 0.5
+	! grep -q "^$token " "$LISTEN_LOG"
+}

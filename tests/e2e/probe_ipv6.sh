@@ -3,8 +3,9 @@
 # natctl probe in the IPv6 lab (tests/net/lab.sh --ipv6 yes, miniupnpd with
 # IPv6): its ipv6 object names the stable global address (not the temporary,
 # ULA or deprecated one), STUN over IPv6 with the firewall's filtering, and
-# the advice to open IPv6 with map -6; with -4 it is null, and without IPv6
-# it says there is no global address.
+# the advice to open IPv6 with map -6, and that the router opens pinholes
+# (PCP answers over IPv6; UPnP's GetFirewallStatus allows them); with -4 it
+# is null, and without IPv6 it says there is no global address.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/v6lib.bash"
 e2e_init probe_ipv6
@@ -25,8 +26,12 @@ check_json "STUN over IPv6 answered, no NAT" "$j" '"\(.ipv6.stun.transport) \(.i
 check_json "public IPv6 is this host's own (the kernel's choice, the temporary one)" "$j" \
 	'.ipv6.public.address == .ipv6.stun.local.address and .ipv6.public.address != "'"$LAB_CLIENT_IP6"'"' true
 check_json "the firewall's filtering" "$j" .ipv6.filtering address-and-port-dependent
-check_json "pinhole support unknown (null, with the reason), never false" "$j" \
-	'"\(.ipv6.pcp_pinhole) \(.ipv6.upnp_pinhole) \(.ipv6.reasons | map(select(test("pinholes"))) | length)"' "null null 1"
+# miniupnpd answers PCP over IPv6 and has WANIPv6FirewallControl with its
+# firewall on and inbound pinholes allowed (GetFirewallStatus).
+check_json "pinholes: PCP over IPv6 and UPnP IGDv2 both yes, no reason needed" "$j" \
+	'"\(.ipv6.pcp_pinhole) \(.ipv6.upnp_pinhole) \(.ipv6.reasons | map(select(test("pinholes"))) | length)"' "true true 0"
+check_json "inbound can be opened" "$j" .ipv6.inbound true
+check_json "the verdict names both pinhole protocols" "$j" '.ipv6.verdict | endswith("pinholes: PCP, UPnP IGDv2")' true
 check_json "the advice: open IPv6 with map -6" "$j" \
 	'.ipv6.advice | map(select(startswith("IPv6 inbound can be opened with `natctl map -6`"))) | length' 1
 check_json "the verdict speaks of a firewall" "$j" \
@@ -68,4 +73,6 @@ natctl_in client2 --json probe --stun "$LAB_STUN_IP" --stun "$STUN6"
 check_eq "no IPv6 route: exit 0 (IPv4 diagnosed)" "$RC" 0
 check_json "no IPv6 route: no global address, inbound false" "$OUT" \
 	'"\(.ipv6.global) \(.ipv6.inbound) \(.ipv6.address_note)"' "false false no IPv6 default route"
+check_json "no IPv6 route: PCP over IPv6 not asked (false), UPnP's firewall still says yes" "$OUT" \
+	'"\(.ipv6.pcp_pinhole) \(.ipv6.upnp_pinhole)"' "false true"
 e2e_done

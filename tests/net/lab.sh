@@ -454,6 +454,13 @@ _lab_up_build() {
     for n in $nodes; do
         _lab_do "cannot create namespace $(lab_ns "$id" "$n")" ip netns add "$(lab_ns "$id" "$n")" || return 1
         echo "$n" >>"$LAB_DIR/nodes"
+        # IPv6: no duplicate address detection on any interface made or
+        # moved here later (they take 'default'), so the link-local
+        # addresses the kernel adds are usable at once, not tentative ~2 s
+        if [ "$LAB_OPT_IPV6" = yes ]; then
+            _lab_do "IPv6 DAD sysctl failed in $n" ip netns exec "$(lab_ns "$id" "$n")" sysctl -qw \
+                net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0 || return 1
+        fi
     done
     # one batch per namespace keeps 'up' fast
     local b="$LAB_DIR/batch"

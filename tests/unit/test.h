@@ -48,6 +48,7 @@ void test_fail_strings(const char *file, int line, const char *a_text, const cha
 	} while (0)
 
 extern const struct test_case buf_cases[];
+extern const struct test_case upnp_pinhole_cases[];
 extern const struct test_case addr_cases[];
 extern const struct test_case stun_cases[];
 extern const struct test_case json_cases[];

@@ -7,14 +7,15 @@
 #include "test.h"
 
 static const struct test_case *const suites[] = {
-	buf_cases,        addr_cases,        stun_cases,          json_cases,
-	cli_cases,        stun_client_cases, nat_verdict_cases,   diagnose_cases,
-	pcp_cases,        ssdp_cases,        gateway_cases,       retransmit_cases,
-	text_cases,       stun_error_cases,  golden_stun_cases,   golden_probe_cases,
-	golden_map_cases, portmap_cases,     map_errors_cases,    failure_cases,
-	golden_cli_cases, http_cases,        upnp_cases,          worker_cases,
-	stun_check_cases, state_cases,       nat_discovery_cases, net_cases,
-	announce_cases,   sigwatch_cases,    golden_set_cases,    map_cache_cases,
+	buf_cases,          addr_cases,        stun_cases,          json_cases,
+	cli_cases,          stun_client_cases, nat_verdict_cases,   diagnose_cases,
+	pcp_cases,          ssdp_cases,        gateway_cases,       retransmit_cases,
+	text_cases,         stun_error_cases,  golden_stun_cases,   golden_probe_cases,
+	golden_map_cases,   portmap_cases,     map_errors_cases,    failure_cases,
+	golden_cli_cases,   http_cases,        upnp_cases,          worker_cases,
+	stun_check_cases,   state_cases,       nat_discovery_cases, net_cases,
+	announce_cases,     sigwatch_cases,    golden_set_cases,    map_cache_cases,
+	upnp_pinhole_cases,
 };
 
 /* The harness's own tally; this binary is not natctl and runs one case at a time. */

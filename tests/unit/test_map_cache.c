@@ -57,6 +57,23 @@ static void map_cache_file_format(void)
 	map_cache_file_name(&e.gateway, e.mac, name);
 	CHECK_EQ_STR(name, "gateway-192.168.77.1-02-ab-cd-00-10-ff");
 	CHECK_EQ_INT(map_cache_format(&e, text, 40), -1); /* too small: refused, not cut */
+	/* An IGD with WANIPv6FirewallControl has one line more, read back. */
+	snprintf(e.igd.control6, sizeof(e.igd.control6), "/ctl/IP6FCtl");
+	e.igd.knows_6fc = true;
+	CHECK(map_cache_format(&e, text, sizeof(text)) > 0);
+	CHECK(strstr(text, "\nupnp-igd 2\nupnp-6fc /ctl/IP6FCtl\n") != NULL);
+	CHECK_EQ_INT(map_cache_parse(text, &back), 0);
+	CHECK_EQ_STR(back.igd.control6, "/ctl/IP6FCtl");
+	CHECK(back.igd.knows_6fc);
+	/* Known to have none: "-"; an entry without the line knows nothing. */
+	e.igd.control6[0] = '\0';
+	CHECK(map_cache_format(&e, text, sizeof(text)) > 0);
+	CHECK(strstr(text, "\nupnp-6fc -\n") != NULL);
+	CHECK_EQ_INT(map_cache_parse(text, &back), 0);
+	CHECK(back.igd.knows_6fc && !back.igd.control6[0]);
+	CHECK_EQ_INT(map_cache_parse(sample_text, &back), 0);
+	CHECK(!back.igd.knows_6fc);
+	e.igd.knows_6fc = false;
 	/* A method never decided has no line; an IGD that could not be stored, none either. */
 	e.seen[MAP_PCP] = MAP_SEEN_UNKNOWN;
 	e.seen[MAP_UPNP] = MAP_SEEN_UNKNOWN;

@@ -148,8 +148,34 @@ static void map_errors_upnp_holder_sanitised(void)
 		"8080/udp points at ?]0;pwn??2J:8080 (\"??31m??ok \xc3\xa9??\"), not this host; --force deletes it");
 }
 
+/* A pinhole call's failure in one line: 606 explained, no answer with its cause. */
+static void map_errors_upnp_pinholes(void)
+{
+	char out[MAP_TEXT_MAX];
+	struct upnp_status st = {.code = 606};
+	snprintf(st.action, sizeof(st.action), "AddPinhole");
+	map_upnp_pinhole_text(&st, "2001:db8:77::10", 40000, "udp", out, sizeof(out));
+	CHECK_EQ_STR(out,
+		     "AddPinhole refused (606 Action not authorized): the gateway opens "
+		     "pinholes only for the address the request comes from, and not for a "
+		     "port below 1024: asked from 2001:db8:77::10 for [2001:db8:77::10]:40000/udp");
+	st.code = -3; /* UPNPCOMMAND_HTTP_ERROR */
+	snprintf(st.detail, sizeof(st.detail), "cannot connect: Connection refused");
+	map_upnp_pinhole_text(&st, "2001:db8:77::10", 40000, "udp", out, sizeof(out));
+	CHECK_EQ_STR(out,
+		     "AddPinhole failed (no valid HTTP answer): cannot connect: Connection refused");
+	st.code = 0;
+	st.out_of_time = true;
+	map_upnp_pinhole_text(&st, "2001:db8:77::10", 40000, "udp", out, sizeof(out));
+	CHECK_EQ_STR(out, "no time left for AddPinhole before the deadline");
+}
+
 const struct test_case map_errors_cases[] = {
-	T(map_errors_upnp_holder_sanitised), T(map_errors_pcp_results),
-	T(map_errors_natpmp_results),        T(map_errors_upnp_failures),
-	T(map_errors_upnp_out_of_time),      {NULL, NULL},
+	T(map_errors_upnp_holder_sanitised),
+	T(map_errors_pcp_results),
+	T(map_errors_natpmp_results),
+	T(map_errors_upnp_failures),
+	T(map_errors_upnp_out_of_time),
+	T(map_errors_upnp_pinholes),
+	{NULL, NULL},
 };

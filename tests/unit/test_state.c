@@ -71,6 +71,40 @@ static void state_line_round_trip(void)
 		CHECK_EQ_INT(state_parse_line(bad[i], &back), -1);
 }
 
+/* A UPnP pinhole's UniqueID rides in a tenth field, which an older parser skips. */
+static void state_line_pinhole_id(void)
+{
+	char line[256];
+	struct state_mapping m, back;
+	memset(&m, 0, sizeof(m));
+	m.method = MAP_UPNP;
+	endpoint_parse_ip(&m.gateway, "2001:db8:77::1");
+	m.protocol = IPPROTO_TCP;
+	endpoint_parse_ip(&m.internal, "2001:db8:77::10");
+	m.internal.port = m.external_port = 40001;
+	m.lifetime = 600;
+	m.expiry = 1900000000;
+	m.has_pinhole_id = true;
+	m.pinhole_id = 65535;
+	CHECK(state_format_line(&m, line, sizeof(line)) > 0);
+	CHECK_EQ_STR(line, "natctl-mapping 1 upnp 2001:db8:77::1 tcp 2001:db8:77::10 40001 40001 "
+			   "600 1900000000 - pinhole=65535\n");
+	CHECK_EQ_INT(state_parse_line(line, &back), 0);
+	CHECK(back.has_pinhole_id && back.pinhole_id == 65535 && !back.has_nonce);
+	CHECK_EQ_INT(state_parse_line("natctl-mapping 1 upnp 2001:db8:77::1 tcp 2001:db8:77::10 1 1 "
+				      "600 0 - pinhole=65536",
+				      &back),
+		     -1);
+	CHECK_EQ_INT(state_parse_line("natctl-mapping 1 upnp 2001:db8:77::1 tcp 2001:db8:77::10 1 1 "
+				      "600 0 - other=1",
+				      &back),
+		     -1);
+	CHECK_EQ_INT(state_parse_line("natctl-mapping 1 upnp 192.168.77.1 tcp 192.168.77.10 1 1 0 0 -",
+				      &back),
+		     0);
+	CHECK(!back.has_pinhole_id);
+}
+
 /* A state directory under a fresh temporary folder. */
 static bool temp_state(struct state_dir *d, char *tmp)
 {
@@ -138,9 +172,6 @@ static void state_records_live_mappings(void)
 }
 
 const struct test_case state_cases[] = {
-	T(state_dir_choice),
-	T(state_line_round_trip),
-	T(state_key_is_kept_private),
-	T(state_records_live_mappings),
-	{NULL, NULL},
+	T(state_dir_choice),          T(state_line_round_trip),       T(state_line_pinhole_id),
+	T(state_key_is_kept_private), T(state_records_live_mappings), {NULL, NULL},
 };

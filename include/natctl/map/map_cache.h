@@ -33,11 +33,15 @@ enum map_cache_seen {
 
 /* The UPnP IGD as its description gave it: enough for a SOAP call. */
 struct map_cache_igd {
-	char location[SSDP_LOCATION_MAX];  /* the root description URL (SSDP's LOCATION) */
-	char urlbase[MAP_CACHE_FIELD_MAX]; /* the description's URLBase, "" if none */
-	char control[MAP_CACHE_FIELD_MAX]; /* the WAN connection's controlURL, as given */
-	char service[MAP_CACHE_FIELD_MAX]; /* its serviceType */
-	int version;                       /* 1 or 2 (IGD:2's WANIPConnection:2) */
+	char location[SSDP_LOCATION_MAX];   /* the root description URL (SSDP's LOCATION) */
+	char urlbase[MAP_CACHE_FIELD_MAX];  /* the description's URLBase, "" if none */
+	char control[MAP_CACHE_FIELD_MAX];  /* the WAN connection's controlURL, as given */
+	char service[MAP_CACHE_FIELD_MAX];  /* its serviceType */
+	int version;                        /* 1 or 2 (IGD:2's WANIPConnection:2) */
+	char control6[MAP_CACHE_FIELD_MAX]; /* WANIPv6FirewallControl's controlURL, "" if none */
+	/* The entry says whether the IGD has that service (upnp-6fc, "-" for
+	 * none); an entry written before natctl kept it does not. */
+	bool knows_6fc;
 };
 
 struct map_cache_entry {

@@ -26,6 +26,14 @@ struct upnp_failure {
 };
 void map_upnp_failure_text(const struct upnp_failure *f, char *out, size_t len);
 
+/*
+ * A pinhole call that failed (WANIPv6FirewallControl): "AddPinhole refused
+ * (606 Action not authorized): the gateway opens pinholes only for the
+ * address the request comes from, ...: asked from SELF for [SELF]:PORT/PROTO".
+ */
+void map_upnp_pinhole_text(const struct upnp_status *st, const char *self, uint16_t port,
+			   const char *proto, char *out, size_t len);
+
 /* DELETE refused: "8080/tcp points at 192.168.77.11:8080 (\"game\"), not this host; ...". */
 void map_upnp_not_ours_text(const struct upnp_holder *h, uint16_t external_port, const char *proto,
 			    char *out, size_t len);

@@ -52,6 +52,10 @@ struct map_warm {
 	const char *dir; /* NULL: no cache */
 	bool keyed;      /* the gateway's MAC is known: the cache may be read and written */
 	bool loaded;     /* entry holds this gateway's cached discovery */
+	/* -6: the IPv4 gateway's entry, for UPnP's IGD alone (found over IPv4
+	 * for pinholes too): read for it, and only its lines written; what
+	 * the entry says of PCP is IPv4's, and a -6 run learns none of that. */
+	bool upnp_only;
 	struct map_cache_entry entry; /* loaded, or the key alone */
 };
 

@@ -76,7 +76,7 @@ enum map_op {
 struct map_params {
 	enum map_op op;
 	/* AF_INET (or 0): a port mapping; AF_INET6: an inbound pinhole to this
-	 * host's own address (no NAT, a firewall), PCP only for now. */
+	 * host's own address (no NAT, a firewall), through PCP or UPnP IGDv2. */
 	int family;
 	unsigned methods; /* MAP_BIT()s to try */
 	int protocol;     /* IPPROTO_TCP or IPPROTO_UDP */
@@ -95,6 +95,10 @@ struct map_params {
 	/* PCP: the nonce of a mapping made earlier (recorded in the state),
 	 * to renew or delete it with; NULL: derived from the key. */
 	const uint8_t *nonce;
+	/* UPnP, IPv6: the UniqueID of a pinhole made earlier (the state, or
+	 * --keep's last answer), to renew or delete it with. */
+	bool has_pinhole_id;
+	uint16_t pinhole_id;
 	int64_t wait_us;       /* silence before absence; 0: MAP_DEFAULT_WAIT_US */
 	const char *cache_dir; /* the gateway cache's directory; NULL: no cache */
 };
@@ -146,6 +150,8 @@ struct map_result {
 	struct map_check check;
 	bool has_nonce; /* PCP: the mapping's nonce, for the state (a later delete) */
 	uint8_t nonce[MAP_NONCE_LEN];
+	bool has_pinhole_id; /* UPnP, IPv6: the pinhole's UniqueID (WANIPv6FirewallControl) */
+	uint16_t pinhole_id;
 };
 
 struct map_entry {
@@ -186,6 +192,10 @@ struct map_method_info {
 	int connected;            /* GetStatusInfo: 1 Connected, 0 not, -1 unknown */
 	bool epoch_known;
 	uint32_t epoch; /* seconds since the gateway's epoch began */
+	/* UPnP: whether the IGD opens IPv6 pinholes (WANIPv6FirewallControl's
+	 * GetFirewallStatus): 1 yes, 0 no, -1 unknown; why, when not yes. */
+	int pinholes;
+	char pinholes_why[MAP_TEXT_MAX];
 };
 
 /* What `map` and `map --keep` report, one event at a time. */

@@ -25,6 +25,12 @@ struct map_env {
 	struct endpoint gateway;
 	bool have_gateway;
 	char gateway_why[MAP_TEXT_MAX]; /* why there is none */
+	/* Where UPnP searches for its IGD: over IPv4 for both families (for
+	 * -6, this host's IPv4 address toward the IPv4 default gateway; unset
+	 * if it has none), and the IPv4 gateway whose answers come first. */
+	struct endpoint search_local;
+	struct endpoint search_gateway;
+	bool have_search_gateway;
 	/* Called when a method sees the gateway lose its state (RFC 6886 §3.6,
 	 * RFC 6887 §8.5): every mapping must be made again. */
 	void (*restarted)(void *ctx, enum map_method m);

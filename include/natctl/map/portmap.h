@@ -57,6 +57,8 @@ struct map_job {
 	uint32_t lifetime;    /* ADD */
 	bool any;             /* ADD: another external port is welcome */
 	const uint8_t *nonce; /* DELETE through PCP: the mapping's nonce; NULL: derived */
+	bool has_pinhole_id;  /* UPnP, IPv6: renew or delete this UniqueID */
+	uint16_t pinhole_id;
 };
 
 /* Jobs in flight at once, per method. */
@@ -77,6 +79,8 @@ size_t portmap_batch(struct portmap *pm, const struct map_job *jobs, size_t n, i
 struct map_ask {
 	int protocol;
 	uint16_t internal_port, external_port;
+	bool has_pinhole_id; /* UPnP, IPv6: the pinhole's UniqueID from the state */
+	uint16_t pinhole_id;
 };
 
 /*

@@ -48,6 +48,8 @@ struct state_mapping {
 	int64_t expiry;    /* wall-clock seconds when it lapses; 0 never */
 	bool has_nonce;
 	uint8_t nonce[STATE_NONCE_LEN]; /* PCP */
+	bool has_pinhole_id;            /* UPnP, IPv6: the pinhole's UniqueID */
+	uint16_t pinhole_id;
 };
 
 /* The same mapping: method, gateway, transport and external port. */

@@ -29,7 +29,9 @@ struct upnp_report {
 	struct upnp_added added;     /* ADD */
 	struct upnp_holder holder;   /* ADD refused, DELETE: who holds the port (known) */
 	struct upnp_deleted deleted; /* DELETE */
-	struct upnp_entry *entries;  /* LIST */
+	bool have_pinhole;
+	struct upnp_6fc_reply pinhole; /* PINHOLE: the action's answer */
+	struct upnp_entry *entries;    /* LIST */
 	size_t n_entries;
 };
 

@@ -12,6 +12,7 @@
 #include "natctl/map/map_types.h"
 #include "natctl/map/ssdp.h"
 #include "natctl/map/upnp_codes.h"
+#include "natctl/map/upnp_pinhole.h"
 
 /*
  * miniupnpc's bounds on one call (2.2.4, Debian's build): connect() gives up
@@ -32,7 +33,27 @@ enum upnp_job_kind {
 	UPNP_JOB_ADD,
 	UPNP_JOB_DELETE,
 	UPNP_JOB_LIST,
+	/* One WANIPv6FirewallControl action (pin.action), sent by natctl's
+	 * own POST from pin.source: see struct upnp_pin_job. */
+	UPNP_JOB_PINHOLE,
 };
+
+/*
+ * A pinhole call. miniupnpd opens a pinhole only for the address the SOAP
+ * request comes from (606 otherwise) and miniupnpc binds no source, so the
+ * job POSTs itself (net/http.c) from source, to the IGD's
+ * WANIPv6FirewallControl control URL (its path and port) at server, the
+ * IGD's IPv6 address: the description may have come over IPv4.
+ */
+struct upnp_pin_job {
+	enum upnp_6fc_action action;
+	struct endpoint server; /* the IGD over IPv6 (its port comes from the control URL) */
+	struct endpoint source; /* the pinhole's own address, bound */
+	uint16_t unique_id;     /* UPDATE, DELETE */
+};
+
+/* The most a WANIPv6FirewallControl answer may take (miniupnpd's are < 1 KiB). */
+#define UPNP_PIN_ANSWER_MAX (16 * 1024)
 
 #define UPNP_DESC_MAX      MAP_DESC_MAX /* miniupnpc's buffer for NewPortMappingDescription */
 #define UPNP_MAX_LOCATIONS 4
@@ -51,14 +72,21 @@ struct upnp_igd {
 	char external[64];                /* GetExternalIPAddress, "" if unknown */
 	int external_code;                /* that call's result */
 	char status[64];                  /* GetStatusInfo's NewConnectionStatus, "" if unknown */
+	/* GetFirewallStatus (WANIPv6FirewallControl), asked with wan_status:
+	 * its result (UPNP_FIREWALL_NOT_ASKED: not asked, or no such service),
+	 * and what it said, 1 or 0 (ints: the record is checked whole). */
+	int firewall_code;
+	int firewall_enabled, inbound_allowed;
 };
+
+#define UPNP_FIREWALL_NOT_ASKED 1000
 
 struct upnp_job {
 	enum upnp_job_kind kind;
 	int64_t deadline;    /* monotonic us */
 	struct upnp_igd igd; /* SOAP jobs: the IGD */
 	bool cached; /* DESCRIBE: igd comes from the gateway cache (locations[0] is its LOCATION) */
-	bool wan_status; /* cached: GetStatusInfo too, not only GetExternalIPAddress */
+	bool wan_status; /* GetStatusInfo (cached: also) and GetFirewallStatus: probe's questions */
 	char locations[UPNP_MAX_LOCATIONS][SSDP_LOCATION_MAX]; /* DESCRIBE, best first */
 	size_t n_locations;
 	/* ADD, DELETE */
@@ -67,9 +95,10 @@ struct upnp_job {
 	char internal_client[IP_STRLEN];
 	char self[IP_STRLEN]; /* this host's LAN address */
 	char description[UPNP_DESC_MAX];
-	uint32_t lifetime; /* 0: permanent */
-	bool any;          /* let the gateway pick the external port */
-	bool force;        /* DELETE: even if it points elsewhere */
+	uint32_t lifetime;       /* 0: permanent */
+	bool any;                /* let the gateway pick the external port */
+	bool force;              /* DELETE: even if it points elsewhere */
+	struct upnp_pin_job pin; /* PINHOLE; also udp, internal_port, internal_client, lifetime */
 };
 
 /* The records a job writes (worker_put); UPNP_REC_STATUS is always the last. */
@@ -79,6 +108,7 @@ enum upnp_record {
 	UPNP_REC_HOLDER,  /* struct upnp_holder: who holds the port (ADD 718, DELETE) */
 	UPNP_REC_DELETED, /* struct upnp_deleted: DELETE's verdict */
 	UPNP_REC_ENTRY,   /* struct upnp_entry: LIST, one per mapping */
+	UPNP_REC_PINHOLE, /* struct upnp_6fc_reply: PINHOLE, the action's answer */
 	UPNP_REC_STATUS,  /* struct upnp_status: how the job ended */
 };
 

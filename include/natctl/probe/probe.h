@@ -25,6 +25,11 @@ struct probe_result {
 	 * it was probed). */
 	struct path_result path;
 	enum failure gateway_failure; /* why no method answered; FAILURE_NONE if one did */
+	enum failure method_failure[MAP_N_METHODS]; /* why each absent one is (IPv4's discovery) */
+	/* PCP asked over IPv6 (at the IPv6 default router, from the stable
+	 * global address): whether it answered, and why not. */
+	enum nat_tri pcp6;
+	char pcp6_why[MAP_TEXT_MAX];
 	struct diagnosis diag;
 	int64_t elapsed_us;
 	/* "" when it produced a diagnosis; else why not ("cannot run: no route

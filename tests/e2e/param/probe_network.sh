@@ -92,10 +92,12 @@ symmetric)
 	want .stun.classic symmetric .p2p_likely false .upnp.available true \
 		'.advice | any(test("symmetric"))' true ;;
 igdv1)
-	want .upnp.available true .upnp.igd_version 1 ;;
+	# IGDv1 has no WANIPv6FirewallControl; the lab has no IPv6 route for PCP
+	want .upnp.available true .upnp.igd_version 1 .ipv6.upnp_pinhole false \
+		.ipv6.pcp_pinhole false ;;
 natpmp-only)
 	want .upnp.available false .natpmp.available true .pcp.available true \
-		.natpmp.external_address 203.0.113.2 .double_nat false ;;
+		.natpmp.external_address 203.0.113.2 .double_nat false .ipv6.upnp_pinhole false ;;
 full-cone) want .stun.classic full-cone .p2p_likely true .upnp.available false ;;
 restricted) want .stun.classic restricted-cone .p2p_likely true ;;
 hairpin) want .stun.classic port-restricted-cone .stun.hairpinning true ;;
