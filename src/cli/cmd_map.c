@@ -388,8 +388,6 @@ static const char *ipv6_refusal(struct map_cli *m)
 {
 	if (m->list_given || m->external_given)
 		return "--list and --external are IPv4's: an IPv6 pinhole has no NAT table";
-	if (m->check)
-		return "--check is IPv4's: it does not check IPv6 pinholes yet";
 	if (m->p.methods == MAP_BIT(MAP_NATPMP))
 		return "NAT-PMP has no IPv6 (RFC 6886): -6 goes through pcp or upnp";
 	if (m->p.force)
@@ -847,9 +845,9 @@ static enum failure resolve_check_server(struct map_cli *m, const struct global_
 					 struct stun_servers *servers)
 {
 	const char *name = m->stun ? m->stun : stun_default_servers[0];
-	struct global_opts v4 = *g;
-	v4.family = AF_INET; /* the mapping is IPv4's */
-	enum failure f = stun_servers_resolve(&name, 1, &v4, servers);
+	struct global_opts same = *g;
+	same.family = m->p.family; /* a server of the mapping's family: -6 checks a pinhole */
+	enum failure f = stun_servers_resolve(&name, 1, &same, servers);
 	m->copt.server = servers->ep[0];
 	m->copt.trace = &g->trace;
 	return f;
@@ -900,9 +898,9 @@ static int run_map(struct map_cli *m, const struct global_opts *g)
 static void check_stun_operand(const struct map_cli *m, struct global_opts *g)
 {
 	struct stun_servers servers;
-	struct global_opts v4 = *g;
-	v4.family = AF_INET;
-	if (m->stun && stun_servers_check(&m->stun, 1, &v4, &servers) == FAILURE_USAGE)
+	struct global_opts same = *g;
+	same.family = m->p.family;
+	if (m->stun && stun_servers_check(&m->stun, 1, &same, &servers) == FAILURE_USAGE)
 		cli_usage(g, "%s", servers.error);
 }
 

@@ -5,7 +5,7 @@
 # deprecated one; packets from the internet namespace reach the port only
 # while the pinhole exists (TCP and UDP); --delete, --keep and --cleanup
 # close it (miniupnpd 2.3.1 will not delete a pinhole it renewed: natctl
-# cuts its lifetime and says so).
+# cuts its lifetime and says so); --check proves a pinhole from outside.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/maplib.bash"
 e2e_init map_ipv6
@@ -100,6 +100,32 @@ check "--keep -6: the pinhole closed within its 2 s" pinhole_gone 40000
 check "--keep -6: blocked after exit" blocked6 udp 40000
 rm -f "$KEEP_OUT"
 
+# --check: the pinhole proven from outside (coturn answers from its second
+# IPv6 address, which never saw this host); a host firewall dropping the
+# port: unreachable, exit 5, the pinhole stays.
+natctl_in client -6 --json map --check --stun 2001:db8:2::10 40100 udp
+check_eq "--check -6: exit 0" "$RC:$(jq -r .error <<<"$OUT")" "0:null"
+check_json "--check -6: reachable" "$OUT" \
+	'if .check.reachable == true then "true" else "\(.check.reachable): \(.check.reason)" end' true
+check_json "--check -6: the stable address checked" "$OUT" .check.port_checked.address "$STABLE"
+check_json "--check -6: the server asked" "$OUT" .check.server.address 2001:db8:2::10
+in_ns client nft -f - <<'EOF6'
+table ip6 hostfw6 {
+	chain input {
+		type filter hook input priority filter; policy accept;
+		udp dport 40101 drop
+	}
+}
+EOF6
+natctl_in client -6 --json map --check --stun 2001:db8:2::10 40101 udp
+check_eq "--check -6, host firewall: exit 5" "$RC" 5
+check_json "--check -6, host firewall: unreachable" "$OUT" .check.reachable false
+check_json "--check -6, host firewall: error_code" "$OUT" .error_code unreachable
+in_ns client nft delete table ip6 hostfw6
+natctl_in client -6 --json map --check --stun 2001:db8:2::10 40102 tcp
+check_json "--check -6 tcp: reachable through a companion UDP pinhole" "$OUT" \
+	'"\(.check.reachable) \(.check.companion)"' "true true"
+
 # --internal overrides the choice, and the result says so.
 natctl_in client -6 --json map --internal fd00:77::10 40002 udp
 check_json "--internal: that address" "$OUT" .internal.address fd00:77::10
@@ -117,4 +143,5 @@ check_json "--gateway, no default route: the source says why" "$OUT" .source \
 # (-6 usage errors: e2e map_usage)
 
 rm -f "$LISTEN_LOG"
+
 e2e_done

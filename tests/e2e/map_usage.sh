@@ -38,7 +38,6 @@ usage_case "invalid --description" --description "" 80
 usage_case "NAT-PMP has no IPv6" -6 --via natpmp 80
 usage_case "--force is IPv4's: a pinhole is only ever this host's" -6 --delete --force 80
 usage_case "--list and --external are IPv4's" -6 --list
-usage_case "--check is IPv4's" -6 --check 80
 usage_case "invalid --internal: -6 takes an IPv6 address of this host" -6 --internal 192.168.77.10 80
 usage_case "--internal 2001:db8:77::99 is not an address of this host" -6 --internal 2001:db8:77::99 80
 usage_case "unknown option '--bogus'" --bogus 80
