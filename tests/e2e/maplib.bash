@@ -14,32 +14,36 @@ listen() {
 	start_bg "$1" ready python3 "$PROBE" listen "$2" "$3" "$LISTEN_LOG"
 }
 
-# reaches PROTO PORT: a fresh token sent from inet to PUBLIC:PORT arrives at
-# the listener (polled for up to 2 s).
-reaches() {
+# _reaches DEST FROM PROTO PORT: a fresh token sent from inet to DEST:PORT
+# arrives at the listener as from FROM (polled for up to 2 s).
+_reaches() {
 	local token i
 	TOKEN_N=$((TOKEN_N + 1))
 	token="t$$x$TOKEN_N"
-	in_ns inet python3 "$PROBE" send "$1" "$PUBLIC" "$2" "$token" || return 1
+	in_ns inet python3 "$PROBE" send "$3" "$1" "$4" "$token" || return 1
 	for ((i = 0; i < 40; i++)); do
-		grep -q "^$token from 203.0.113.1$" "$LISTEN_LOG" && return 0
+		grep -q "^$token from $2$" "$LISTEN_LOG" && return 0
 		sleep 0.05
 	done
 	return 1
 }
 
-# blocked PROTO PORT: a fresh token does not arrive (TCP: refused at once;
-# UDP: not there after 0.5 s).
-blocked() {
+# _blocked DEST PROTO PORT: a fresh token does not arrive (TCP: refused, or
+# no connection within the probe's 1.5 s; UDP: not there after 0.5 s).
+_blocked() {
 	local token
 	TOKEN_N=$((TOKEN_N + 1))
 	token="t$$x$TOKEN_N"
-	if ! in_ns inet python3 "$PROBE" send "$1" "$PUBLIC" "$2" "$token"; then
+	if ! in_ns inet python3 "$PROBE" send "$2" "$1" "$3" "$token"; then
 		return 0
 	fi
 	sleep 0.5
 	! grep -q "^$token " "$LISTEN_LOG"
 }
+
+# reaches / blocked PROTO PORT: at the NAT's public address, from inet's.
+reaches() { _reaches "$PUBLIC" 203.0.113.1 "$@"; }
+blocked() { _blocked "$PUBLIC" "$@"; }
 
 # upnpc_list: the IGD's table as upnpc sees it (-u skips SSDP: 2 s saved).
 upnpc_list() {
@@ -74,28 +78,16 @@ map_lab() {
 }
 
 # IPv6 pinholes (the IPv6 lab): STABLE is the client's stable global address.
-# reaches6 PROTO PORT: a fresh token from inet to [$STABLE]:PORT arrives.
-reaches6() {
-	local token i
-	TOKEN_N=$((TOKEN_N + 1))
-	token="t$$x$TOKEN_N"
-	in_ns inet python3 "$PROBE" send "$1" "$STABLE" "$2" "$token" || return 1
-	for ((i = 0; i < 40; i++)); do
-		grep -q "^$token from 2001:db8:1::1$" "$LISTEN_LOG" && return 0
+# reaches6 / blocked6 PROTO PORT: at [$STABLE]:PORT, from inet's IPv6 address.
+reaches6() { _reaches "$STABLE" 2001:db8:1::1 "$@"; }
+blocked6() { _blocked "$STABLE" "$@"; }
+
+# keep_renewed FILE N: until FILE holds N renewed events (up to 5 s).
+keep_renewed() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ "$(grep -c '"event":"renewed"' "$1")" -ge "$2" ] && return 0
 		sleep 0.05
 	done
 	return 1
-}
-
-# blocked6 PROTO PORT: a fresh token does not arrive (TCP: no connection
-# within the probe's 1.5 s, as the firewall drops; UDP: not there after 0.5 s).
-blocked6() {
-	local token
-	TOKEN_N=$((TOKEN_N + 1))
-	token="t$$x$TOKEN_N"
-	if ! in_ns inet python3 "$PROBE" send "$1" "$STABLE" "$2" "$token"; then
-		return 0
-	fi
-	sleep 0.5
-	! grep -q "^$token " "$LISTEN_LOG"
 }
