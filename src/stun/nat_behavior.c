@@ -18,8 +18,11 @@
  * every socket before any timer decides, so a short floor is safe. */
 #define NAT_RTO_FLOOR_US (20 * 1000)
 /* "No answer" is decided after this many sends and one RTO of silence, and
- * only where a plain request on the same socket got through. */
-#define NAT_SILENT_SENDS 3
+ * only where a plain request on the same socket got through; never sooner
+ * than NAT_SILENT_MIN_US after the first send: on a fast path 3 sends and
+ * an RTO last 80 ms, and a server busy for that long is not a filter. */
+#define NAT_SILENT_SENDS  3
+#define NAT_SILENT_MIN_US (250 * 1000)
 
 static bool probe_answered(const struct nat_probe *p)
 {
@@ -32,7 +35,9 @@ static bool probe_dead(const struct nat_discovery *d, const struct nat_probe *p,
 	if (!p->started)
 		return false;
 	if (p->txn.state == STUN_TXN_PENDING)
-		return d->rto_us > 0 && stun_txn_silent(&p->txn, NAT_SILENT_SENDS, d->rto_us, now);
+		return d->rto_us > 0 &&
+		       stun_txn_silent(&p->txn, NAT_SILENT_SENDS, d->rto_us, now) &&
+		       now - p->txn.first_send_us >= NAT_SILENT_MIN_US;
 	return !probe_answered(p);
 }
 
@@ -423,8 +428,11 @@ static int64_t disc_next(void *self)
 	/* Wake when a silent probe's wait is over. */
 	for (size_t i = 0; i < d->client.n; i++) {
 		const struct stun_txn *t = d->client.txns[i];
-		if (t->state == STUN_TXN_PENDING && t->sends >= NAT_SILENT_SENDS && d->rto_us > 0)
-			at = clock_min(at, t->last_send_us + d->rto_us);
+		if (t->state == STUN_TXN_PENDING && t->sends >= NAT_SILENT_SENDS && d->rto_us > 0) {
+			int64_t silent = t->last_send_us + d->rto_us;
+			int64_t floor = t->first_send_us + NAT_SILENT_MIN_US;
+			at = clock_min(at, silent > floor ? silent : floor);
+		}
 	}
 	return at;
 }
