@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "natctl/cli/output_map.h"
 #include "test.h"
 
 #ifndef NATCTL_GOLDEN_DIR
@@ -27,6 +28,35 @@ struct endpoint golden_ep(const char *ip, uint16_t port)
 		fprintf(stderr, "  golden: bad IP literal '%s' in a test\n", ip);
 	e.port = port;
 	return e;
+}
+
+/* Every --keep line in the goldens happened at 2026-11-20T08:13:20.123Z. */
+#define GOLDEN_KEEP_TIME_MS 1795162400123LL
+
+static void map_event_goldens(const char *base, enum map_event e, const struct map_result *r,
+			      bool keep)
+{
+	char name[128];
+	for (int json = 0; json <= 1; json++) {
+		struct golden g;
+		snprintf(name, sizeof(name), "%s.%s", base, json ? "json" : "txt");
+		golden_begin(&g, json, false);
+		if (keep)
+			render_map_keep_event(&g.out, e, r, GOLDEN_KEEP_TIME_MS);
+		else
+			render_map_result(&g.out, e, r);
+		GOLDEN_END(&g, name);
+	}
+}
+
+void golden_map_event(const char *base, enum map_event e, const struct map_result *r)
+{
+	map_event_goldens(base, e, r, e != MAP_EVENT_MAPPED && e != MAP_EVENT_DELETED);
+}
+
+void golden_keep_event(const char *base, enum map_event e, const struct map_result *r)
+{
+	map_event_goldens(base, e, r, true);
 }
 
 void golden_mapping(struct map_result *r, enum map_method m, int protocol, uint16_t port,

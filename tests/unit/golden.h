@@ -36,6 +36,14 @@ void golden_end_at(struct golden *g, const char *name, const char *file, int lin
 /* An endpoint from an IP literal and a port (0 for an address alone). */
 struct endpoint golden_ep(const char *ip, uint16_t port);
 
+/*
+ * A map event's goldens, base.txt and base.json: mapped and deleted as a
+ * one-shot result, every other event as a --keep line at a fixed time.
+ */
+void golden_map_event(const char *base, enum map_event e, const struct map_result *r);
+/* The same, any event as a --keep line. */
+void golden_keep_event(const char *base, enum map_event e, const struct map_result *r);
+
 /* A mapping made: the lab's gateway, client 192.168.77.10:port, 203.0.113.2:port outside. */
 void golden_mapping(struct map_result *r, enum map_method m, int protocol, uint16_t port,
 		    uint32_t lifetime);

@@ -12,40 +12,6 @@
 	"no gateway answered within 2.0 s (pcp: no answer from 192.168.77.1:5351; natpmp: no " \
 	"answer from 192.168.77.1:5351; upnp: no IGD answered the SSDP search)"
 
-/* Every --keep event of these files happened at 2026-11-20T08:13:20.123Z. */
-#define KEEP_TIME_MS 1795162400123LL
-
-/* `base`.txt and `base`.json from one map event: a one-shot document for
- * mapped and deleted, a --keep line (with its time) for the others. */
-static void event_goldens(const char *base, enum map_event e, const struct map_result *r)
-{
-	char name[128];
-	bool keep = e != MAP_EVENT_MAPPED && e != MAP_EVENT_DELETED;
-	for (int json = 0; json <= 1; json++) {
-		struct golden g;
-		snprintf(name, sizeof(name), "%s.%s", base, json ? "json" : "txt");
-		golden_begin(&g, json, false);
-		if (keep)
-			render_map_keep_event(&g.out, e, r, KEEP_TIME_MS);
-		else
-			render_map_result(&g.out, e, r);
-		GOLDEN_END(&g, name);
-	}
-}
-
-/* The same event as a --keep line. */
-static void keep_goldens(const char *base, enum map_event e, const struct map_result *r)
-{
-	char name[128];
-	for (int json = 0; json <= 1; json++) {
-		struct golden g;
-		snprintf(name, sizeof(name), "%s.%s", base, json ? "json" : "txt");
-		golden_begin(&g, json, false);
-		render_map_keep_event(&g.out, e, r, KEEP_TIME_MS);
-		GOLDEN_END(&g, name);
-	}
-}
-
 static void add_warning(struct map_result *r, const char *text)
 {
 	snprintf(r->warnings[r->n_warnings++], MAP_TEXT_MAX, "%s", text);
@@ -96,7 +62,7 @@ static void golden_map_mapped(void)
 	struct map_result r;
 	golden_mapping(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
 	add_error(&r, MAP_UPNP, 0, "no IGD answered the SSDP search");
-	event_goldens("map_mapped", MAP_EVENT_MAPPED, &r);
+	golden_map_event("map_mapped", MAP_EVENT_MAPPED, &r);
 }
 
 /* UPnP, permanent (lifetime 0), the external address unknown: {address: null, port}. */
@@ -109,7 +75,7 @@ static void golden_map_mapped_upnp_permanent(void)
 	add_warning(&r, "the gateway takes only permanent UPnP leases: mapped with lease 0; delete "
 			"it when done");
 	add_warning(&r, "the gateway did not tell its external address");
-	event_goldens("map_mapped_upnp_permanent", MAP_EVENT_MAPPED, &r);
+	golden_map_event("map_mapped_upnp_permanent", MAP_EVENT_MAPPED, &r);
 }
 
 /* -i eth0 without a default gateway: UPnP found by SSDP, so no gateway address. */
@@ -121,7 +87,7 @@ static void golden_map_mapped_no_gateway(void)
 	snprintf(r.description, sizeof(r.description), "natctl");
 	add_error_as(&r, MAP_PCP, FAILURE_NO_ROUTE, 0, "no default IPv4 gateway on eth0");
 	add_error_as(&r, MAP_NATPMP, FAILURE_NO_ROUTE, 0, "no default IPv4 gateway on eth0");
-	event_goldens("map_mapped_no_gateway", MAP_EVENT_MAPPED, &r);
+	golden_map_event("map_mapped_no_gateway", MAP_EVENT_MAPPED, &r);
 }
 
 /* A double NAT: the warning in text goes to stderr, in JSON into "warnings". */
@@ -134,7 +100,7 @@ static void golden_map_mapped_double_nat(void)
 			"6598, 100.64.0.0/10): the mapping only opens the inner NAT (double NAT)");
 	add_error(&r, MAP_PCP, 0, "192.168.77.1 speaks NAT-PMP, not PCP");
 	add_error(&r, MAP_UPNP, 0, "no IGD answered the SSDP search");
-	event_goldens("map_mapped_double_nat", MAP_EVENT_MAPPED, &r);
+	golden_map_event("map_mapped_double_nat", MAP_EVENT_MAPPED, &r);
 }
 
 /* A renewal's warnings repeat mapped's: in its JSON, not on stderr again. */
@@ -143,7 +109,7 @@ static void golden_map_renewed(void)
 	struct map_result r;
 	golden_mapping(&r, MAP_NATPMP, IPPROTO_TCP, 8080, 3600);
 	add_warning(&r, "NAT-PMP has no permanent mappings: the gateway granted 3600 s");
-	event_goldens("map_renewed", MAP_EVENT_RENEWED, &r);
+	golden_map_event("map_renewed", MAP_EVENT_RENEWED, &r);
 }
 
 /* The gateway restarted (epoch went back) and gave another external port. */
@@ -152,7 +118,7 @@ static void golden_map_remapped(void)
 	struct map_result r;
 	golden_mapping(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
 	r.external.port = 51821;
-	event_goldens("map_remapped", MAP_EVENT_REMAPPED, &r);
+	golden_map_event("map_remapped", MAP_EVENT_REMAPPED, &r);
 }
 
 /* A renewal failed: text names the error, JSON carries it and a null lifetime. */
@@ -164,7 +130,7 @@ static void golden_map_renew_failed(void)
 	add_error(&r, MAP_NATPMP, 0, "no answer from 192.168.77.1:5351");
 	snprintf(r.error, sizeof(r.error), "natpmp: no answer from 192.168.77.1:5351");
 	r.failure = FAILURE_NO_ANSWER;
-	event_goldens("map_renew_failed", MAP_EVENT_RENEW_FAILED, &r);
+	golden_map_event("map_renew_failed", MAP_EVENT_RENEW_FAILED, &r);
 }
 
 /* What map_keep passes: the mapping held (its transport, both ends, its
@@ -179,7 +145,7 @@ static void golden_map_renew_failed_as_kept(void)
 	snprintf(r.error, sizeof(r.error),
 		 "natpmp: the gateway did not finish the request within the deadline");
 	r.failure = FAILURE_TIMEOUT;
-	event_goldens("map_renew_failed_as_kept", MAP_EVENT_RENEW_FAILED, &r);
+	golden_map_event("map_renew_failed_as_kept", MAP_EVENT_RENEW_FAILED, &r);
 }
 
 /* The lifetime ran out with no renewal: lost, once, naming the mapping
@@ -192,7 +158,7 @@ static void golden_map_lost(void)
 	add_error(&r, MAP_PCP, 0, "no answer from 192.168.77.1:5351");
 	snprintf(r.error, sizeof(r.error), "pcp: no answer from 192.168.77.1:5351");
 	r.failure = FAILURE_NO_ANSWER;
-	event_goldens("map_keep_lost", MAP_EVENT_LOST, &r);
+	golden_map_event("map_keep_lost", MAP_EVENT_LOST, &r);
 }
 
 /* A renewal gave another external address (the ISP changed it). */
@@ -201,7 +167,7 @@ static void golden_map_address_changed(void)
 	struct map_result r;
 	golden_mapping(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
 	r.external = golden_ep("198.51.100.23", 51820);
-	event_goldens("map_keep_address_changed", MAP_EVENT_ADDRESS_CHANGED, &r);
+	golden_map_event("map_keep_address_changed", MAP_EVENT_ADDRESS_CHANGED, &r);
 }
 
 /* --keep's first line, and its last when the deletion failed. */
@@ -210,14 +176,14 @@ static void golden_map_keep_mapped_and_failed(void)
 	struct map_result r;
 	golden_mapping(&r, MAP_UPNP, IPPROTO_UDP, 7777, 2);
 	snprintf(r.description, sizeof(r.description), "natctl");
-	keep_goldens("map_keep_mapped", MAP_EVENT_MAPPED, &r);
+	golden_keep_event("map_keep_mapped", MAP_EVENT_MAPPED, &r);
 	failed_base(&r, IPPROTO_UDP, 7777);
 	add_error_as(&r, MAP_UPNP, FAILURE_TIMEOUT, 0,
 		     "no answer to DeletePortMapping within the deadline");
 	snprintf(r.error, sizeof(r.error),
 		 "upnp: no answer to DeletePortMapping within the deadline");
 	r.failure = FAILURE_TIMEOUT;
-	keep_goldens("map_keep_failed", MAP_EVENT_FAILED, &r);
+	golden_keep_event("map_keep_failed", MAP_EVENT_FAILED, &r);
 }
 
 /* --lifetime 0 with NAT-PMP: the gateway grants the longest there is, said as such. */
@@ -225,7 +191,7 @@ static void golden_map_mapped_longest(void)
 {
 	struct map_result r;
 	golden_mapping(&r, MAP_NATPMP, IPPROTO_TCP, 8080, MAP_LONGEST_LIFETIME);
-	event_goldens("map_mapped_longest", MAP_EVENT_MAPPED, &r);
+	golden_map_event("map_mapped_longest", MAP_EVENT_MAPPED, &r);
 }
 
 /* --delete --force of another host's UPnP mapping: the result names that host. */
@@ -235,7 +201,7 @@ static void golden_map_deleted_other_host(void)
 	golden_mapping(&r, MAP_UPNP, IPPROTO_TCP, 9000, 0);
 	r.internal = golden_ep("192.168.77.50", 9000);
 	r.deleted_by = MAP_BIT(MAP_UPNP);
-	event_goldens("map_deleted_other_host", MAP_EVENT_DELETED, &r);
+	golden_map_event("map_deleted_other_host", MAP_EVENT_DELETED, &r);
 }
 
 /* -q: nothing on stdout on success, warnings dropped; on failure the error
@@ -270,7 +236,7 @@ static void golden_map_deleted(void)
 	r.deleted_by = MAP_BIT(MAP_PCP) | MAP_BIT(MAP_UPNP);
 	add_error_as(&r, MAP_NATPMP, FAILURE_REFUSED, 2, refused);
 	snprintf(r.warnings[r.n_warnings++], MAP_TEXT_MAX, "natpmp: %s", refused);
-	event_goldens("map_deleted", MAP_EVENT_DELETED, &r);
+	golden_map_event("map_deleted", MAP_EVENT_DELETED, &r);
 }
 
 /* Deleted by UPnP alone, which did not tell its external address. */
@@ -282,7 +248,7 @@ static void golden_map_deleted_upnp(void)
 	r.deleted_by = MAP_BIT(MAP_UPNP);
 	add_error(&r, MAP_PCP, 0, "no answer from 192.168.77.1:5351");
 	add_error(&r, MAP_NATPMP, 0, "no answer from 192.168.77.1:5351");
-	event_goldens("map_deleted_upnp", MAP_EVENT_DELETED, &r);
+	golden_map_event("map_deleted_upnp", MAP_EVENT_DELETED, &r);
 }
 
 /* ---- --check ---- */
@@ -308,7 +274,7 @@ static void golden_map_check_reachable(void)
 	struct map_result r;
 	golden_mapping(&r, MAP_PCP, IPPROTO_UDP, 51820, 7200);
 	with_check(&r, NAT_TRI_YES, 51820, CHECK_REACHED("51820"));
-	event_goldens("map_check_reachable", MAP_EVENT_MAPPED, &r);
+	golden_map_event("map_check_reachable", MAP_EVENT_MAPPED, &r);
 }
 
 /* Mapped on the inner router, proven unreachable: exit 5's document, the
@@ -332,7 +298,7 @@ static void golden_map_check_unreachable(void)
 		 "a public address)",
 		 r.check.reason);
 	r.failure = FAILURE_UNREACHABLE;
-	event_goldens("map_check_unreachable", MAP_EVENT_MAPPED, &r);
+	golden_map_event("map_check_unreachable", MAP_EVENT_MAPPED, &r);
 	for (int json = 0; json <= 1; json++) {
 		golden_begin(&g, json, false);
 		g.out.quiet = true;
@@ -343,7 +309,7 @@ static void golden_map_check_unreachable(void)
 	snprintf(r.check.reason, sizeof(r.check.reason),
 		 "the answer 198.51.100.10:3478 sent to external port 40000 never came in (asked "
 		 "3 times)");
-	keep_goldens("map_keep_check_unreachable", MAP_EVENT_REMAPPED, &r);
+	golden_keep_event("map_keep_check_unreachable", MAP_EVENT_REMAPPED, &r);
 }
 
 /* TCP: a companion UDP mapping was checked, and the reason says what that proves. */
@@ -359,7 +325,7 @@ static void golden_map_check_tcp_companion(void)
 					  "layer lets inbound UDP through to this host, not that "
 					  "tcp port 8080 itself is reachable");
 	r.check.companion = true;
-	event_goldens("map_check_tcp_companion", MAP_EVENT_MAPPED, &r);
+	golden_map_event("map_check_tcp_companion", MAP_EVENT_MAPPED, &r);
 }
 
 /* --internal: nothing to listen on from here; and a mapping that failed. */
@@ -372,7 +338,7 @@ static void golden_map_check_not_checked(void)
 		   "the mapping points at another host (192.168.77.11): only that host can listen "
 		   "for the answer");
 	r.check.port_checked = (struct endpoint){0};
-	event_goldens("map_check_other_host", MAP_EVENT_MAPPED, &r);
+	golden_map_event("map_check_other_host", MAP_EVENT_MAPPED, &r);
 	failed_base(&r, IPPROTO_UDP, 51820);
 	no_answer_all(&r);
 	with_check(&r, NAT_TRI_UNKNOWN, 0, "not checked: nothing was mapped");

@@ -7,9 +7,6 @@
 #include "natctl/cli/output_map.h"
 #include "test.h"
 
-/* Every --keep event of these files happened at 2026-11-20T08:13:20.123Z. */
-#define KEEP_TIME_MS 1795162400123LL
-
 static void set_goldens(const char *base, const char *operation, const struct map_result *rs,
 			size_t n, const struct map_result *summary)
 {
@@ -19,18 +16,6 @@ static void set_goldens(const char *base, const char *operation, const struct ma
 		snprintf(name, sizeof(name), "%s.%s", base, json ? "json" : "txt");
 		golden_begin(&g, json, false);
 		render_map_set(&g.out, operation, rs, n, summary);
-		GOLDEN_END(&g, name);
-	}
-}
-
-static void keep_goldens(const char *base, enum map_event e, const struct map_result *r)
-{
-	char name[128];
-	for (int json = 0; json <= 1; json++) {
-		struct golden g;
-		snprintf(name, sizeof(name), "%s.%s", base, json ? "json" : "txt");
-		golden_begin(&g, json, false);
-		render_map_keep_event(&g.out, e, r, KEEP_TIME_MS);
 		GOLDEN_END(&g, name);
 	}
 }
@@ -91,7 +76,7 @@ static void golden_map_keep_remapped_port(void)
 	struct map_result r;
 	golden_mapping(&r, MAP_NATPMP, IPPROTO_UDP, 51413, 60);
 	r.external.port = 40123;
-	keep_goldens("map_keep_remapped_port", MAP_EVENT_REMAPPED, &r);
+	golden_map_event("map_keep_remapped_port", MAP_EVENT_REMAPPED, &r);
 }
 
 /* --on-change failed for an event: the mapping it was for, and why. */
@@ -103,7 +88,7 @@ static void golden_map_keep_hook_failed(void)
 	r.failure = FAILURE_SYSTEM;
 	snprintf(r.error, sizeof(r.error),
 		 "--on-change for remapped: still running at its bound: killed");
-	keep_goldens("map_keep_hook_failed", MAP_EVENT_HOOK_FAILED, &r);
+	golden_map_event("map_keep_hook_failed", MAP_EVENT_HOOK_FAILED, &r);
 }
 
 const struct test_case golden_set_cases[] = {
