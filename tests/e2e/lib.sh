@@ -43,6 +43,19 @@ wait_line() {
 	return 1
 }
 
+# fake_stun_addresses: 198.51.100.30 and .31 in inet, for fake_stun.
+fake_stun_addresses() {
+	in_ns inet ip addr add 198.51.100.30/32 dev lo
+	in_ns inet ip addr add 198.51.100.31/32 dev lo
+}
+
+# fake_stun MODE: fake_stun.py in MODE on those two addresses, the one
+# started before (BG_PID) ended first.
+fake_stun() {
+	[ -n "$BG_PID" ] && { kill "$BG_PID" 2>/dev/null; wait "$BG_PID" 2>/dev/null; }
+	start_bg inet ready python3 "$E2E_DIR/fake_stun.py" "$1" 198.51.100.30 198.51.100.31
+}
+
 # check DESCRIPTION COMMAND...: the command must succeed.
 check() {
 	local what=$1

@@ -10,14 +10,7 @@
 e2e_init stun_hostile
 # Full cone, so that every answer the server sends reaches natctl.
 lab_start full-cone --stun none
-in_ns inet ip addr add 198.51.100.30/32 dev lo
-in_ns inet ip addr add 198.51.100.31/32 dev lo
-fake=$E2E_DIR/fake_stun.py
-
-fake_server() {
-	[ -n "$BG_PID" ] && { kill "$BG_PID" 2>/dev/null; wait "$BG_PID" 2>/dev/null; }
-	start_bg inet ready python3 "$fake" "$1" 198.51.100.30 198.51.100.31
-}
+fake_stun_addresses
 
 in_ns client nft -f - <<'EOF'
 table inet natctl_watch {
@@ -45,7 +38,7 @@ text_only() {
 
 out_file=$(mktemp)
 for mode in steer-loopback steer-private steer-link-local steer-multicast; do
-	fake_server "$mode"
+	fake_stun "$mode"
 	natctl_in client --json --timeout 2 stun 198.51.100.30
 	took=$TOOK_MS
 	check_eq "$mode: a verdict all the same, exit 0" "$RC" 0
@@ -71,7 +64,7 @@ for mode in steer-loopback steer-private steer-link-local steer-multicast; do
 done
 
 # Error 420 to everything: natctl says so, and stops once the server has answered.
-fake_server error-420
+fake_stun error-420
 natctl_in client --json --timeout 2 stun 198.51.100.30
 took=$TOOK_MS
 check_eq "420: exit 4 (refused)" "$RC" 4

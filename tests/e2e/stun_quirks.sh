@@ -7,18 +7,11 @@ e2e_init stun_quirks
 # Full cone, so that every answer the server sends reaches natctl: what it
 # concludes then rests on what the server did, not on the NAT.
 lab_start full-cone --stun coturn
-in_ns inet ip addr add 198.51.100.30/32 dev lo
-in_ns inet ip addr add 198.51.100.31/32 dev lo
-fake=$E2E_DIR/fake_stun.py
-
-fake_server() {
-	[ -n "$BG_PID" ] && { kill "$BG_PID" 2>/dev/null; wait "$BG_PID" 2>/dev/null; }
-	start_bg inet ready python3 "$fake" "$1" 198.51.100.30 198.51.100.31
-}
+fake_stun_addresses
 
 # A server that names an alternate but ignores CHANGE-REQUEST must never
 # make the NAT look endpoint-independent in its filtering.
-fake_server ignore-change
+fake_stun ignore-change
 natctl_in client --json stun 198.51.100.30
 check_eq "ignore-change: a verdict, exit 0" "$RC" 0
 check_json "ignore-change: filtering unknown (null)" "$OUT" .filtering null
@@ -27,7 +20,7 @@ check_json "ignore-change: classic unknown (null)" "$OUT" .classic null
 check_json "ignore-change: mapping still decided" "$OUT" .mapping endpoint-independent
 
 # A plain RFC 5389 server: one alone decides neither; two decide the mapping.
-fake_server plain
+fake_stun plain
 natctl_in client --json stun 198.51.100.30
 check_json "plain, one server: mapping unknown (null)" "$OUT" .mapping null
 check_json "plain, one server: asks for a second server" "$OUT" '.reasons | any(test("second server"))' true
@@ -40,13 +33,13 @@ check_json "plain + another server: mapping by comparison" "$OUT" .mapping endpo
 
 # A wrong RESPONSE-ORIGIN on change answers: they are dropped, and their
 # silence is not read as filtering.
-fake_server bad-origin
+fake_stun bad-origin
 natctl_in client --json stun 198.51.100.30
 check_json "bad-origin: filtering unknown (null)" "$OUT" .filtering null
 check_json "bad-origin: reason names RESPONSE-ORIGIN" "$OUT" '.reasons | any(test("RESPONSE-ORIGIN"))' true
 
 # Junk before every answer: dropped, and the real answers still count.
-fake_server garbage-first
+fake_stun garbage-first
 natctl_in client --json stun 198.51.100.30
 check_eq "garbage-first: exit 0" "$RC" 0
 check_json "garbage-first: right verdict" "$OUT" .classic full-cone
@@ -54,7 +47,7 @@ natctl_in client -v stun --address-only 198.51.100.30
 check "garbage-first: junk reported in the trace" grep -q "dropped" "$ERR"
 
 # An unknown comprehension-required attribute fails the transaction (RFC 8489 §6.3.3).
-fake_server unknown-attr
+fake_stun unknown-attr
 natctl_in client --json --timeout 1 stun --address-only 198.51.100.30
 check_eq "unknown-attr: exit 1" "$RC" 1
 check_json "unknown-attr: bad-answer" "$OUT" .error_code bad-answer
